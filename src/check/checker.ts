@@ -1,0 +1,590 @@
+/**
+ * The semantic checker: parsed files -> a checked, immutable {@link Policy}. It runs as an
+ * ordered list of named passes over one shared state; each pass only adds to the state's
+ * tables and diagnostics, the AST is never modified.
+ */
+import type * as A from '../model/ast.js';
+import { error, warning, didYouMean, type Diagnostic } from '../model/diagnostics.js';
+import { isValidDate } from '../model/dates.js';
+import type { Span } from '../model/span.js';
+import {
+  typeName,
+  type ConstValue,
+  type EnumInfo,
+  type FieldInfo,
+  type KindInfo,
+  type Labels,
+  type ParamInfo,
+  type ParamVersion,
+  type Policy,
+  type RelationInfo,
+  type RuleInfo,
+  type SetInfo,
+  type SourceDocument,
+  type TableInfo,
+  type TemplatePart,
+  type TExpr,
+  type Type,
+} from '../model/types.js';
+import { parseExpression } from '../syntax/parse.js';
+import { assignable, constValueOf, ExprChecker, resolveTypeName, Scope, TYPES, type Symbols } from './expressions.js';
+import { locateQuote, outlineSource } from './source-outline.js';
+import { formatNum, isNum } from '../model/rational.js';
+
+/** What the checker needs besides the parsed files. */
+export interface CheckInput {
+  /** The policy directory's parsed files, in load order. */
+  readonly files: readonly A.SourceFileAst[];
+  /** The source document named by the header, or `undefined` when none is named. */
+  readonly source?: { readonly path: string; readonly text: string } | { readonly path: string; readonly missing: true };
+  /** The checked policy named by `extends`, already loaded. */
+  readonly base?: Policy;
+}
+
+/** Checker output: the policy (best effort even with errors) and the diagnostics. */
+export interface CheckResult {
+  readonly policy: Policy;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+interface State {
+  readonly input: CheckInput;
+  readonly diagnostics: Diagnostic[];
+  header?: A.PolicyHeader;
+  source?: SourceDocument;
+  readonly kinds: Map<string, KindInfo>;
+  readonly enums: Map<string, EnumInfo>;
+  readonly params: Map<string, ParamInfo>;
+  readonly sets: Map<string, SetInfo>;
+  readonly tables: Map<string, TableInfo>;
+  readonly defines: Map<string, A.DefineDecl>;
+  readonly cyclicDefines: Set<string>;
+  readonly rules: RuleInfo[];
+  readonly decls: A.Decl[];
+}
+
+/** One named checker pass. */
+interface Pass {
+  readonly name: string;
+  run(state: State): void;
+}
+
+function label(l: A.Label | undefined): Labels | undefined {
+  return l ? { zh: l.zh, en: l.en } : undefined;
+}
+
+function symbols(s: State): Symbols {
+  return s;
+}
+
+/**
+ * The passes, in order. Types before anything typed (kinds must be known to resolve field
+ * types); params, sets and tables before definitions and rules that read them; definitions'
+ * cycle check before rules inline them.
+ */
+const PASSES: readonly Pass[] = [
+  { name: 'header', run: headerPass },
+  { name: 'enums', run: enumsPass },
+  // must run after enums: field types may name enums
+  { name: 'kinds', run: kindsPass },
+  { name: 'params', run: paramsPass },
+  { name: 'sets', run: setsPass },
+  { name: 'tables', run: tablesPass },
+  { name: 'define-cycles', run: defineCyclesPass },
+  // must run after every symbol table is filled
+  { name: 'rules', run: rulesPass },
+];
+
+/** Checks a policy's files. Never throws on user input. */
+export function checkPolicy(input: CheckInput): CheckResult {
+  const base = input.base;
+  const state: State = {
+    input,
+    diagnostics: [],
+    kinds: new Map(base?.kinds),
+    enums: new Map(base?.enums),
+    params: new Map(base?.params),
+    sets: new Map(base?.sets),
+    tables: new Map(base?.tables),
+    defines: new Map(base?.defines),
+    cyclicDefines: new Set(),
+    rules: [...(base?.rules ?? [])],
+    decls: input.files.flatMap((f) => f.decls),
+  };
+  for (const pass of PASSES) pass.run(state);
+  const h = state.header;
+  const policy: Policy = {
+    id: h?.id ?? base?.id ?? '',
+    version: h?.version ?? base?.version ?? '',
+    title: label(h?.title) ?? base?.title,
+    effectiveFrom: h?.effectiveFrom?.value ?? base?.effectiveFrom,
+    effectiveUntil: h?.effectiveUntil?.value ?? base?.effectiveUntil,
+    source: state.source ?? base?.source,
+    kinds: state.kinds,
+    enums: state.enums,
+    params: state.params,
+    sets: state.sets,
+    tables: state.tables,
+    defines: state.defines,
+    rules: state.rules,
+    files: input.files,
+    base,
+  };
+  const diagnostics = state.diagnostics.sort(
+    (a, b) => (a.span?.file ?? '').localeCompare(b.span?.file ?? '') || (a.span?.start ?? 0) - (b.span?.start ?? 0),
+  );
+  return { policy, diagnostics };
+}
+
+function duplicate(s: State, what: string, name: string, span: Span): void {
+  s.diagnostics.push(error('C0004', span, { what, name }));
+}
+
+function headerPass(s: State): void {
+  const headers = s.decls.filter((d): d is A.PolicyHeader => d.kind === 'policy');
+  if (headers.length === 0) {
+    const first = s.input.files[0];
+    s.diagnostics.push(error('C0010', first ? { file: first.path, start: 0, end: 0 } : undefined));
+    return;
+  }
+  for (const extra of headers.slice(1)) s.diagnostics.push(error('C0012', extra.span));
+  const h = headers[0];
+  s.header = h;
+  if (h.effectiveFrom && h.effectiveUntil && h.effectiveFrom.value > h.effectiveUntil.value) {
+    s.diagnostics.push(error('C0033', h.effectiveUntil.span, { from: h.effectiveFrom.value, until: h.effectiveUntil.value }));
+  }
+  const src = s.input.source;
+  if (src && 'missing' in src) {
+    s.diagnostics.push(error('C0011', h.source?.span ?? h.span, { path: src.path }));
+  } else if (src) {
+    s.source = outlineSource(src.path, src.text);
+  }
+}
+
+function enumsPass(s: State): void {
+  for (const d of s.decls) {
+    if (d.kind !== 'enum') continue;
+    if (s.enums.has(d.name) || s.kinds.has(d.name)) {
+      duplicate(s, 'enum', d.name, d.nameSpan);
+      continue;
+    }
+    const members = new Map<string, Labels | undefined>();
+    for (const m of d.members) {
+      if (members.has(m.name)) duplicate(s, 'enum member', m.name, m.span);
+      members.set(m.name, label(m.label));
+    }
+    s.enums.set(d.name, { name: d.name, label: label(d.label), members, span: d.span });
+  }
+}
+
+function kindsPass(s: State): void {
+  const kindDecls = s.decls.filter((d): d is A.KindDecl => d.kind === 'kind');
+  // Register names first: fields may refer to kinds declared later (institution -> region).
+  const fresh: A.KindDecl[] = [];
+  for (const d of kindDecls) {
+    if (s.kinds.has(d.name) || s.enums.has(d.name)) {
+      duplicate(s, 'kind', d.name, d.nameSpan);
+      continue;
+    }
+    s.kinds.set(d.name, { name: d.name, listKey: d.listKey, label: label(d.label), fields: new Map(), relations: new Map(), span: d.span });
+    fresh.push(d);
+  }
+  for (const d of fresh) {
+    const fields = new Map<string, FieldInfo>();
+    const relations = new Map<string, RelationInfo>();
+    for (const m of d.members) {
+      if (fields.has(m.name) || relations.has(m.name) || m.name === 'id') {
+        duplicate(s, 'field', m.name, m.nameSpan);
+        continue;
+      }
+      if (m.kind === 'relation') {
+        relations.set(m.name, { name: m.name, target: m.target, via: m.via, transitive: m.transitive, label: label(m.label), span: m.span });
+        continue;
+      }
+      const isRecord = m.type.name === 'record' && !m.type.list;
+      const type = isRecord ? ({ t: 'group', kind: d.name, prefix: m.name } as Type) : resolveTypeName(m.type, s);
+      if (!type) {
+        s.diagnostics.push(error('C0014', m.type.span, { name: m.type.name }, didYouMean(m.type.name, typeNames(s))));
+        continue;
+      }
+      fields.set(m.name, { path: m.name, type, isRecord, label: label(m.label), span: m.span });
+    }
+    // A nested field under a declared scalar field would be unreachable in the facts.
+    for (const f of fields.values()) {
+      const parts = f.path.split('.');
+      for (let i = 1; i < parts.length; i++) {
+        const parent = fields.get(parts.slice(0, i).join('.'));
+        if (parent && !parent.isRecord) s.diagnostics.push(error('C0038', f.span, { name: f.path, parent: parent.path }));
+      }
+    }
+    fields.set('id', { path: 'id', type: TYPES.string, isRecord: false, label: { zh: '编号', en: 'id' }, span: d.nameSpan });
+    s.kinds.set(d.name, { name: d.name, listKey: d.listKey, label: label(d.label), fields, relations, span: d.span });
+  }
+  // Relations need every kind's fields.
+  for (const d of fresh) {
+    for (const m of d.members) {
+      if (m.kind !== 'relation') continue;
+      const target = s.kinds.get(m.target);
+      if (!target) {
+        s.diagnostics.push(error('C0013', m.targetSpan, { name: m.target }, didYouMean(m.target, s.kinds.keys())));
+        continue;
+      }
+      const via = target.fields.get(m.via);
+      if (!via || via.type.t !== 'subject' || via.type.kind !== d.name) {
+        s.diagnostics.push(error('C0027', m.viaSpan, { name: m.via, kind: d.name }));
+      }
+    }
+  }
+}
+
+function typeNames(s: State): string[] {
+  return ['integer', 'number', 'percent', 'ratio', 'date', 'duration', 'boolean', 'string', 'record', ...s.enums.keys(), ...s.kinds.keys()];
+}
+
+function paramsPass(s: State): void {
+  const checker = new ExprChecker(symbols(s), s.diagnostics);
+  const seen = new Set<string>();
+  for (const d of s.decls) {
+    if (d.kind !== 'param') continue;
+    if (seen.has(d.name)) {
+      duplicate(s, 'param', d.name, d.nameSpan);
+      continue;
+    }
+    seen.add(d.name);
+    const inherited = s.input.base?.params.get(d.name);
+    let type: Type | undefined;
+    if (d.type) {
+      type = resolveTypeName(d.type, s);
+      if (!type) {
+        s.diagnostics.push(error('C0014', d.type.span, { name: d.type.name }, didYouMean(d.type.name, typeNames(s))));
+        continue;
+      }
+      if (inherited && typeName(inherited.type) !== typeName(type)) {
+        s.diagnostics.push(error('C0034', d.type.span, { name: d.name }));
+      } else if (!inherited && s.params.has(d.name)) {
+        duplicate(s, 'param', d.name, d.nameSpan);
+        continue;
+      }
+    } else if (inherited) {
+      type = inherited.type;
+    } else {
+      const help = didYouMean(d.name, s.params.keys());
+      s.diagnostics.push(error(s.input.base ? 'C0021' : 'C0014', d.nameSpan, { name: d.name }, help));
+      continue;
+    }
+    const history: ParamVersion[] = [];
+    let previous: string | undefined;
+    d.history.forEach((h, index) => {
+      const x = checker.check(h.value, Scope.root(), type);
+      if (!assignable(type!, x.type)) {
+        s.diagnostics.push(error('C0003', h.value.span, { expected: typeName(type!), actual: typeName(x.type) }));
+        return;
+      }
+      const value = constValueOf(x);
+      if (value === undefined) {
+        s.diagnostics.push(error('C0037', h.value.span, { name: d.name }));
+        return;
+      }
+      if (type!.t === 'integer' && isNum(value) && !(typeof value === 'number' && Number.isInteger(value))) {
+        s.diagnostics.push(error('C0003', h.value.span, { expected: 'integer', actual: formatNum(value) }));
+      }
+      const from = h.from?.value;
+      if (index > 0 && from === undefined) {
+        s.diagnostics.push(error('C0008', h.span, { name: d.name, date: '—' }));
+      } else if (from !== undefined && previous !== undefined && from <= previous) {
+        s.diagnostics.push(error('C0008', h.from!.span, { name: d.name, date: from }));
+      }
+      if (from !== undefined) previous = from;
+      history.push({ from, value, span: h.span });
+    });
+    s.params.set(d.name, {
+      name: d.name,
+      type,
+      label: label(d.label) ?? inherited?.label,
+      history,
+      setBy: s.header?.id ?? '',
+      span: d.span,
+    });
+  }
+}
+
+function setsPass(s: State): void {
+  const checker = new ExprChecker(symbols(s), s.diagnostics);
+  for (const d of s.decls) {
+    if (d.kind !== 'setdecl') continue;
+    if (s.sets.has(d.name) || s.params.has(d.name)) {
+      duplicate(s, 'set', d.name, d.nameSpan);
+      continue;
+    }
+    let type: Type | undefined = d.type ? resolveTypeName(d.type, s) : undefined;
+    if (d.type && !type) {
+      s.diagnostics.push(error('C0014', d.type.span, { name: d.type.name }, didYouMean(d.type.name, typeNames(s))));
+      continue;
+    }
+    const values = new Set<unknown>();
+    for (const item of d.items) {
+      const x = checker.check(item, Scope.root(), type);
+      type ??= x.type.t === 'error' ? undefined : x.type;
+      if (type && !assignable(type, x.type)) {
+        s.diagnostics.push(error('C0003', item.span, { expected: typeName(type), actual: typeName(x.type) }));
+        continue;
+      }
+      const v = constValueOf(x);
+      if (v === undefined) s.diagnostics.push(error('C0037', item.span, { name: d.name }));
+      else values.add(v);
+    }
+    s.sets.set(d.name, { name: d.name, type: type ?? TYPES.error, values, label: label(d.label), span: d.span });
+  }
+}
+
+/** The map key of a table row or lookup: values joined by NUL, numbers in canonical form. */
+export function tableKey(values: readonly unknown[]): string {
+  return values.map((v) => (isNum(v) ? formatNum(v, 12) : String(v))).join('\u0000');
+}
+
+function tablesPass(s: State): void {
+  const checker = new ExprChecker(symbols(s), s.diagnostics);
+  for (const d of s.decls) {
+    if (d.kind !== 'table') continue;
+    if (s.tables.has(d.name)) {
+      duplicate(s, 'table', d.name, d.nameSpan);
+      continue;
+    }
+    const formals = d.formals.map((f) => {
+      const type = resolveTypeName(f.type, s);
+      if (!type) s.diagnostics.push(error('C0014', f.type.span, { name: f.type.name }, didYouMean(f.type.name, typeNames(s))));
+      return { name: f.name, type: type ?? TYPES.error };
+    });
+    const result = resolveTypeName(d.result, s);
+    if (!result) s.diagnostics.push(error('C0014', d.result.span, { name: d.result.name }, didYouMean(d.result.name, typeNames(s))));
+    const rows = new Map<string, ConstValue>();
+    for (const row of d.rows) {
+      if (row.keys.length !== formals.length) {
+        s.diagnostics.push(error('C0017', row.span, { name: d.name, expected: formals.length }));
+        continue;
+      }
+      const keys: unknown[] = [];
+      let ok = true;
+      row.keys.forEach((k, i) => {
+        const x = checker.check(k, Scope.root(), formals[i].type);
+        const v = constValueOf(x);
+        if (!assignable(formals[i].type, x.type)) {
+          s.diagnostics.push(error('C0003', k.span, { expected: typeName(formals[i].type), actual: typeName(x.type) }));
+          ok = false;
+        } else if (v === undefined) {
+          s.diagnostics.push(error('C0037', k.span, { name: d.name }));
+          ok = false;
+        }
+        keys.push(v);
+      });
+      const vx = checker.check(row.value, Scope.root(), result);
+      const value = constValueOf(vx);
+      if (result && !assignable(result, vx.type)) {
+        s.diagnostics.push(error('C0003', row.value.span, { expected: typeName(result), actual: typeName(vx.type) }));
+        ok = false;
+      } else if (value === undefined) {
+        s.diagnostics.push(error('C0037', row.value.span, { name: d.name }));
+        ok = false;
+      }
+      if (!ok) continue;
+      const key = tableKey(keys);
+      if (rows.has(key)) s.diagnostics.push(error('C0018', row.span, { name: d.name }));
+      rows.set(key, value!);
+    }
+    s.tables.set(d.name, { name: d.name, formals, result: result ?? TYPES.error, rows, label: label(d.label), decl: d, span: d.span });
+  }
+}
+
+function defineCyclesPass(s: State): void {
+  const own: A.DefineDecl[] = [];
+  for (const d of s.decls) {
+    if (d.kind !== 'define') continue;
+    if (s.defines.has(d.name) || s.tables.has(d.name)) {
+      duplicate(s, 'define', d.name, d.nameSpan);
+      continue;
+    }
+    s.defines.set(d.name, d);
+    own.push(d);
+  }
+  // Depth-first search over "body mentions name" edges; report each cycle once, at its first member.
+  const edges = new Map<string, string[]>();
+  for (const d of s.defines.values()) edges.set(d.name, [...mentionedNames(d.body)].filter((n) => s.defines.has(n)));
+  const state = new Map<string, 'active' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): void => {
+    state.set(name, 'active');
+    stack.push(name);
+    for (const next of edges.get(name) ?? []) {
+      if (state.get(next) === 'active') {
+        const cycle = stack.slice(stack.indexOf(next));
+        for (const member of cycle) s.cyclicDefines.add(member);
+        const at = s.defines.get(next)!;
+        if (own.includes(at)) s.diagnostics.push(error('C0005', at.nameSpan, { cycle: [...cycle, next].join(' -> ') }));
+      } else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(name, 'done');
+  };
+  for (const name of edges.keys()) if (!state.has(name)) visit(name);
+}
+
+function mentionedNames(e: A.Expr): Set<string> {
+  const out = new Set<string>();
+  const stack: A.Expr[] = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    switch (x.kind) {
+      case 'name': out.add(x.name); break;
+      case 'call': out.add(x.callee); stack.push(...x.args); break;
+      case 'field': stack.push(x.target); break;
+      case 'set': stack.push(...x.items); break;
+      case 'unary': stack.push(x.operand); break;
+      case 'binary': stack.push(x.left, x.right); break;
+      case 'paren': stack.push(x.inner); break;
+      case 'aggregate': stack.push(x.source); if (x.where) stack.push(x.where); if (x.body) stack.push(x.body); break;
+      default: break;
+    }
+  }
+  return out;
+}
+
+function rulesPass(s: State): void {
+  const checker = new ExprChecker(symbols(s), s.diagnostics);
+  const ids = new Set(s.rules.map((r) => r.id));
+  const effective = s.header?.effectiveFrom?.value ?? s.input.base?.effectiveFrom;
+  for (const d of s.decls) {
+    if (d.kind !== 'rule') continue;
+    if (ids.has(d.id)) {
+      duplicate(s, 'rule', d.id, d.idSpan);
+      continue;
+    }
+    ids.add(d.id);
+    const missing = (what: string) => s.diagnostics.push(error('C0035', d.idSpan, { rule: d.id, what }));
+    if (!d.cite) missing('`cite`');
+    else checkCite(s, d.cite, d.quote);
+    if (!d.subjectKind || !d.variable) {
+      missing('`for KIND x`');
+      continue;
+    }
+    const kind = s.kinds.get(d.subjectKind);
+    if (!kind) {
+      s.diagnostics.push(error('C0013', d.subjectKindSpan!, { name: d.subjectKind }, didYouMean(d.subjectKind, s.kinds.keys())));
+      continue;
+    }
+    const body = d.requirement ?? d.eligibleWhen;
+    if (!body) {
+      missing('`must`/`should`/`may` or `eligible when`');
+      continue;
+    }
+    if (d.requirement && d.eligibleWhen) s.diagnostics.push(error('C0036', d.idSpan, { rule: d.id }));
+    const scope = Scope.root();
+    scope.declare(d.variable, { t: 'subject', kind: kind.name });
+    const where = d.where ? checker.condition(d.where, scope) : undefined;
+    const condition = checker.condition(body, scope);
+    let deadline: TExpr | undefined;
+    if (d.deadline) {
+      if (d.eligibleWhen) s.diagnostics.push(error('C0022', d.deadline.span));
+      deadline = checker.check(d.deadline, scope);
+      if (deadline.type.t !== 'date' && deadline.type.t !== 'error') {
+        s.diagnostics.push(error('C0003', d.deadline.span, { expected: 'date', actual: typeName(deadline.type) }));
+      } else {
+        for (const due of constantDates(deadline, s)) {
+          if (effective && d.modality === 'must' && due < effective) {
+            s.diagnostics.push(error('C0009', d.deadline.span, { due, effective }));
+          }
+        }
+      }
+    }
+    if (d.from && d.until && d.from.value > d.until.value) {
+      s.diagnostics.push(error('C0033', d.until.span, { from: d.from.value, until: d.until.value }));
+    }
+    const explain = d.explain
+      ? { zh: template(s, checker, d.explain.zh, scope), en: d.explain.en ? template(s, checker, d.explain.en, scope) : undefined }
+      : undefined;
+    s.rules.push({
+      id: d.id,
+      title: label(d.title),
+      cite: d.cite?.value ?? '',
+      quote: d.quote?.value,
+      modality: d.modality,
+      type: d.eligibleWhen && !d.requirement ? 'entitlement' : 'obligation',
+      kind: kind.name,
+      variable: d.variable,
+      slots: scope.slots,
+      where,
+      condition,
+      deadline,
+      from: d.from?.value,
+      until: d.until?.value,
+      explain,
+      decl: d,
+      declaredIn: s.header?.id ?? '',
+    });
+  }
+}
+
+/** The dates a deadline can take: a literal, or every version of a date parameter. */
+function constantDates(x: TExpr, s: State): string[] {
+  if (x.op === 'const' && typeof x.value === 'string' && isValidDate(x.value)) return [x.value];
+  if (x.op === 'param') {
+    return (s.params.get(x.name)?.history ?? []).map((h) => h.value).filter((v): v is string => typeof v === 'string');
+  }
+  return [];
+}
+
+function checkCite(s: State, cite: A.StringLit, quote: A.StringLit | undefined): void {
+  const doc = s.source ?? s.input.base?.source;
+  if (!doc) return;
+  if (!doc.cites.has(cite.value)) {
+    s.diagnostics.push(error('C0006', cite.span, { cite: cite.value }, didYouMean(cite.value, doc.cites)));
+    return;
+  }
+  if (!quote) return;
+  const found = locateQuote(doc, quote.value);
+  if (found.length === 0) {
+    s.diagnostics.push(error('C0007', quote.span, {}));
+  } else if (!found.some((p) => p.cite === cite.value || p.cite.startsWith(`${cite.value}（`))) {
+    s.diagnostics.push(warning('C0019', quote.span, { found: found[0].cite || '—', cite: cite.value }));
+  }
+}
+
+/** Splits `社会工作岗位 {i.posts.social_work} 个` into text and checked expressions; `{{` is a literal brace. */
+function template(s: State, checker: ExprChecker, lit: A.StringLit, scope: Scope): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  const text = lit.value;
+  let i = 0;
+  let buf = '';
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '{' && text[i + 1] === '{') {
+      buf += '{';
+      i += 2;
+      continue;
+    }
+    if (ch === '}' && text[i + 1] === '}') {
+      buf += '}';
+      i += 2;
+      continue;
+    }
+    if (ch !== '{') {
+      buf += ch;
+      i++;
+      continue;
+    }
+    const close = text.indexOf('}', i + 1);
+    const at = lit.span.start + 1 + i;
+    if (close < 0) {
+      s.diagnostics.push(error('C0023', { file: lit.span.file, start: at, end: at + 1 }, { detail: 'missing `}`' }));
+      break;
+    }
+    const source = text.slice(i + 1, close);
+    const parsed = parseExpression(source, lit.span.file, at + 1);
+    s.diagnostics.push(...parsed.diagnostics);
+    if (buf) parts.push({ text: buf });
+    buf = '';
+    if (parsed.value) parts.push({ expr: checker.check(parsed.value, scope), source });
+    i = close + 1;
+  }
+  if (buf) parts.push({ text: buf });
+  return parts;
+}

@@ -1,0 +1,544 @@
+/**
+ * Type checking and name resolution of expressions: AST `Expr` -> typed `TExpr`.
+ * Names resolve in this order: variables, parameters, named sets, enum members (when the
+ * context expects that enum), constant definitions. Calls resolve to builtins, tables, then
+ * definitions, which are inlined (so a definition is checked at each use with its arguments'
+ * types, and cycles are cut by the definition stack).
+ */
+import type * as A from '../model/ast.js';
+import { assertNever } from '../model/ast.js';
+import { error, didYouMean, type Diagnostic } from '../model/diagnostics.js';
+import { makeRational, parseDecimal, type Num } from '../model/rational.js';
+import type { Span } from '../model/span.js';
+import {
+  isNumeric,
+  typeName,
+  type BuiltinFn,
+  type ConstValue,
+  type EnumInfo,
+  type KindInfo,
+  type ParamInfo,
+  type SetInfo,
+  type TableInfo,
+  type TExpr,
+  type Type,
+} from '../model/types.js';
+
+/** The global symbols an expression may refer to. */
+export interface Symbols {
+  readonly kinds: ReadonlyMap<string, KindInfo>;
+  readonly enums: ReadonlyMap<string, EnumInfo>;
+  readonly params: ReadonlyMap<string, ParamInfo>;
+  readonly sets: ReadonlyMap<string, SetInfo>;
+  readonly tables: ReadonlyMap<string, TableInfo>;
+  readonly defines: ReadonlyMap<string, A.DefineDecl>;
+  /** Definitions found to be part of a cycle: uses are errors already reported once. */
+  readonly cyclicDefines: ReadonlySet<string>;
+}
+
+type Binding = { readonly slot: number; readonly type: Type } | { readonly expr: TExpr };
+
+/** Lexical scope of one rule: variables and the frame slot counter. */
+export class Scope {
+  private readonly vars = new Map<string, Binding>();
+  constructor(private readonly parent: Scope | undefined, private readonly counter: { n: number }) {}
+
+  /** A fresh root scope. */
+  static root(): Scope {
+    return new Scope(undefined, { n: 0 });
+  }
+
+  /** A child scope sharing the slot counter. */
+  child(): Scope {
+    return new Scope(this, this.counter);
+  }
+
+  /**
+   * A scope that sees none of this scope's names but shares its slot counter: a definition
+   * body sees only its formals, while its aggregate variables still get slots in the frame.
+   */
+  isolated(): Scope {
+    return new Scope(undefined, this.counter);
+  }
+
+  /** Declares a variable with a new frame slot. */
+  declare(name: string, type: Type): number {
+    const slot = this.counter.n++;
+    this.vars.set(name, { slot, type });
+    return slot;
+  }
+
+  /** Binds a name to an already-checked expression (a definition's formal parameter). */
+  bind(name: string, expr: TExpr): void {
+    this.vars.set(name, { expr });
+  }
+
+  lookup(name: string): Binding | undefined {
+    return this.vars.get(name) ?? this.parent?.lookup(name);
+  }
+
+  names(): string[] {
+    return [...this.vars.keys(), ...(this.parent?.names() ?? [])];
+  }
+
+  /** Slots allocated so far in the whole rule. */
+  get slots(): number {
+    return this.counter.n;
+  }
+}
+
+const T = {
+  integer: { t: 'integer' } as Type,
+  number: { t: 'number' } as Type,
+  percent: { t: 'percent' } as Type,
+  ratio: { t: 'ratio' } as Type,
+  date: { t: 'date' } as Type,
+  duration: { t: 'duration' } as Type,
+  boolean: { t: 'boolean' } as Type,
+  string: { t: 'string' } as Type,
+  none: { t: 'none' } as Type,
+  error: { t: 'error' } as Type,
+};
+
+/** Frequently used types. */
+export const TYPES = T;
+
+const BUILTINS: Record<BuiltinFn, { min: number; max: number }> = {
+  has: { min: 1, max: 1 },
+  ceil: { min: 1, max: 1 },
+  floor: { min: 1, max: 1 },
+  round: { min: 1, max: 1 },
+  abs: { min: 1, max: 1 },
+  min: { min: 1, max: 16 },
+  max: { min: 1, max: 16 },
+  years_between: { min: 2, max: 2 },
+  days_between: { min: 2, max: 2 },
+  size: { min: 1, max: 1 },
+  percent: { min: 1, max: 1 },
+};
+
+function isBuiltin(name: string): name is BuiltinFn {
+  return Object.prototype.hasOwnProperty.call(BUILTINS, name);
+}
+
+/** Whether values of the two types may be compared or mixed. */
+export function compatible(a: Type, b: Type): boolean {
+  if (a.t === 'error' || b.t === 'error' || a.t === 'none' || b.t === 'none') return true;
+  if (isNumeric(a) && isNumeric(b)) {
+    // A count compared with a percentage is almost always a missing `* total`: refuse it.
+    const fraction = (t: Type) => t.t === 'percent' || t.t === 'ratio';
+    const count = (t: Type) => t.t === 'integer';
+    return !((count(a) && fraction(b)) || (fraction(a) && count(b)));
+  }
+  if (a.t === 'enum' && b.t === 'enum') return a.name === b.name;
+  if (a.t === 'subject' && b.t === 'subject') return a.kind === b.kind;
+  if ((a.t === 'list' || a.t === 'set') && (b.t === 'list' || b.t === 'set')) return compatible(a.of, b.of);
+  if (a.t === 'enum' && b.t === 'string') return true;
+  if (a.t === 'string' && b.t === 'enum') return true;
+  return a.t === b.t;
+}
+
+/** Whether a value of type `actual` may stand where `expected` is declared. */
+export function assignable(expected: Type, actual: Type): boolean {
+  if (actual.t === 'error' || expected.t === 'error' || actual.t === 'none') return true;
+  if (expected.t === 'number' && isNumeric(actual)) return true;
+  if (expected.t === 'ratio' && (actual.t === 'percent' || actual.t === 'integer' || actual.t === 'number')) return true;
+  if (expected.t === 'percent' && actual.t === 'number') return true;
+  return compatible(expected, actual) && (expected.t === actual.t || (isNumeric(expected) && isNumeric(actual)));
+}
+
+/** Checks expressions of one policy. */
+export class ExprChecker {
+  private readonly defineStack: string[] = [];
+
+  constructor(private readonly symbols: Symbols, readonly diagnostics: Diagnostic[]) {}
+
+  private err(code: Parameters<typeof error>[0], span: Span, args: Record<string, string | number> = {}, help?: ReturnType<typeof didYouMean>): TExpr {
+    this.diagnostics.push(error(code, span, args, help));
+    return { op: 'const', value: null, type: T.error, span };
+  }
+
+  /** Checks an expression that must be boolean. */
+  condition(e: A.Expr, scope: Scope): TExpr {
+    const x = this.check(e, scope);
+    if (x.type.t !== 'boolean' && x.type.t !== 'error') {
+      this.diagnostics.push(error('C0025', e.span, { actual: typeName(x.type) }));
+    }
+    return x;
+  }
+
+  /** Checks an expression, optionally with the type its context expects (resolves enum members). */
+  check(e: A.Expr, scope: Scope, expected?: Type): TExpr {
+    switch (e.kind) {
+      case 'number': {
+        const v = parseDecimal(e.text);
+        if (v === undefined) return this.err('S0007', e.span, { text: e.text });
+        return { op: 'const', value: v, type: typeof v === 'number' && Number.isInteger(v) ? T.integer : T.number, span: e.span };
+      }
+      case 'percent': {
+        const v = parseDecimal(e.text);
+        if (v === undefined) return this.err('S0007', e.span, { text: `${e.text}%` });
+        return { op: 'const', value: toRational(v, 100), type: T.percent, span: e.span };
+      }
+      case 'ratio': {
+        const l = parseDecimal(e.left);
+        const r = parseDecimal(e.right);
+        if (l === undefined || r === undefined || (typeof r === 'number' && r === 0)) {
+          return this.err('S0007', e.span, { text: `${e.left}:${e.right}` });
+        }
+        return { op: 'const', value: divExact(l, r), type: T.ratio, span: e.span };
+      }
+      case 'date': return { op: 'const', value: e.value, type: T.date, span: e.span };
+      case 'duration': return { op: 'const', value: { amount: e.amount, unit: e.unit }, type: T.duration, span: e.span };
+      case 'string': return { op: 'const', value: e.value, type: T.string, span: e.span };
+      case 'bool': return { op: 'const', value: e.value, type: T.boolean, span: e.span };
+      case 'none': return { op: 'const', value: null, type: T.none, span: e.span };
+      case 'today': return { op: 'today', type: T.date, span: e.span };
+      case 'paren': return this.check(e.inner, scope, expected);
+      case 'name': return this.name(e, scope, expected);
+      case 'field': return this.field(e, scope);
+      case 'call': return this.call(e, scope);
+      case 'set': return this.setLiteral(e, scope, expected);
+      case 'unary': return this.unary(e, scope);
+      case 'binary': return this.binary(e, scope);
+      case 'aggregate': return this.aggregate(e, scope);
+      default: return assertNever(e);
+    }
+  }
+
+  private name(e: A.NameRef, scope: Scope, expected?: Type): TExpr {
+    if (e.name === '') return { op: 'const', value: null, type: T.error, span: e.span }; // a syntax error already reported
+    const b = scope.lookup(e.name);
+    if (b) return 'expr' in b ? { ...b.expr, span: e.span } : { op: 'var', slot: b.slot, name: e.name, type: b.type, span: e.span };
+    const p = this.symbols.params.get(e.name);
+    if (p) return { op: 'param', name: p.name, type: p.type, span: e.span };
+    const s = this.symbols.sets.get(e.name);
+    if (s) return { op: 'const', value: s.values, type: { t: 'set', of: s.type }, span: e.span };
+    const member = this.enumMember(e.name, expected);
+    if (member) return { op: 'const', value: e.name, type: member, span: e.span };
+    const d = this.symbols.defines.get(e.name);
+    if (d && d.formals.length === 0) return this.inline(d, [], e.span, scope);
+    const candidates = [...scope.names(), ...this.symbols.params.keys(), ...this.symbols.sets.keys(), ...this.symbols.defines.keys(), ...this.enumMembersOf(expected)];
+    const help = e.name.includes('-')
+      ? { zh: '减法需要在 `-` 两侧加空格：`a - b`', en: 'subtraction needs spaces around `-`: `a - b`' }
+      : didYouMean(e.name, candidates);
+    return this.err('C0001', e.span, { name: e.name }, help);
+  }
+
+  private enumMembersOf(expected: Type | undefined): string[] {
+    const t = expected && (expected.t === 'set' || expected.t === 'list') ? expected.of : expected;
+    if (t?.t !== 'enum') return [];
+    return [...(this.symbols.enums.get(t.name)?.members.keys() ?? [])];
+  }
+
+  private enumMember(name: string, expected: Type | undefined): Type | undefined {
+    const t = expected && (expected.t === 'set' || expected.t === 'list') ? expected.of : expected;
+    if (t?.t === 'enum') return this.symbols.enums.get(t.name)?.members.has(name) ? t : undefined;
+    if (t && t.t !== 'error') return undefined;
+    // No typed context (e.g. a set declared without a type): the unique enum holding the name.
+    const owners = [...this.symbols.enums.values()].filter((en) => en.members.has(name));
+    return owners.length === 1 ? { t: 'enum', name: owners[0].name } : undefined;
+  }
+
+  private field(e: A.FieldAccess, scope: Scope): TExpr {
+    const target = this.check(e.target, scope);
+    const t = target.type;
+    if (t.t === 'error') return { op: 'const', value: null, type: T.error, span: e.span };
+    if (t.t !== 'subject' && t.t !== 'group') {
+      return this.err('C0002', e.fieldSpan, { kind: typeName(t), field: e.field });
+    }
+    const kind = this.symbols.kinds.get(t.kind);
+    if (!kind) return { op: 'const', value: null, type: T.error, span: e.span };
+    const path = t.t === 'group' ? `${t.prefix}.${e.field}` : e.field;
+    // A field read continues from the subject, so `i.posts.total` compiles to one path read.
+    const base = target.op === 'field' && t.t === 'group' ? target.target : target;
+    const info = kind.fields.get(path);
+    if (info) {
+      if (info.isRecord) return { op: 'field', target: base, path, type: { t: 'group', kind: kind.name, prefix: path }, label: info.label, span: e.span };
+      return { op: 'field', target: base, path, type: info.type, label: info.label, span: e.span };
+    }
+    if (t.t === 'subject') {
+      const rel = kind.relations.get(path);
+      if (rel) return { op: 'relation', target, relation: rel, type: { t: 'list', of: { t: 'subject', kind: rel.target } }, span: e.span };
+    }
+    if ([...kind.fields.keys()].some((k) => k.startsWith(`${path}.`))) {
+      return { op: 'field', target: base, path, type: { t: 'group', kind: kind.name, prefix: path }, span: e.span };
+    }
+    const prefix = t.t === 'group' ? `${t.prefix}.` : '';
+    const siblings = [...kind.fields.keys(), ...kind.relations.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => k.slice(prefix.length).split('.')[0]);
+    return this.err('C0002', e.fieldSpan, { kind: t.t === 'group' ? `${t.kind}.${t.prefix}` : t.kind, field: e.field }, didYouMean(e.field, siblings));
+  }
+
+  private call(e: A.Call, scope: Scope): TExpr {
+    if (isBuiltin(e.callee)) return this.builtin(e, e.callee, scope);
+    const table = this.symbols.tables.get(e.callee);
+    if (table) {
+      if (e.args.length !== table.formals.length) {
+        return this.err('C0016', e.calleeSpan, { name: e.callee, expected: table.formals.length, actual: e.args.length });
+      }
+      const args = e.args.map((a, i) => this.expectType(a, scope, table.formals[i].type));
+      return { op: 'table', table: table.name, args, type: table.result, span: e.span };
+    }
+    const d = this.symbols.defines.get(e.callee);
+    if (d) {
+      if (e.args.length !== d.formals.length) {
+        return this.err('C0016', e.calleeSpan, { name: e.callee, expected: d.formals.length, actual: e.args.length });
+      }
+      const args = e.args.map((a) => this.check(a, scope));
+      return this.inline(d, args, e.span, scope);
+    }
+    const candidates = [...Object.keys(BUILTINS), ...this.symbols.tables.keys(), ...this.symbols.defines.keys()];
+    return this.err('C0024', e.calleeSpan, { name: e.callee }, didYouMean(e.callee, candidates));
+  }
+
+  /** Type-checks a definition's body with its formals bound to the call's arguments. */
+  private inline(d: A.DefineDecl, args: TExpr[], span: Span, scope: Scope): TExpr {
+    if (this.symbols.cyclicDefines.has(d.name) || this.defineStack.includes(d.name)) {
+      return { op: 'const', value: null, type: T.error, span };
+    }
+    const inner = scope.isolated();
+    d.formals.forEach((f, i) => {
+      const declared = resolveTypeName(f.type, this.symbols);
+      if (declared && !assignable(declared, args[i].type)) {
+        this.diagnostics.push(error('C0003', args[i].span, { expected: typeName(declared), actual: typeName(args[i].type) }));
+      }
+      inner.bind(f.name, args[i]);
+    });
+    this.defineStack.push(d.name);
+    try {
+      return this.check(d.body, inner);
+    } finally {
+      this.defineStack.pop();
+    }
+  }
+
+  private builtin(e: A.Call, fn: BuiltinFn, scope: Scope): TExpr {
+    const arity = BUILTINS[fn];
+    if (e.args.length < arity.min || e.args.length > arity.max) {
+      return this.err('C0016', e.calleeSpan, { name: fn, expected: arity.min === arity.max ? arity.min : `${arity.min}–${arity.max}`, actual: e.args.length });
+    }
+    const args = e.args.map((a) => this.check(a, scope));
+    const wantNumeric = (a: TExpr) => {
+      if (!isNumeric(a.type) && a.type.t !== 'error' && a.type.t !== 'none') this.diagnostics.push(error('C0003', a.span, { expected: 'number', actual: typeName(a.type) }));
+    };
+    const wantDate = (a: TExpr) => {
+      if (a.type.t !== 'date' && a.type.t !== 'error' && a.type.t !== 'none') this.diagnostics.push(error('C0003', a.span, { expected: 'date', actual: typeName(a.type) }));
+    };
+    let type: Type;
+    switch (fn) {
+      case 'has': type = T.boolean; break;
+      case 'ceil': case 'floor': case 'round': args.forEach(wantNumeric); type = T.integer; break;
+      case 'abs': args.forEach(wantNumeric); type = args[0].type; break;
+      case 'min': case 'max': args.forEach(wantNumeric); type = args.every((a) => a.type.t === 'integer') ? T.integer : args[0].type; break;
+      case 'years_between': case 'days_between': args.forEach(wantDate); type = T.integer; break;
+      case 'size':
+        if (args[0].type.t !== 'list' && args[0].type.t !== 'set' && args[0].type.t !== 'error') this.diagnostics.push(error('C0028', args[0].span, { name: 'size' }));
+        type = T.integer;
+        break;
+      case 'percent': args.forEach(wantNumeric); type = T.percent; break;
+      default: return assertNever(fn);
+    }
+    return { op: 'call', fn, args, type, span: e.span };
+  }
+
+  private expectType(a: A.Expr, scope: Scope, expected: Type): TExpr {
+    const x = this.check(a, scope, expected);
+    if (!assignable(expected, x.type)) this.diagnostics.push(error('C0003', a.span, { expected: typeName(expected), actual: typeName(x.type) }));
+    return x;
+  }
+
+  private setLiteral(e: A.SetLit, scope: Scope, expected?: Type): TExpr {
+    const elementType = expected && (expected.t === 'set' || expected.t === 'list') ? expected.of : expected;
+    const items = e.items.map((i) => this.check(i, scope, elementType));
+    const of = elementType ?? items.find((i) => i.type.t !== 'error')?.type ?? T.error;
+    for (const item of items) {
+      if (!compatible(of, item.type)) this.diagnostics.push(error('C0003', item.span, { expected: typeName(of), actual: typeName(item.type) }));
+    }
+    return { op: 'set', items, type: { t: 'set', of }, span: e.span };
+  }
+
+  private unary(e: A.Unary, scope: Scope): TExpr {
+    if (e.op === 'not') {
+      const operand = this.condition(e.operand, scope);
+      return { op: 'not', operand, type: T.boolean, span: e.span };
+    }
+    const operand = this.check(e.operand, scope);
+    if (!isNumeric(operand.type) && operand.type.t !== 'error' && operand.type.t !== 'duration') {
+      this.diagnostics.push(error('C0003', e.operand.span, { expected: 'number', actual: typeName(operand.type) }));
+    }
+    return { op: 'neg', operand, type: operand.type, span: e.span };
+  }
+
+  private binary(e: A.Binary, scope: Scope): TExpr {
+    const op = e.op;
+    if (op === 'and' || op === 'or') {
+      const left = this.condition(e.left, scope);
+      const right = this.condition(e.right, scope);
+      return { op: 'binary', bop: op, left, right, type: T.boolean, span: e.span };
+    }
+    if (op === 'in' || op === 'not in') {
+      const left = this.check(e.left, scope);
+      const right = this.check(e.right, scope, { t: 'set', of: left.type });
+      if (right.type.t !== 'set' && right.type.t !== 'list' && right.type.t !== 'error') {
+        this.diagnostics.push(error('C0028', e.right.span, { name: exprText(e.right) }));
+      } else if ((right.type.t === 'set' || right.type.t === 'list') && !compatible(left.type, right.type.of)) {
+        this.diagnostics.push(error('C0029', e.span, { left: typeName(left.type), right: typeName(right.type) }));
+      }
+      return { op: 'binary', bop: op, left, right, type: T.boolean, span: e.span };
+    }
+    // Resolve enum members from whichever side has a type: `tier == assistant`, `assistant == tier`.
+    let left = this.tryCheck(e.left, scope);
+    let right: TExpr;
+    if (left) {
+      right = this.check(e.right, scope, left.type);
+    } else {
+      right = this.check(e.right, scope);
+      left = this.check(e.left, scope, right.type);
+    }
+    const lt = left.type;
+    const rt = right.type;
+    const anyError = lt.t === 'error' || rt.t === 'error';
+    const bad = (): TExpr => {
+      this.diagnostics.push(error('C0029', e.span, { left: typeName(lt), right: typeName(rt) }));
+      return { op: 'binary', bop: op, left, right, type: T.error, span: e.span };
+    };
+    switch (op) {
+      case '==':
+      case '!=':
+        if (!anyError && !compatible(lt, rt)) return bad();
+        return { op: 'binary', bop: op, left, right, type: T.boolean, span: e.span };
+      case '<':
+      case '<=':
+      case '>':
+      case '>=': {
+        const ordered = (isNumeric(lt) && isNumeric(rt) && compatible(lt, rt)) || (lt.t === 'date' && rt.t === 'date') || lt.t === 'none' || rt.t === 'none';
+        if (!anyError && !ordered) return bad();
+        return { op: 'binary', bop: op, left, right, type: T.boolean, span: e.span };
+      }
+      case '+':
+      case '-': {
+        if (anyError) return { op: 'binary', bop: op, left, right, type: T.error, span: e.span };
+        if (lt.t === 'date' && rt.t === 'duration') return { op: 'binary', bop: op, left, right, type: T.date, span: e.span };
+        if (!isNumeric(lt) || !isNumeric(rt)) return bad();
+        const type = lt.t === rt.t ? lt : T.number;
+        return { op: 'binary', bop: op, left, right, type, span: e.span };
+      }
+      case '*':
+      case '/': {
+        if (anyError) return { op: 'binary', bop: op, left, right, type: T.error, span: e.span };
+        if (!isNumeric(lt) || !isNumeric(rt)) return bad();
+        const type = op === '*' && lt.t === 'integer' && rt.t === 'integer' ? T.integer : T.number;
+        return { op: 'binary', bop: op, left, right, type, span: e.span };
+      }
+      default:
+        return bad();
+    }
+  }
+
+  /**
+   * Checks `e` only if it does not need a context type (a bare enum member does), without
+   * reporting: lets `assistant == w.post.tier` resolve `assistant` from the right side.
+   */
+  private tryCheck(e: A.Expr, scope: Scope): TExpr | undefined {
+    if (e.kind === 'name' && !scope.lookup(e.name) && !this.symbols.params.has(e.name) && !this.symbols.sets.has(e.name) && !this.symbols.defines.has(e.name)) {
+      return undefined;
+    }
+    return this.check(e, scope);
+  }
+
+  private aggregate(e: A.Aggregate, scope: Scope): TExpr {
+    const source = this.check(e.source, scope);
+    let elementType: Type = T.error;
+    if (source.type.t === 'list' || source.type.t === 'set') elementType = source.type.of;
+    else if (source.type.t !== 'error') this.diagnostics.push(error('C0028', e.source.span, { name: exprText(e.source) }));
+    const inner = scope.child();
+    const slot = inner.declare(e.variable, elementType);
+    const where = e.where ? this.condition(e.where, inner) : undefined;
+    let body: TExpr | undefined;
+    let type: Type;
+    switch (e.fn) {
+      case 'count':
+        if (e.body) body = this.condition(e.body, inner);
+        type = T.integer;
+        break;
+      case 'all':
+      case 'any':
+        if (e.body) body = this.condition(e.body, inner);
+        type = T.boolean;
+        break;
+      case 'share':
+        if (!e.body) {
+          this.diagnostics.push(error('C0035', e.span, { rule: 'share', what: '`: condition`' }));
+        } else body = this.condition(e.body, inner);
+        type = T.percent;
+        break;
+      case 'sum':
+      case 'min':
+      case 'max':
+        if (!e.body) {
+          this.diagnostics.push(error('C0035', e.span, { rule: e.fn, what: '`: value`' }));
+          type = T.error;
+        } else {
+          body = this.check(e.body, inner);
+          if (!isNumeric(body.type) && body.type.t !== 'error') this.diagnostics.push(error('C0003', e.body.span, { expected: 'number', actual: typeName(body.type) }));
+          type = body.type;
+        }
+        break;
+      default:
+        return assertNever(e.fn);
+    }
+    return { op: 'aggregate', fn: e.fn, slot, source, where, body, type, span: e.span };
+  }
+}
+
+function toRational(v: Num, divisor: number): Num {
+  return divExact(v, divisor);
+}
+
+function divExact(a: Num, b: Num): Num {
+  const [an, ad] = typeof a === 'number' ? [a, 1] : [a.n, a.d];
+  const [bn, bd] = typeof b === 'number' ? [b, 1] : [b.n, b.d];
+  return makeRational(an * bd, ad * bn);
+}
+
+/** Resolves a declared type name. */
+export function resolveTypeName(ref: A.TypeRef, symbols: Pick<Symbols, 'enums' | 'kinds'>): Type | undefined {
+  const scalar = ['integer', 'number', 'percent', 'ratio', 'date', 'duration', 'boolean', 'string'];
+  let base: Type | undefined;
+  if (scalar.includes(ref.name)) base = { t: ref.name } as Type;
+  else if (symbols.enums.has(ref.name)) base = { t: 'enum', name: ref.name };
+  else if (symbols.kinds.has(ref.name)) base = { t: 'subject', kind: ref.name };
+  if (!base) return undefined;
+  return ref.list ? { t: 'list', of: base } : base;
+}
+
+/** Source-like text of an expression for messages (not the printer: no layout rules). */
+export function exprText(e: A.Expr): string {
+  switch (e.kind) {
+    case 'name': return e.name;
+    case 'field': return `${exprText(e.target)}.${e.field}`;
+    case 'call': return `${e.callee}(…)`;
+    default: return e.kind;
+  }
+}
+
+/** Evaluates a constant expression (parameter values, set members, table cells). */
+export function constValueOf(x: TExpr): ConstValue | undefined {
+  switch (x.op) {
+    case 'const': return x.value;
+    case 'neg': {
+      const v = constValueOf(x.operand);
+      if (typeof v === 'number') return -v + 0;
+      if (v && typeof v === 'object' && 'n' in v) return makeRational(-(v as { n: number }).n, (v as { d: number }).d);
+      return undefined;
+    }
+    case 'set': {
+      const values = x.items.map(constValueOf);
+      if (values.some((v) => v === undefined)) return undefined;
+      return new Set(values);
+    }
+    default: return undefined;
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Diagnostics: one catalogue of codes with zh and en templates. The first letter of a code
+ * names the stage (S syntax, Y yaml, C check, E eval, F facts, X cli). Stages return
+ * diagnostics as data; wording is filled in only when rendered, so tests check codes and
+ * arguments, and a translation never changes behaviour. Never reuse a retired code.
+ */
+import type { Span } from './span.js';
+
+/** Output language. */
+export type Lang = 'zh' | 'en';
+
+/** How bad a diagnostic is: errors stop the command, warnings do not. */
+export type Severity = 'error' | 'warning';
+
+/** Template pair for one code. Placeholders `{name}` are filled from the diagnostic's args. */
+export interface MessageTemplate {
+  readonly zh: string;
+  readonly en: string;
+}
+
+/** The catalogue. INVARIANT: zh and en templates of a code use the same placeholders. */
+export const CATALOGUE = {
+  // syntax
+  S0001: { zh: '无法识别的字符 `{text}`', en: 'unexpected character `{text}`' },
+  S0002: { zh: '此处应为{expected}，实际为 `{found}`', en: 'expected {expected}, found `{found}`' },
+  S0003: { zh: '此处应为{expected}，实际为 `{found}`', en: 'expected {expected} here, found `{found}`' },
+  S0004: { zh: '文件意外结束，此处应为{expected}', en: 'unexpected end of file, expected {expected}' },
+  S0005: { zh: '字符串没有结束引号', en: 'unterminated string' },
+  S0006: { zh: '日期 `{text}` 不存在', en: 'date `{text}` does not exist' },
+  S0007: { zh: '数字 `{text}` 无法表示', en: 'number `{text}` cannot be represented' },
+  S0008: { zh: '多余的内容 `{found}`', en: 'unexpected `{found}` after the end' },
+  S0009: { zh: '文件超过 {limit} 字节上限（{size} 字节）', en: 'file is larger than the {limit}-byte limit ({size} bytes)' },
+  S0010: { zh: '嵌套超过 {limit} 层上限', en: 'nesting deeper than the limit of {limit}' },
+  S0011: { zh: '时长单位 `{text}` 无效，应为 y、m 或 d', en: 'invalid duration unit `{text}`, expected y, m or d' },
+  S0012: { zh: '错误过多，仅显示前 {limit} 个', en: 'too many errors, only the first {limit} are shown' },
+  // yaml form
+  Y0001: { zh: 'YAML 语法错误：{detail}', en: 'YAML syntax error: {detail}' },
+  Y0002: { zh: '{where}：{detail}', en: '{where}: {detail}' },
+  Y0003: { zh: '键 `{key}` 重复', en: 'duplicate key `{key}`' },
+  Y0004: { zh: '别名（alias）过多，可能是别名炸弹', en: 'too many aliases: possible alias bomb' },
+  Y0005: { zh: '不支持的标签 `{tag}`', en: 'unsupported tag `{tag}`' },
+  Y0006: { zh: '一个文件只能有一个 YAML 文档', en: 'a file may hold only one YAML document' },
+  // check
+  C0001: { zh: '未知名称 `{name}`', en: 'unknown name `{name}`' },
+  C0002: { zh: '{kind} 没有字段 `{field}`', en: '{kind} has no field `{field}`' },
+  C0003: { zh: '类型不符：应为 {expected}，实际为 {actual}', en: 'type mismatch: expected {expected}, found {actual}' },
+  C0004: { zh: '{what} `{name}` 重复定义', en: '{what} `{name}` is declared twice' },
+  C0005: { zh: '定义之间存在循环：{cycle}', en: 'definitions form a cycle: {cycle}' },
+  C0006: { zh: '条款编号 `{cite}` 不在文件的编号中', en: 'cite `{cite}` is not in the document\'s numbering' },
+  C0007: { zh: '引文在原文中找不到', en: 'quote does not occur in the source text' },
+  C0008: { zh: '参数 `{name}` 的历史日期未按时间顺序排列或重叠（{date}）', en: 'history of parameter `{name}` is unordered or overlapping ({date})' },
+  C0009: { zh: '期限 {due} 早于政策生效日期 {effective}', en: 'deadline {due} is before the policy takes effect on {effective}' },
+  C0010: { zh: '政策目录中没有 `policy` 声明', en: 'no `policy` header in the policy directory' },
+  C0011: { zh: '找不到原文文件 `{path}`', en: 'source text file `{path}` not found' },
+  C0012: { zh: '政策声明重复', en: 'the policy header is declared twice' },
+  C0013: { zh: '未知的主体类型 `{name}`', en: 'unknown subject kind `{name}`' },
+  C0014: { zh: '未知类型 `{name}`', en: 'unknown type `{name}`' },
+  C0015: { zh: '`{name}` 不是 {type} 的取值', en: '`{name}` is not a value of {type}' },
+  C0016: { zh: '`{name}` 需要 {expected} 个参数，实际为 {actual} 个', en: '`{name}` takes {expected} arguments, found {actual}' },
+  C0017: { zh: '表 `{name}` 的行应有 {expected} 个键', en: 'rows of table `{name}` need {expected} keys' },
+  C0018: { zh: '表 `{name}` 中的行重复', en: 'duplicate row in table `{name}`' },
+  C0019: { zh: '引文出现在原文的 {found}，而不是 {cite}', en: 'quote occurs in {found} of the source, not in {cite}' },
+  C0020: { zh: '无法加载被扩展的政策 `{path}`', en: 'cannot load the extended policy `{path}`' },
+  C0021: { zh: '被扩展的政策中没有参数 `{name}`', en: 'the extended policy has no parameter `{name}`' },
+  C0022: { zh: '资格规则不能有期限', en: 'an eligibility rule cannot have a deadline' },
+  C0023: { zh: '说明模板有误：{detail}', en: 'bad explanation template: {detail}' },
+  C0024: { zh: '未知函数 `{name}`', en: 'unknown function `{name}`' },
+  C0025: { zh: '条件应为布尔值，实际为 {actual}', en: 'a condition must be boolean, found {actual}' },
+  C0026: { zh: '目录 `{path}` 中没有规则文件（.clause 或 .yaml）', en: 'no rule files (.clause or .yaml) in `{path}`' },
+  C0027: { zh: '关系 `{name}` 应指向 {kind} 的引用字段', en: 'relation `{name}` must name a reference field of {kind}' },
+  C0028: { zh: '`{name}` 不是集合，不能聚合', en: '`{name}` is not a collection and cannot be aggregated' },
+  C0029: { zh: '不能比较 {left} 和 {right}', en: 'cannot compare {left} with {right}' },
+  C0030: { zh: '参数 `{name}` 未设定取值，须由地方细则设定', en: 'parameter `{name}` has no value: a local supplement must set it' },
+  C0031: { zh: '政策扩展形成循环：{path}', en: 'policy extension forms a cycle: {path}' },
+  C0032: { zh: '规则 `{rule}` 的适用对象不是主体类型', en: 'rule `{rule}` must apply to a subject kind' },
+  C0033: { zh: '生效日期 {from} 晚于失效日期 {until}', en: 'start date {from} is after end date {until}' },
+  C0034: { zh: '扩展政策不能重新定义 `{name}` 的类型', en: 'an extending policy cannot change the type of `{name}`' },
+  C0035: { zh: '规则 `{rule}` 缺少 {what}', en: 'rule `{rule}` is missing {what}' },
+  C0036: { zh: '规则 `{rule}` 只能有一个要求（must/should/may）或资格条件（eligible when）', en: 'rule `{rule}` may have one requirement (must/should/may) or one eligibility condition (eligible when), not several' },
+  C0037: { zh: '`{name}` 应为常量（字面量、枚举值或集合）', en: '`{name}` must be a constant (a literal, an enum value or a set)' },
+  C0038: { zh: '字段 `{name}` 的上级 `{parent}` 不是 record 类型', en: 'field `{name}` is nested under `{parent}`, which is not a record' },
+  // eval
+  E0001: { zh: '除数为零：{expr}', en: 'division by zero: {expr}' },
+  E0002: { zh: '超出限制：{what} 超过 {limit}', en: 'limit exceeded: {what} over {limit}' },
+  // facts
+  F0001: { zh: '无法读取事实文件：{detail}', en: 'cannot read the facts file: {detail}' },
+  F0002: { zh: '事实文件语法错误：{detail}', en: 'facts syntax error: {detail}' },
+  F0003: { zh: '事实文件应为包含 {lists} 列表的映射', en: 'facts must be a mapping with the lists {lists}' },
+  F0004: { zh: '`{path}` 应为 {expected}，实际为 {actual}', en: '`{path}` should be {expected}, found {actual}' },
+  F0005: { zh: '`{path}` 的取值 `{value}` 不在 {type} 中', en: '`{path}`: `{value}` is not a value of {type}' },
+  F0006: { zh: '{kind} 的编号 `{id}` 重复', en: 'duplicate {kind} id `{id}`' },
+  F0007: { zh: '`{path}` 引用的 {kind} `{id}` 不存在', en: '`{path}` refers to {kind} `{id}`, which does not exist' },
+  F0008: { zh: '`{path}` 的上级关系形成循环：{cycle}', en: '`{path}` is part of a cycle: {cycle}' },
+  F0009: { zh: '`{path}` 不是已声明的字段，已忽略', en: '`{path}` is not a declared field and is ignored' },
+  F0010: { zh: '`{path}` 缺少编号 `id`', en: '`{path}` has no `id`' },
+  F0011: { zh: '`{path}` 的日期 `{value}` 无效，应为存在的 YYYY-MM-DD', en: '`{path}`: `{value}` is not a valid YYYY-MM-DD date' },
+  F0012: { zh: '事实超出限制：{what} 超过 {limit}', en: 'facts exceed a limit: {what} over {limit}' },
+  F0013: { zh: '第 {line} 行的 `kind` 无效：{detail}', en: 'line {line} has no valid `kind`: {detail}' },
+  F0014: { zh: '未知的列表 `{name}`，已忽略', en: 'unknown list `{name}` is ignored' },
+  F0015: { zh: '不支持的事实文件类型 `{ext}`（应为 .yaml、.yml、.json 或 .ndjson）', en: 'unsupported facts file type `{ext}` (expected .yaml, .yml, .json or .ndjson)' },
+  // cli
+  X0001: { zh: '未知命令 `{name}`', en: 'unknown command `{name}`' },
+  X0002: { zh: '未知选项 `{name}`', en: 'unknown option `{name}`' },
+  X0003: { zh: '缺少{what}', en: 'missing {what}' },
+  X0004: { zh: '`{option}` 的取值 `{value}` 无效，应为 {expected}', en: 'invalid value `{value}` for `{option}`, expected {expected}' },
+  X0005: { zh: '无法写入 `{path}`：{detail}', en: 'cannot write `{path}`: {detail}' },
+  X0006: { zh: '找不到 `{path}`', en: '`{path}` not found' },
+  X0007: { zh: '选项 `{name}` 需要一个值', en: 'option `{name}` needs a value' },
+} as const satisfies Record<string, MessageTemplate>;
+
+/** Every diagnostic code. */
+export type DiagnosticCode = keyof typeof CATALOGUE;
+
+/** Values that fill a template's placeholders. */
+export type DiagnosticArgs = Readonly<Record<string, string | number>>;
+
+/** One problem found in user input. */
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  /** Where the problem is; absent only for whole-command problems (usage errors). */
+  readonly span?: Span;
+  /** For facts: the path inside the facts, e.g. `institutions[3].posts.total`. */
+  readonly factsPath?: string;
+  readonly args: DiagnosticArgs;
+  /** A suggestion, e.g. `did you mean \`posts\`?`, already phrased per language. */
+  readonly help?: MessageTemplate;
+}
+
+/** Builds an error diagnostic. */
+export function error(code: DiagnosticCode, span: Span | undefined, args: DiagnosticArgs = {}, help?: MessageTemplate): Diagnostic {
+  return { code, severity: 'error', span, args, help };
+}
+
+/** Builds a warning diagnostic. */
+export function warning(code: DiagnosticCode, span: Span | undefined, args: DiagnosticArgs = {}, help?: MessageTemplate): Diagnostic {
+  return { code, severity: 'warning', span, args, help };
+}
+
+/**
+ * Fills `{name}` placeholders; unknown placeholders stay visible rather than vanish. An
+ * argument may be given per language as `name.zh` / `name.en` (e.g. a list of expected
+ * tokens described in words); it wins over a plain `name`.
+ */
+export function fillTemplate(template: string, args: DiagnosticArgs, lang?: Lang): string {
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(args, k);
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (lang && has(`${name}.${lang}`)) return String(args[`${name}.${lang}`]);
+    return has(name) ? String(args[name]) : whole;
+  });
+}
+
+/** The message of a diagnostic in one language. */
+export function messageOf(d: Diagnostic, lang: Lang): string {
+  return fillTemplate(CATALOGUE[d.code][lang], d.args, lang);
+}
+
+/** A "did you mean" hint for the closest candidate, if one is close enough. */
+export function didYouMean(name: string, candidates: Iterable<string>): MessageTemplate | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  if (best === undefined || bestDistance > Math.max(2, Math.floor(name.length / 3))) return undefined;
+  return { zh: `是否想写 \`${best}\`？`, en: `did you mean \`${best}\`?` };
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 8) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** Whether any diagnostic is an error. */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}

@@ -1,0 +1,193 @@
+/**
+ * The number model. Policy quotas are decimal ("70%", "0.5"), and a quota must be exact at
+ * its boundary: 7 of 10 posts meets "不低于70%". Binary floating point gets this wrong
+ * (0.7 * 10 is 7.000000000000001), so every number is an exact rational n/d.
+ *
+ * Representation: a JS integer when the value is whole (the common case: counts), otherwise
+ * a {@link Rational} with coprime safe-integer numerator and positive denominator. Decimal
+ * text (from a rule file or a facts number) converts exactly: `0.7` is 7/10.
+ *
+ * INVARIANT: a `Num` that is a `number` is a safe integer; a `Rational` has `d > 1`.
+ * Values whose numerator or denominator would exceed 2^53 degrade to the nearest double,
+ * a range no post count, headcount or percentage comes near.
+ */
+
+/** A non-integer exact rational. */
+export class Rational {
+  /** Use {@link makeRational}, which normalises. */
+  constructor(readonly n: number, readonly d: number) {}
+  /** The nearest double, for display and charts only. */
+  valueOf(): number {
+    return this.n / this.d;
+  }
+}
+
+/** An exact number: a safe integer or a normalised rational (or, past 2^53, a double). */
+export type Num = number | Rational;
+
+function gcd(a: number, b: number): number {
+  a = Math.abs(a);
+  b = Math.abs(b);
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** n/d normalised; `d` must not be 0. */
+export function makeRational(n: number, d: number): Num {
+  if (d < 0) {
+    n = -n;
+    d = -d;
+  }
+  if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d)) return n / d;
+  const g = gcd(n, d) || 1;
+  n /= g;
+  d /= g;
+  return d === 1 ? n : new Rational(n, d);
+}
+
+function parts(x: Num): [number, number] {
+  if (typeof x === 'number') {
+    if (Number.isInteger(x)) return [x, 1];
+    return [x, 1]; // a degraded double: arithmetic continues in floating point
+  }
+  return [x.n, x.d];
+}
+
+function isExactInt(x: Num): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x);
+}
+
+/** a + b. */
+export function add(a: Num, b: Num): Num {
+  if (isExactInt(a) && isExactInt(b)) {
+    const s = a + b;
+    return s;
+  }
+  const [an, ad] = parts(a);
+  const [bn, bd] = parts(b);
+  return makeRational(an * bd + bn * ad, ad * bd);
+}
+
+/** a - b. */
+export function sub(a: Num, b: Num): Num {
+  return add(a, neg(b));
+}
+
+/** -a. */
+export function neg(a: Num): Num {
+  return typeof a === 'number' ? -a + 0 : new Rational(-a.n, a.d);
+}
+
+/** a * b. */
+export function mul(a: Num, b: Num): Num {
+  if (isExactInt(a) && isExactInt(b)) return a * b;
+  const [an, ad] = parts(a);
+  const [bn, bd] = parts(b);
+  return makeRational(an * bn, ad * bd);
+}
+
+/** a / b, or undefined when b is zero (the caller reports it; never Infinity or NaN). */
+export function div(a: Num, b: Num): Num | undefined {
+  if (isZero(b)) return undefined;
+  const [an, ad] = parts(a);
+  const [bn, bd] = parts(b);
+  return makeRational(an * bd, ad * bn);
+}
+
+/** Whether x is zero. */
+export function isZero(x: Num): boolean {
+  return typeof x === 'number' ? x === 0 : false;
+}
+
+/** -1, 0 or 1 as a <, =, > b; exact while cross products stay below 2^53. */
+export function compare(a: Num, b: Num): number {
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  const [an, ad] = parts(a);
+  const [bn, bd] = parts(b);
+  const l = an * bd;
+  const r = bn * ad;
+  if (Number.isSafeInteger(l) && Number.isSafeInteger(r)) return l < r ? -1 : l > r ? 1 : 0;
+  const x = an / ad;
+  const y = bn / bd;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Smallest integer >= x. */
+export function ceil(x: Num): number {
+  if (typeof x === 'number') return Math.ceil(x);
+  return Math.ceil(x.n / x.d) === x.n / x.d ? x.n / x.d : Math.floor(x.n / x.d) + 1;
+}
+
+/** Largest integer <= x. */
+export function floor(x: Num): number {
+  if (typeof x === 'number') return Math.floor(x);
+  return Math.floor(x.n / x.d);
+}
+
+/** Rounds half away from zero, as officers round by hand. */
+export function round(x: Num): number {
+  if (typeof x === 'number') return Math.sign(x) * Math.round(Math.abs(x));
+  const twice = makeRational(2 * Math.abs(x.n) + x.d, 2 * x.d);
+  return Math.sign(x.n) * floor(twice);
+}
+
+/**
+ * Parses decimal text exactly: `12`, `-3.25`, `0.7`, `1e3`. Returns undefined for text that is
+ * not a finite decimal.
+ */
+export function parseDecimal(text: string): Num | undefined {
+  const m = /^([+-]?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const sign = m[1] === '-' ? -1 : 1;
+  const digits = m[2] + (m[3] ?? '');
+  let exponent = -(m[3]?.length ?? 0) + Number(m[4] ?? 0);
+  let n = Number(digits.replace(/^0+(?=\d)/, ''));
+  if (!Number.isFinite(n) || Math.abs(exponent) > 30) {
+    const approx = sign * Number(text);
+    return Number.isFinite(approx) ? approx : undefined;
+  }
+  let d = 1;
+  while (exponent > 0) {
+    n *= 10;
+    exponent--;
+  }
+  while (exponent < 0) {
+    d *= 10;
+    exponent++;
+  }
+  return makeRational(sign * n, d);
+}
+
+/** Converts a JS number from a facts file (JSON/YAML) to an exact Num via its shortest decimal text. */
+export function fromJsNumber(x: number): Num | undefined {
+  if (!Number.isFinite(x)) return undefined;
+  if (Number.isSafeInteger(x)) return x + 0; // folds -0 into 0
+  if (Number.isInteger(x)) return x;
+  return parseDecimal(String(x));
+}
+
+/** The nearest double. */
+export function toDouble(x: Num): number {
+  return typeof x === 'number' ? x : x.n / x.d;
+}
+
+/** Shortest decimal text; non-terminating fractions print with up to `digits` decimals. */
+export function formatNum(x: Num, digits = 2): string {
+  if (typeof x === 'number') return Number.isInteger(x) ? String(x) : String(Number(x.toFixed(digits)));
+  let d = x.d;
+  while (d % 2 === 0) d /= 2;
+  while (d % 5 === 0) d /= 5;
+  const v = x.n / x.d;
+  if (d === 1) return String(v);
+  return String(Number(v.toFixed(digits)));
+}
+
+/** Formats x as a percentage: 7/10 -> `70%`, 2/3 -> `66.67%`. */
+export function formatPercent(x: Num): string {
+  return `${formatNum(mul(x, 100))}%`;
+}
+
+/** Whether a value is a Num. */
+export function isNum(v: unknown): v is Num {
+  return typeof v === 'number' || v instanceof Rational;
+}
