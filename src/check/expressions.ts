@@ -192,7 +192,13 @@ export class ExprChecker {
       case 'duration': return { op: 'const', value: { amount: e.amount, unit: e.unit }, type: T.duration, span: e.span };
       case 'string': return { op: 'const', value: e.value, type: T.string, span: e.span };
       case 'bool': return { op: 'const', value: e.value, type: T.boolean, span: e.span };
-      case 'none': return { op: 'const', value: null, type: T.none, span: e.span };
+      case 'none': {
+        // An enum may have a member spelt `none` (the contract's `qualification: none`):
+        // where such an enum is expected, `none` is that member, not the absent value.
+        const member = this.enumMember('none', expected);
+        if (member && expected) return { op: 'const', value: 'none', type: member, span: e.span };
+        return { op: 'const', value: null, type: T.none, span: e.span };
+      }
       case 'today': return { op: 'today', type: T.date, span: e.span };
       case 'paren': return this.check(e.inner, scope, expected);
       case 'name': return this.name(e, scope, expected);

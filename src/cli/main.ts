@@ -1,0 +1,274 @@
+/**
+ * The `clausal` command line: argv -> API calls -> exit codes. No evaluation logic lives here;
+ * this file reads files, calls the library, renders, and writes. Every user error ends in a
+ * diagnostic and a non-zero exit code, never a stack trace.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { error, hasErrors, type Diagnostic, type Lang } from '../model/diagnostics.js';
+import { isValidDate } from '../model/dates.js';
+import type { Status } from '../model/result.js';
+import { loadPolicy } from '../loader/load-policy.js';
+import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
+import { subjectInfos } from '../facts/subject-info.js';
+import { evaluate } from '../eval/evaluate.js';
+import { DiagnosticRenderer } from '../report/diagnostics.js';
+import { reportToJsonChunks, resultToNdjson } from '../report/eval-json.js';
+import { reportToText } from '../report/eval-text.js';
+import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
+import { writeFileAtomic } from './write-atomic.js';
+
+/** Where the CLI reads and writes: injectable so tests run it in-process. */
+export interface CliIo {
+  readonly stdout: { write(chunk: string): unknown; isTTY?: boolean };
+  readonly stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Today's date (`YYYY-MM-DD`); the only place the engine learns the clock. */
+  readonly today?: string;
+}
+
+/** Exit codes of the contract. */
+export const EXIT = { ok: 0, diagnostics: 1, usage: 2, failOn: 3, badFacts: 4 } as const;
+
+interface Command {
+  readonly options: OptionSpec;
+  readonly usage: string;
+  run(args: ParsedArgs, ctx: Ctx): number | Promise<number>;
+}
+
+/** What a command run shares: IO, language, diagnostics output. */
+export interface Ctx {
+  readonly io: CliIo;
+  readonly lang: Lang;
+  report(diagnostics: readonly Diagnostic[], texts?: ReadonlyMap<string, string>): void;
+}
+
+const LANGS = ['zh', 'en'];
+const EVAL_FORMATS = ['text', 'json', 'ndjson'];
+const FAIL_ON = ['violation', 'pending', 'advisory', 'unknown'];
+
+function todayOf(io: CliIo): string {
+  if (io.today) return io.today;
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Registered commands; other modules add theirs through {@link registerCommand}. */
+const COMMANDS = new Map<string, Command>();
+
+/** Adds a subcommand (used by the modules of `test`, `diff`, `fmt`, `export`). */
+export function registerCommand(name: string, command: Command): void {
+  COMMANDS.set(name, command);
+}
+
+/** A usage error: message on stderr, exit 2. */
+export function usage(ctx: Ctx, d: Diagnostic, text?: string): number {
+  ctx.report([d]);
+  if (text) ctx.io.stderr.write(`${text}\n`);
+  return EXIT.usage;
+}
+
+/** Checks a value option against allowed values. */
+export function choice(ctx: Ctx, args: ParsedArgs, name: string, allowed: readonly string[], fallback: string): string | undefined {
+  const v = args.values.get(name) ?? fallback;
+  if (!allowed.includes(v)) {
+    ctx.report([error('X0004', undefined, { option: `--${name}`, value: v, expected: allowed.join('|') })]);
+    return undefined;
+  }
+  return v;
+}
+
+/** Resolves `--as-of` (default today). */
+export function asOfOf(ctx: Ctx, args: ParsedArgs): string | undefined {
+  const v = args.values.get('as-of') ?? todayOf(ctx.io);
+  if (!isValidDate(v)) {
+    ctx.report([error('X0004', undefined, { option: '--as-of', value: v, expected: 'YYYY-MM-DD' })]);
+    return undefined;
+  }
+  return v;
+}
+
+/** Writes output to `--out` atomically, or to stdout. Returns false (after reporting) on failure. */
+export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string>): boolean {
+  if (!out) {
+    for (const c of chunks) ctx.io.stdout.write(c);
+    return true;
+  }
+  try {
+    writeFileAtomic(out, chunks);
+    return true;
+  } catch (e) {
+    ctx.report([error('X0005', undefined, { path: out, detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message })]);
+    return false;
+  }
+}
+
+/** Loads a policy directory, reporting diagnostics; undefined when it has errors. */
+export function loadPolicyOrReport(ctx: Ctx, dir: string) {
+  const loaded = loadPolicy(dir);
+  if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
+  if (!loaded.policy || hasErrors(loaded.diagnostics)) return undefined;
+  return loaded;
+}
+
+/** Reads and validates a facts file for a policy: facts, or an exit code. */
+export function loadFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], path: string) {
+  const format = factsFormatOf(path);
+  if (!format) {
+    ctx.report([error('F0015', undefined, { ext: extname(path) || path })]);
+    return undefined;
+  }
+  let text: string;
+  try {
+    if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    ctx.report([error('F0001', undefined, { detail: `${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` })]);
+    return undefined;
+  }
+  const result = loadFactsText(policy, path, text, format);
+  if (result.diagnostics.length) ctx.report(result.diagnostics, new Map([[path, text]]));
+  return result.facts;
+}
+
+registerCommand('check', {
+  options: { lang: 'value', coverage: 'flag', format: 'value' },
+  usage: 'clausal check <policy-dir>... [--lang zh|en]',
+  run(args, ctx) {
+    if (args.positionals.length === 0) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
+    let failed = false;
+    for (const dir of args.positionals) {
+      const loaded = loadPolicy(dir);
+      if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
+      if (!loaded.policy || hasErrors(loaded.diagnostics)) failed = true;
+      else if (!args.flags.has('coverage')) {
+        const p = loaded.policy;
+        ctx.io.stdout.write(ctx.lang === 'zh'
+          ? `${dir}: 通过（${p.id} ${p.version}：规则 ${p.rules.length} 条，参数 ${p.params.size} 个）\n`
+          : `${dir}: ok (${p.id} ${p.version}: ${p.rules.length} rules, ${p.params.size} parameters)\n`);
+      }
+    }
+    return failed ? EXIT.diagnostics : EXIT.ok;
+  },
+});
+
+registerCommand('eval', {
+  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag' },
+  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory]',
+  run(args, ctx) {
+    if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
+    const factsPath = args.values.get('facts');
+    if (!factsPath) return usage(ctx, error('X0003', undefined, { what: ' --facts <file>' }), this.usage);
+    const asOf = asOfOf(ctx, args);
+    const format = choice(ctx, args, 'format', [...EVAL_FORMATS, ...extraFormats.keys()], 'text');
+    const failOn = (args.multi.get('fail-on') ?? []).flatMap((v) => v.split(','));
+    const badFailOn = failOn.find((v) => !FAIL_ON.includes(v));
+    if (badFailOn) return usage(ctx, error('X0004', undefined, { option: '--fail-on', value: badFailOn, expected: FAIL_ON.join('|') }));
+    if (!asOf || !format) return EXIT.usage;
+    const loaded = loadPolicyOrReport(ctx, args.positionals[0]);
+    if (!loaded?.policy) return EXIT.diagnostics;
+    const policy = loaded.policy;
+    const facts = loadFactsOrReport(ctx, policy, factsPath);
+    if (!facts) return EXIT.badFacts;
+    const report = evaluate(policy, facts, { asOf, lang: ctx.lang });
+    const out = args.values.get('out');
+    let chunks: Iterable<string>;
+    if (format === 'json') chunks = reportToJsonChunks(report);
+    else if (format === 'ndjson') chunks = ndjsonChunks(report.results);
+    else if (format === 'text') {
+      const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
+      chunks = [reportToText(report, { lang: ctx.lang, color, subjects: subjectInfos(policy, facts), all: args.flags.has('all') })];
+    } else {
+      const render = extraFormats.get(format)!;
+      chunks = render({ report, lang: ctx.lang, subjects: subjectInfos(policy, facts), policy });
+    }
+    if (!emit(ctx, out, chunks)) return EXIT.diagnostics;
+    if (failOn.some((s) => report.summary[s as Status] > 0)) return EXIT.failOn;
+    return EXIT.ok;
+  },
+});
+
+function* ndjsonChunks(results: Iterable<Parameters<typeof resultToNdjson>[0]>): Generator<string> {
+  let buffer = '';
+  for (const r of results) {
+    buffer += resultToNdjson(r);
+    if (buffer.length > 1 << 16) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer) yield buffer;
+}
+
+/** A report format contributed by another module (markdown, html, csv). */
+export type FormatRenderer = (input: {
+  report: ReturnType<typeof evaluate>;
+  lang: Lang;
+  subjects: ReturnType<typeof subjectInfos>;
+  policy: NonNullable<ReturnType<typeof loadPolicy>['policy']>;
+}) => Iterable<string>;
+
+const extraFormats = new Map<string, FormatRenderer>();
+
+/** Adds an `eval --format` renderer. */
+export function registerFormat(name: string, render: FormatRenderer): void {
+  extraFormats.set(name, render);
+}
+
+const HELP = `clausal — policy rules as code
+
+usage:
+  clausal check <policy-dir>...
+  clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv]
+               [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory]
+  clausal test <policy-dir>
+  clausal diff <old-dir> <new-dir> [--facts <file> --as-of <date>] [--format text|json|markdown]
+  clausal fmt <file>... [--check]
+  clausal export <policy-dir> --to jsonlogic
+
+options common to all commands: --lang zh|en (default zh)
+`;
+
+/** Runs the CLI. Returns the exit code; never throws for user errors. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  const langArg = rest.find((a, i) => a.startsWith('--lang=') || rest[i - 1] === '--lang');
+  const lang: Lang = (langArg?.replace('--lang=', '') === 'en' ? 'en' : 'zh');
+  const ctx: Ctx = {
+    io,
+    lang,
+    report(diagnostics, texts = new Map()) {
+      const renderer = new DiagnosticRenderer(texts, lang, true);
+      io.stderr.write(renderer.renderAll(diagnostics));
+    },
+  };
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? io.stdout : io.stderr).write(HELP);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version') {
+    io.stdout.write('clausal 0.1.0\n');
+    return EXIT.ok;
+  }
+  const command = COMMANDS.get(name);
+  if (!command) {
+    ctx.report([error('X0001', undefined, { name })]);
+    io.stderr.write(HELP);
+    return EXIT.usage;
+  }
+  const parsed = parseArgs(rest, { ...command.options, lang: 'value' });
+  if (!parsed.args) return usage(ctx, parsed.problem!, command.usage);
+  if (!LANGS.includes(parsed.args.values.get('lang') ?? 'zh')) {
+    return usage(ctx, error('X0004', undefined, { option: '--lang', value: parsed.args.values.get('lang')!, expected: 'zh|en' }));
+  }
+  try {
+    return await command.run(parsed.args, ctx);
+  } catch (e) {
+    // A bug, not a user error: say so plainly, without a stack trace unless asked for.
+    io.stderr.write(`clausal: internal error: ${(e as Error).message}\n`);
+    if (io.env.CLAUSAL_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);
+    return 70;
+  }
+}

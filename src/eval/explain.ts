@@ -1,0 +1,232 @@
+/**
+ * One-line explanations with the figures that decided, in zh or en:
+ *
+ *     社会工作岗位数 30 < 70% × 专业技术岗位数 50 = 35；尚未达到要求，还差 5（社会工作岗位数）（三（二），期限 2022-12-31）
+ *
+ * The body is the rule's `explain` template when it has one, otherwise the comparisons of the
+ * requirement rendered with their values. Comparisons are compiled once per rule, like the
+ * rule itself; explaining re-evaluates only them.
+ */
+import type { Lang } from '../model/diagnostics.js';
+import type { Figure, Status } from '../model/result.js';
+import * as Q from '../model/rational.js';
+import type { Labels, Policy, RuleInfo, TemplatePart, TExpr, Type } from '../model/types.js';
+import { UNKNOWN, type Compiled, type Compiler, type Frame } from '../compile/compile.js';
+import { texprText } from '../compile/describe.js';
+import type { Subject } from '../facts/facts.js';
+import type { RunContext } from './evaluate.js';
+
+/** What an explainer returns. */
+export interface Explained {
+  readonly text: string;
+  readonly figures: readonly Figure[];
+  readonly shortfall?: number;
+}
+
+/** Explains one decision. */
+export type Explainer = (ctx: RunContext, subject: Subject, status: Status, due: string | null, missing: readonly string[], errors: readonly string[]) => Explained;
+
+/** A sub-expression shown with its value: a fact, a parameter, or arithmetic over them. */
+type Shown =
+  | { readonly kind: 'leaf'; readonly x: TExpr; readonly fn: Compiled; readonly label?: Labels }
+  | { readonly kind: 'arith'; readonly x: TExpr; readonly fn: Compiled; readonly op: string; readonly left: Shown; readonly right: Shown };
+
+interface Atom {
+  readonly x: TExpr;
+  readonly fn: Compiled;
+  readonly op?: string;
+  readonly left?: Shown;
+  readonly right?: Shown;
+}
+
+const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+const SYMBOL: Record<string, string> = { '==': '=', '!=': '≠', '<': '<', '<=': '≤', '>': '>', '>=': '≥', '+': '+', '-': '−', '*': '×', '/': '÷' };
+const NEGATED: Record<string, string> = { '==': '!=', '!=': '==', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
+
+function shown(x: TExpr, compiler: Compiler): Shown {
+  if (x.op === 'binary' && (x.bop === '+' || x.bop === '-' || x.bop === '*' || x.bop === '/') && x.left.type.t !== 'date') {
+    return { kind: 'arith', x, fn: compiler.compile(x), op: x.bop, left: shown(x.left, compiler), right: shown(x.right, compiler) };
+  }
+  return { kind: 'leaf', x, fn: compiler.compile(x), label: x.op === 'field' ? x.label : undefined };
+}
+
+/** The comparisons and boolean facts a condition is made of (through and/or/not). */
+function atomsOf(x: TExpr, compiler: Compiler, out: Atom[] = []): Atom[] {
+  if (out.length >= 6) return out;
+  if (x.op === 'binary' && (x.bop === 'and' || x.bop === 'or')) {
+    atomsOf(x.left, compiler, out);
+    atomsOf(x.right, compiler, out);
+  } else if (x.op === 'binary' && COMPARISONS.has(x.bop)) {
+    out.push({ x, fn: compiler.compile(x), op: x.bop, left: shown(x.left, compiler), right: shown(x.right, compiler) });
+  } else if (x.op === 'not') {
+    atomsOf(x.operand, compiler, out);
+  } else {
+    out.push({ x, fn: compiler.compile(x) });
+  }
+  return out;
+}
+
+/** Formats a value for people. */
+export function formatValue(v: unknown, type: Type, lang: Lang, policy: Policy): string {
+  if (v === UNKNOWN) return lang === 'zh' ? '未知' : 'unknown';
+  if (v === null) return lang === 'zh' ? '无' : 'none';
+  if (v === true) return lang === 'zh' ? '是' : 'yes';
+  if (v === false) return lang === 'zh' ? '否' : 'no';
+  if (Q.isNum(v)) return type.t === 'percent' ? Q.formatPercent(v) : Q.formatNum(v);
+  if (typeof v === 'string') {
+    if (type.t === 'enum') {
+      const label = policy.enums.get(type.name)?.members.get(v);
+      return (lang === 'en' ? label?.en : label?.zh) ?? v;
+    }
+    return v;
+  }
+  if (Array.isArray(v)) return lang === 'zh' ? `${v.length} 项` : `${v.length} items`;
+  if (v instanceof Set) return `{${[...v].map((x) => formatValue(x, type.t === 'set' ? type.of : type, lang, policy)).join(', ')}}`;
+  if (typeof v === 'object' && 'id' in (v as object)) return String((v as Subject).id);
+  return String(v);
+}
+
+function labelOf(x: TExpr, lang: Lang, policy: Policy): string | undefined {
+  if (x.op === 'field') return (lang === 'en' ? x.label?.en ?? x.path : x.label?.zh) ?? x.path;
+  if (x.op === 'param') {
+    const p = policy.params.get(x.name);
+    return (lang === 'en' ? p?.label?.en ?? x.name : p?.label?.zh) ?? x.name;
+  }
+  return undefined;
+}
+
+/** Builds the explainer of one rule. */
+export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compiler): Explainer {
+  const atoms = atomsOf(rule.condition, compiler);
+  const templates = rule.explain
+    ? { zh: compileTemplate(rule.explain.zh, compiler), en: rule.explain.en ? compileTemplate(rule.explain.en, compiler) : undefined }
+    : undefined;
+
+  return (ctx, subject, status, due, missing, errors) => {
+    const lang = ctx.lang;
+    const cite = rule.cite;
+    if (status === 'not_applicable') {
+      return { text: lang === 'zh' ? `不适用（${cite}）` : `not applicable (${cite})`, figures: [] };
+    }
+    const frame: Frame = { slots: new Array<unknown>(Math.max(1, rule.slots)), asOf: ctx.asOf, params: ctx.params, missing: [], errors: [] };
+    frame.slots[0] = subject;
+    const figures: Figure[] = [];
+    const seen = new Set<string>();
+    const note = (s: Shown, v: unknown) => {
+      if (s.kind !== 'leaf') return;
+      const x = s.x;
+      let path: string | undefined;
+      if (x.op === 'param') path = `param ${x.name}`;
+      else if (x.op === 'field') {
+        const target = x.target.op === 'var' ? frame.slots[x.target.slot] : undefined;
+        path = target && typeof target === 'object' && 'path' in target ? `${(target as Subject).path}.${x.path}` : texprText(x);
+      }
+      if (!path || seen.has(path)) return;
+      seen.add(path);
+      figures.push({ path, value: figureValue(v) });
+    };
+    const render = (s: Shown): { text: string; value: unknown } => {
+      const value = s.fn(frame);
+      note(s, value);
+      const formatted = formatValue(value, s.x.type, lang, policy);
+      if (s.kind === 'leaf') {
+        const label = labelOf(s.x, lang, policy);
+        if (s.x.op === 'field' && label) return { text: `${label} ${formatted}`, value };
+        if (s.x.op === 'param' || s.x.op === 'const' || !label) return { text: s.x.op === 'call' || s.x.op === 'table' || s.x.op === 'aggregate' ? `${texprText(s.x)} = ${formatted}` : formatted, value };
+        return { text: formatted, value };
+      }
+      const l = render(s.left);
+      const r = render(s.right);
+      return { text: `${l.text} ${SYMBOL[s.op]} ${r.text} = ${formatted}`, value };
+    };
+
+    let shortfall: number | undefined;
+    const parts: string[] = [];
+    const template = templates && (lang === 'en' ? templates.en ?? templates.zh : templates.zh);
+    for (const atom of atoms) {
+      const holds = atom.fn(frame);
+      if (!atom.op || !atom.left || !atom.right) {
+        if (!template) parts.push(describeFlag(atom.x, holds, lang, policy));
+        continue;
+      }
+      const l = render(atom.left);
+      const r = render(atom.right);
+      const op = holds === false ? NEGATED[atom.op] : atom.op;
+      if (!template) parts.push(`${l.text} ${holds === UNKNOWN ? '?' : SYMBOL[op]} ${r.text}`);
+      if (holds === false && shortfall === undefined) shortfall = shortfallOf(atom, l.value, r.value);
+    }
+    const body = template ? renderTemplate(template, frame, lang, policy) : parts.join(lang === 'zh' ? '；' : '; ');
+    const verdict = statusPhrase(status, lang, due, missing, errors);
+    let gap = '';
+    if (shortfall !== undefined && (status === 'violation' || status === 'pending' || status === 'advisory')) {
+      const atom = atoms.find((a) => a.op && (a.op === '>=' || a.op === '>'));
+      const label = atom?.left ? labelOf(atom.left.x, lang, policy) : undefined;
+      gap = lang === 'zh' ? `，还差 ${shortfall}${label ? `（${label}）` : ''}` : `, short by ${shortfall}${label ? ` (${label})` : ''}`;
+    }
+    const where = lang === 'zh' ? `（${cite}${due ? `，期限 ${due}` : ''}）` : ` (${cite}${due ? `, due ${due}` : ''})`;
+    const text = `${body ? body + (lang === 'zh' ? '；' : '; ') : ''}${verdict}${gap}${where}`;
+    return { text, figures, shortfall: status === 'violation' || status === 'pending' || status === 'advisory' ? shortfall : undefined };
+  };
+}
+
+/** A boolean fact or test with its value: `社会工作纳入专业技术岗位管理：否`, `社会工作服务站：无`. */
+function describeFlag(x: TExpr, value: unknown, lang: Lang, policy: Policy): string {
+  const sep = lang === 'zh' ? '：' : ': ';
+  if (x.op === 'field') return `${labelOf(x, lang, policy)}${sep}${formatValue(value, x.type, lang, policy)}`;
+  if (x.op === 'call' && x.fn === 'has' && x.args[0].op === 'field') {
+    const present = value === UNKNOWN ? formatValue(value, x.type, lang, policy) : value ? (lang === 'zh' ? '有' : 'present') : lang === 'zh' ? '无' : 'absent';
+    return `${labelOf(x.args[0], lang, policy)}${sep}${present}`;
+  }
+  return `${texprText(x)}${sep}${formatValue(value, x.type, lang, policy)}`;
+}
+
+function figureValue(v: unknown): Figure['value'] {
+  if (v === UNKNOWN || v === undefined) return null;
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
+  if (Q.isNum(v)) return Q.toDouble(v);
+  if (typeof v === 'object' && 'id' in (v as object)) return String((v as Subject).id);
+  return String(v);
+}
+
+/** For `count >= need` (or `need <= count`) that fails on integer counts: how many are missing. */
+function shortfallOf(atom: Atom, left: unknown, right: unknown): number | undefined {
+  const [have, need, strict] =
+    atom.op === '>=' ? [left, right, false] : atom.op === '>' ? [left, right, true] : atom.op === '<=' ? [right, left, false] : atom.op === '<' ? [right, left, true] : [];
+  if (!Q.isNum(have) || !Q.isNum(need)) return undefined;
+  const countSide = atom.op === '>=' || atom.op === '>' ? atom.left! : atom.right!;
+  if (countSide.x.type.t !== 'integer') return undefined;
+  const target = strict ? Q.floor(need) + 1 : Q.ceil(need);
+  const gap = Q.sub(target, have);
+  return typeof gap === 'number' && gap > 0 ? gap : undefined;
+}
+
+function statusPhrase(status: Status, lang: Lang, due: string | null, missing: readonly string[], errors: readonly string[]): string {
+  const zh = lang === 'zh';
+  switch (status) {
+    case 'compliant': return zh ? '符合要求' : 'requirement met';
+    case 'violation': return zh ? (due ? '未达到要求，期限已过' : '未达到要求') : due ? 'not met, deadline passed' : 'not met';
+    case 'pending': return zh ? '尚未达到要求，期限未到' : 'not yet met, deadline ahead';
+    case 'advisory': return zh ? '未做到（倡导性条款）' : 'not done (advisory clause)';
+    case 'eligible': return zh ? '符合条件' : 'eligible';
+    case 'ineligible': return zh ? '不符合条件' : 'not eligible';
+    case 'not_applicable': return zh ? '不适用' : 'not applicable';
+    case 'unknown': {
+      const parts: string[] = [];
+      if (missing.length) parts.push(zh ? `缺少事实：${missing.join('、')}` : `facts missing: ${missing.join(', ')}`);
+      if (errors.length) parts.push(zh ? `无法计算（除数为零）：${errors.join('、')}` : `cannot compute (division by zero): ${errors.join(', ')}`);
+      return parts.join(zh ? '；' : '; ') || (zh ? '无法判断' : 'cannot decide');
+    }
+  }
+}
+
+type CompiledPart = { readonly text: string } | { readonly fn: Compiled; readonly type: Type };
+
+function compileTemplate(parts: readonly TemplatePart[], compiler: Compiler): CompiledPart[] {
+  return parts.map((p) => ('text' in p ? { text: p.text } : { fn: compiler.compile(p.expr), type: p.expr.type }));
+}
+
+function renderTemplate(parts: readonly CompiledPart[], frame: Frame, lang: Lang, policy: Policy): string {
+  let out = '';
+  for (const p of parts) out += 'text' in p ? p.text : formatValue(p.fn(frame), p.type, lang, policy);
+  return out;
+}

@@ -1,0 +1,405 @@
+/**
+ * Facts: the subjects (regions, institutions, workers) a policy is evaluated on.
+ *
+ * Facts are validated against the fact schema the policy declares, by walking the declared
+ * fields directly rather than by compiling a generated JSON Schema with ajv: ajv turns schemas
+ * into JavaScript with `new Function`, and these schemas are derived from user-written policy
+ * text (and must also run under a browser's content-security policy). The same declared schema
+ * is published as JSON Schema for editors (`factsJsonSchema`), and a test checks that ajv and
+ * this validator agree on it.
+ *
+ * Every value is converted once at load: numbers become exact {@link Num}s, dates are checked
+ * calendar dates, references become the referenced subject. Only declared fields are copied,
+ * into prototype-less objects, so a key such as `__proto__` in the input is data, never a
+ * prototype change.
+ */
+import { error, warning, type Diagnostic, type DiagnosticCode, type DiagnosticArgs } from '../model/diagnostics.js';
+import { isValidDate } from '../model/dates.js';
+import { fromJsNumber, parseDecimal, type Num } from '../model/rational.js';
+import type { Span } from '../model/span.js';
+import { typeName, type FieldInfo, type KindInfo, type Policy, type Type } from '../model/types.js';
+
+/** One subject of the facts. */
+export interface Subject {
+  readonly kind: string;
+  readonly id: string;
+  /** Position in the facts file, across all lists: the order results follow. */
+  readonly order: number;
+  /** How missing facts of this subject are named: `institutions[KM-CWH-01]`. */
+  readonly path: string;
+  /** Declared facts, converted; nested groups are nested objects; references are Subjects. */
+  readonly data: FactRecord;
+  /** Inverse relations (`children`, `workers`), filled when the facts are linked. */
+  readonly related: Record<string, Subject[]>;
+}
+
+/** A prototype-less record of converted facts. */
+export type FactRecord = Record<string, unknown>;
+
+/** Loaded, validated and linked facts. */
+export interface Facts {
+  /** Every subject in facts-file order. */
+  readonly subjects: readonly Subject[];
+  /** Subjects by kind and id. */
+  readonly byKind: ReadonlyMap<string, ReadonlyMap<string, Subject>>;
+}
+
+/** Where a value sits in the facts file, when the format keeps positions (YAML). */
+export type PositionLookup = (path: readonly (string | number)[]) => Span | undefined;
+
+/** Limits on facts. */
+export interface FactsLimits {
+  /** Most subjects in one facts file. */
+  readonly maxSubjects: number;
+  /** Most errors reported before the rest are summarised. */
+  readonly maxErrors: number;
+  /** Most unknown-field warnings reported. */
+  readonly maxWarnings: number;
+}
+
+/** Default facts limits. */
+export const DEFAULT_FACTS_LIMITS: FactsLimits = { maxSubjects: 10_000_000, maxErrors: 50, maxWarnings: 20 };
+
+/** The result of loading facts. */
+export interface FactsResult {
+  readonly facts?: Facts;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** One raw subject as parsed from the file, with its kind and its path for messages. */
+export interface RawSubject {
+  readonly kind: KindInfo;
+  readonly value: unknown;
+  /** Path segments to the subject in the file, e.g. `['institutions', 3]`. */
+  readonly at: readonly (string | number)[];
+}
+
+/** A textual facts path: `institutions[3].posts.total`. */
+export function formatPath(at: readonly (string | number)[]): string {
+  let out = '';
+  for (const seg of at) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
+  return out;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'list';
+  if (typeof v === 'object') return 'mapping';
+  if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+  return String(v);
+}
+
+/** Collects diagnostics with caps, so a broken million-row file reports quickly. */
+class Reporter {
+  readonly diagnostics: Diagnostic[] = [];
+  private errors = 0;
+  private warnings = 0;
+  constructor(private readonly file: string, private readonly positions: PositionLookup | undefined, private readonly limits: FactsLimits) {}
+
+  private span(at: readonly (string | number)[]): Span {
+    return this.positions?.(at) ?? { file: this.file, start: 0, end: 0 };
+  }
+
+  get errorCount(): number {
+    return this.errors;
+  }
+
+  error(code: DiagnosticCode, at: readonly (string | number)[], args: DiagnosticArgs): void {
+    this.errors++;
+    if (this.errors > this.limits.maxErrors) return;
+    this.diagnostics.push({ ...error(code, this.span(at), args), factsPath: formatPath(at) });
+  }
+
+  warn(code: DiagnosticCode, at: readonly (string | number)[], args: DiagnosticArgs): void {
+    this.warnings++;
+    if (this.warnings > this.limits.maxWarnings) return;
+    this.diagnostics.push({ ...warning(code, this.span(at), args), factsPath: formatPath(at) });
+  }
+
+  finish(): void {
+    if (this.errors > this.limits.maxErrors) {
+      this.diagnostics.push({ code: 'S0012', severity: 'error', span: { file: this.file, start: 0, end: 0 }, args: { limit: this.limits.maxErrors } });
+    }
+  }
+}
+
+/** A group of declared fields under one prefix: the shape of a nested facts object. */
+interface Shape {
+  readonly fields: Map<string, FieldInfo | Shape>;
+  readonly record?: FieldInfo;
+}
+
+function isShape(x: FieldInfo | Shape): x is Shape {
+  return (x as Shape).fields instanceof Map;
+}
+
+const shapeCache = new WeakMap<KindInfo, Shape>();
+
+/** The nested shape of a kind's declared fields (`posts.total` -> posts: { total }). */
+function shapeOf(kind: KindInfo): Shape {
+  const cached = shapeCache.get(kind);
+  if (cached) return cached;
+  const root: Shape = { fields: new Map() };
+  const groups = new Map<string, Shape>([['', root]]);
+  const groupFor = (prefix: string): Shape => {
+    let g = groups.get(prefix);
+    if (g) return g;
+    const dot = prefix.lastIndexOf('.');
+    const parent = groupFor(dot < 0 ? '' : prefix.slice(0, dot));
+    const record = kind.fields.get(prefix);
+    g = { fields: new Map(), record: record?.isRecord ? record : undefined };
+    parent.fields.set(dot < 0 ? prefix : prefix.slice(dot + 1), g);
+    groups.set(prefix, g);
+    return g;
+  };
+  const sorted = [...kind.fields.values()].sort((a, b) => a.path.split('.').length - b.path.split('.').length);
+  for (const f of sorted) {
+    if (f.isRecord) {
+      groupFor(f.path);
+      continue;
+    }
+    const dot = f.path.lastIndexOf('.');
+    const g = groupFor(dot < 0 ? '' : f.path.slice(0, dot));
+    g.fields.set(dot < 0 ? f.path : f.path.slice(dot + 1), f);
+  }
+  shapeCache.set(kind, root);
+  return root;
+}
+
+/** What conversion needs besides the value: where to report, where to queue references. */
+interface Ctx {
+  readonly report: Reporter;
+  readonly refs: PendingRef[];
+  readonly policy: Policy;
+}
+
+interface PendingRef {
+  readonly holder: FactRecord;
+  readonly key: string;
+  readonly kind: string;
+  readonly id: string;
+  readonly at: readonly (string | number)[];
+}
+
+/**
+ * Validates, converts and links raw subjects. `raw` is in file order. Errors leave `facts`
+ * undefined: nothing is evaluated on facts that failed validation.
+ */
+export function buildFacts(policy: Policy, raw: Iterable<RawSubject>, file: string, positions?: PositionLookup, limits: FactsLimits = DEFAULT_FACTS_LIMITS): FactsResult {
+  const report = new Reporter(file, positions, limits);
+  const subjects: Subject[] = [];
+  const byKind = new Map<string, Map<string, Subject>>();
+  for (const k of policy.kinds.values()) byKind.set(k.name, new Map());
+  const refs: PendingRef[] = [];
+  const ctx: Ctx = { report, refs, policy };
+
+  for (const item of raw) {
+    if (subjects.length >= limits.maxSubjects) {
+      report.error('F0012', item.at, { what: 'subjects', limit: limits.maxSubjects });
+      break;
+    }
+    const { kind, value, at } = item;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      report.error('F0004', at, { path: formatPath(at), expected: 'mapping', actual: describe(value) });
+      continue;
+    }
+    const obj = value as Record<string, unknown>;
+    const rawId = Object.prototype.hasOwnProperty.call(obj, 'id') ? obj.id : undefined;
+    if (rawId === undefined || rawId === null || rawId === '') {
+      report.error('F0010', at, { path: formatPath(at) });
+      continue;
+    }
+    if (typeof rawId !== 'string' && !(typeof rawId === 'number' && Number.isSafeInteger(rawId))) {
+      report.error('F0004', [...at, 'id'], { path: formatPath([...at, 'id']), expected: 'string', actual: describe(rawId) });
+      continue;
+    }
+    const id = String(rawId);
+    const ofKind = byKind.get(kind.name)!;
+    if (ofKind.has(id)) {
+      report.error('F0006', [...at, 'id'], { kind: kind.name, id });
+      continue;
+    }
+    const data: FactRecord = Object.create(null) as FactRecord;
+    data.id = id;
+    convertGroup(shapeOf(kind), obj, data, at, ctx, true);
+    const subject: Subject = { kind: kind.name, id, order: subjects.length, path: `${kind.listKey}[${id}]`, data, related: Object.create(null) as Record<string, Subject[]> };
+    ofKind.set(id, subject);
+    subjects.push(subject);
+  }
+
+  for (const r of refs) {
+    const target = byKind.get(r.kind)?.get(r.id);
+    if (!target) report.error('F0007', r.at, { path: formatPath(r.at), kind: r.kind, id: r.id });
+    else r.holder[r.key] = target;
+  }
+  if (report.errorCount === 0) checkCycles(policy, byKind, report);
+  report.finish();
+  if (report.errorCount > 0) return { diagnostics: report.diagnostics };
+  linkRelations(policy, byKind);
+  return { facts: { subjects, byKind }, diagnostics: report.diagnostics };
+}
+
+function convertGroup(
+  shape: Shape,
+  obj: Record<string, unknown>,
+  out: FactRecord,
+  at: readonly (string | number)[],
+  ctx: Ctx,
+  isSubject: boolean,
+): void {
+  const report = ctx.report;
+  for (const key of Object.keys(obj)) {
+    if (isSubject && (key === 'id' || key === 'kind')) continue;
+    const value = obj[key];
+    const decl = shape.fields.get(key);
+    const here = [...at, key];
+    if (!decl) {
+      report.warn('F0009', here, { path: formatPath(here) });
+      continue;
+    }
+    if (value === undefined) continue;
+    if (isShape(decl)) {
+      if (value === null) {
+        out[key] = null;
+      } else if (typeof value !== 'object' || Array.isArray(value)) {
+        report.error('F0004', here, { path: formatPath(here), expected: 'mapping', actual: describe(value) });
+      } else {
+        const inner: FactRecord = Object.create(null) as FactRecord;
+        convertGroup(decl, value as Record<string, unknown>, inner, here, ctx, false);
+        out[key] = inner;
+      }
+      continue;
+    }
+    const converted = convertValue(decl.type, value, here, ctx, out, key);
+    if (converted !== INVALID) out[key] = converted;
+  }
+}
+
+const INVALID = Symbol('invalid');
+
+function convertValue(
+  type: Type,
+  value: unknown,
+  at: readonly (string | number)[],
+  ctx: Ctx,
+  holder: FactRecord,
+  key: string,
+): unknown {
+  const report = ctx.report;
+  if (value === null) return null;
+  const bad = (expected: string) => {
+    report.error('F0004', at, { path: formatPath(at), expected, actual: describe(value) });
+    return INVALID;
+  };
+  switch (type.t) {
+    case 'integer':
+    case 'number':
+    case 'percent':
+    case 'ratio': {
+      let n: Num | undefined;
+      if (typeof value === 'number') n = fromJsNumber(value);
+      else if (typeof value === 'string' && type.t === 'percent' && /^\s*-?\d+(\.\d+)?\s*%\s*$/.test(value)) {
+        const p = parseDecimal(value.replace('%', ''));
+        n = p === undefined ? undefined : (fromPercent(p) as Num);
+      }
+      if (n === undefined) return bad(type.t === 'percent' ? 'percent (0.7 or "70%")' : type.t);
+      if (type.t === 'integer' && !(typeof n === 'number' && Number.isInteger(n))) return bad('integer');
+      return n;
+    }
+    case 'date':
+      if (typeof value !== 'string') return bad('date (YYYY-MM-DD)');
+      if (!isValidDate(value)) {
+        report.error('F0011', at, { path: formatPath(at), value });
+        return INVALID;
+      }
+      return value;
+    case 'duration':
+      return bad('duration');
+    case 'boolean':
+      return typeof value === 'boolean' ? value : bad('boolean');
+    case 'string':
+      return typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : bad('string');
+    case 'enum': {
+      if (typeof value !== 'string') return bad(type.name);
+      const e = ctx.policy.enums.get(type.name);
+      if (e && !e.members.has(value)) {
+        report.error('F0005', at, { path: formatPath(at), value, type: type.name });
+        return INVALID;
+      }
+      return value;
+    }
+    case 'subject': {
+      if (typeof value !== 'string' && !(typeof value === 'number' && Number.isSafeInteger(value))) return bad(`${type.kind} id`);
+      ctx.refs.push({ holder, key, kind: type.kind, id: String(value), at });
+      return String(value);
+    }
+    case 'list': {
+      if (!Array.isArray(value)) return bad(typeName(type));
+      const out: unknown[] = [];
+      value.forEach((v, i) => {
+        const c = convertValue(type.of, v, [...at, i], ctx, out as unknown as FactRecord, String(i));
+        if (c !== INVALID) out[i] = c;
+      });
+      return out;
+    }
+    default:
+      return bad(typeName(type));
+  }
+}
+
+function fromPercent(p: Num): unknown {
+  return typeof p === 'number' ? parseDecimal(String(p / 100)) ?? p / 100 : parseDecimal(String(p.n / p.d / 100));
+}
+
+/** Reports reference cycles among subjects of one kind (a region that is its own ancestor). */
+function checkCycles(policy: Policy, byKind: Map<string, Map<string, Subject>>, report: Reporter): void {
+  for (const kind of policy.kinds.values()) {
+    const selfRefs = [...kind.fields.values()].filter((f) => f.type.t === 'subject' && f.type.kind === kind.name && !f.path.includes('.'));
+    for (const field of selfRefs) {
+      const done = new Set<Subject>();
+      for (const start of byKind.get(kind.name)!.values()) {
+        if (done.has(start)) continue;
+        const trail: Subject[] = [];
+        const onTrail = new Set<Subject>();
+        let cur: Subject | undefined = start;
+        while (cur && !done.has(cur)) {
+          if (onTrail.has(cur)) {
+            const cycle = trail.slice(trail.indexOf(cur)).map((s) => s.id);
+            report.error('F0008', [kind.listKey, cur.order, field.path], { path: `${kind.listKey}[${cur.id}].${field.path}`, cycle: [...cycle, cur.id].join(' -> ') });
+            break;
+          }
+          onTrail.add(cur);
+          trail.push(cur);
+          const next: unknown = cur.data[field.path];
+          cur = next && typeof next === 'object' && 'kind' in (next as object) ? (next as Subject) : undefined;
+        }
+        for (const s of trail) done.add(s);
+      }
+    }
+  }
+}
+
+/** Fills inverse relations: each subject's `related[name]` lists the subjects pointing at it. */
+function linkRelations(policy: Policy, byKind: Map<string, Map<string, Subject>>): void {
+  for (const kind of policy.kinds.values()) {
+    for (const rel of kind.relations.values()) {
+      for (const s of byKind.get(kind.name)!.values()) s.related[rel.name] = [];
+      for (const t of byKind.get(rel.target)?.values() ?? []) {
+        const owner = readPath(t.data, rel.via);
+        if (owner && typeof owner === 'object' && (owner as Subject).kind === kind.name) (owner as Subject).related[rel.name].push(t);
+      }
+    }
+  }
+}
+
+/** Reads a dotted path of converted facts: undefined when absent, null when none. */
+export function readPath(data: FactRecord, path: string): unknown {
+  if (!path.includes('.')) return data[path];
+  let cur: unknown = data;
+  for (const seg of path.split('.')) {
+    if (cur === null) return null;
+    if (cur === undefined || typeof cur !== 'object') return undefined;
+    cur = (cur as FactRecord)[seg];
+  }
+  return cur;
+}

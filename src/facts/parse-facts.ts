@@ -1,0 +1,162 @@
+/**
+ * Facts text -> raw subjects, for the three text formats: YAML (with positions for
+ * messages), JSON, and NDJSON (one subject per line with a `kind` field). Parsing is separate
+ * from validation (`facts.ts`) so every format gets the same checks and messages.
+ */
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { error, warning, type Diagnostic } from '../model/diagnostics.js';
+import type { Span } from '../model/span.js';
+import type { KindInfo, Policy } from '../model/types.js';
+import { buildFacts, DEFAULT_FACTS_LIMITS, type FactsLimits, type FactsResult, type PositionLookup, type RawSubject } from './facts.js';
+
+/** The facts formats. */
+export type FactsFormat = 'yaml' | 'json' | 'ndjson';
+
+/** The format of a facts file by its extension, or undefined for an unsupported one. */
+export function factsFormatOf(path: string): FactsFormat | undefined {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson';
+  if (lower.endsWith('.json')) return 'json';
+  return undefined;
+}
+
+function kindsByList(policy: Policy): Map<string, KindInfo> {
+  return new Map([...policy.kinds.values()].map((k) => [k.listKey, k]));
+}
+
+function listsText(policy: Policy): string {
+  return [...policy.kinds.values()].map((k) => k.listKey).join(', ');
+}
+
+/** Parses and validates facts text. */
+export function loadFactsText(policy: Policy, file: string, text: string, format: FactsFormat, limits: FactsLimits = DEFAULT_FACTS_LIMITS): FactsResult {
+  switch (format) {
+    case 'yaml': return loadYaml(policy, file, text, limits);
+    case 'json': return loadJson(policy, file, text, limits);
+    case 'ndjson': return loadNdjson(policy, file, text, limits);
+  }
+}
+
+function fromTopLevel(policy: Policy, file: string, root: unknown, positions: PositionLookup | undefined, limits: FactsLimits): FactsResult {
+  const at0: Span = positions?.([]) ?? { file, start: 0, end: 0 };
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+    return { diagnostics: [error('F0003', at0, { lists: listsText(policy) })] };
+  }
+  const lists = kindsByList(policy);
+  const extra: Diagnostic[] = [];
+  const raw: RawSubject[] = [];
+  for (const key of Object.keys(root)) {
+    const kind = lists.get(key);
+    const value = (root as Record<string, unknown>)[key];
+    if (!kind) {
+      extra.push({ ...warning('F0014', positions?.([key]) ?? at0, { name: key }), factsPath: key });
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    if (!Array.isArray(value)) {
+      extra.push({ ...error('F0004', positions?.([key]) ?? at0, { path: key, expected: 'list', actual: typeof value }), factsPath: key });
+      continue;
+    }
+    value.forEach((v, i) => raw.push({ kind, value: v, at: [key, i] }));
+  }
+  if (extra.some((d) => d.severity === 'error')) return { diagnostics: extra };
+  const result = buildFacts(policy, raw, file, positions, limits);
+  return { facts: result.facts, diagnostics: [...extra, ...result.diagnostics] };
+}
+
+function loadYaml(policy: Policy, file: string, text: string, limits: FactsLimits): FactsResult {
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  } catch (e) {
+    return { diagnostics: [error('F0002', { file, start: 0, end: 0 }, { detail: (e as Error).message })] };
+  }
+  const problems = [...doc.errors];
+  if (problems.length) {
+    return {
+      diagnostics: problems.slice(0, limits.maxErrors).map((p) => error('F0002', { file, start: p.pos[0], end: p.pos[1] }, { detail: firstLine(p.message) })),
+    };
+  }
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // Alias expansion past the cap (a "billion laughs" document) lands here.
+    return { diagnostics: [error('F0002', { file, start: 0, end: 0 }, { detail: firstLine((e as Error).message) })] };
+  }
+  const positions: PositionLookup = (path) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range && (n === 0 || isMap(node) || isSeq(node) || node)) return { file, start: range[0], end: range[1] };
+    }
+    return undefined;
+  };
+  return fromTopLevel(policy, file, root, positions, limits);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0];
+}
+
+function jsonErrorSpan(file: string, text: string, e: unknown, base = 0): Span {
+  const m = /position (\d+)/.exec((e as Error).message);
+  const at = m ? Number(m[1]) + base : base;
+  return { file, start: Math.min(at, base + text.length), end: Math.min(at + 1, base + text.length) };
+}
+
+function loadJson(policy: Policy, file: string, text: string, limits: FactsLimits): FactsResult {
+  let root: unknown;
+  try {
+    root = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    return { diagnostics: [error('F0002', jsonErrorSpan(file, text, e), { detail: jsonMessage(e) })] };
+  }
+  return fromTopLevel(policy, file, root, undefined, limits);
+}
+
+function jsonMessage(e: unknown): string {
+  return firstLine((e as Error).message).replace(/\s*\(line \d+ column \d+\)/, '');
+}
+
+function loadNdjson(policy: Policy, file: string, text: string, limits: FactsLimits): FactsResult {
+  const byKind = new Map<string, KindInfo>();
+  for (const k of policy.kinds.values()) {
+    byKind.set(k.name, k);
+    byKind.set(k.listKey, k);
+  }
+  const raw: RawSubject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const counters = new Map<KindInfo, number>();
+  let offset = 0;
+  let line = 0;
+  for (const chunk of text.split('\n')) {
+    const start = offset;
+    offset += chunk.length + 1;
+    line++;
+    const body = chunk.trim();
+    if (!body) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch (e) {
+      diagnostics.push(error('F0002', jsonErrorSpan(file, chunk, e, start), { detail: `line ${line}: ${jsonMessage(e)}` }));
+      if (diagnostics.length >= limits.maxErrors) break;
+      continue;
+    }
+    const kindName = value && typeof value === 'object' && !Array.isArray(value) ? (value as { kind?: unknown }).kind : undefined;
+    const kind = typeof kindName === 'string' ? byKind.get(kindName) : undefined;
+    if (!kind) {
+      diagnostics.push({ ...error('F0013', { file, start, end: start + chunk.length }, { line, detail: JSON.stringify(kindName ?? null) }), factsPath: `line ${line}` });
+      if (diagnostics.length >= limits.maxErrors) break;
+      continue;
+    }
+    const index = counters.get(kind) ?? 0;
+    counters.set(kind, index + 1);
+    raw.push({ kind, value, at: [kind.listKey, index] });
+  }
+  if (diagnostics.length) return { diagnostics };
+  return buildFacts(policy, raw, file, undefined, limits);
+}
