@@ -100,6 +100,9 @@ const T = {
   error: { t: 'error' } as Type,
 };
 
+// Names may contain hyphens (rule ids read as written), so `a-b` is one name, not a subtraction.
+const SUBTRACTION_HELP = { zh: '减法需要在 `-` 两侧加空格：`a - b`', en: 'subtraction needs spaces around `-`: `a - b`' };
+
 /** Frequently used types. */
 export const TYPES = T;
 
@@ -224,10 +227,12 @@ export class ExprChecker {
     if (member) return { op: 'const', value: e.name, type: member, span: e.span };
     const d = this.symbols.defines.get(e.name);
     if (d && d.formals.length === 0) return this.inline(d, [], e.span, scope);
+    const expectedEnum = expected && (expected.t === 'set' || expected.t === 'list') ? expected.of : expected;
+    if (expectedEnum?.t === 'enum') {
+      return this.err('C0015', e.span, { name: e.name, type: expectedEnum.name }, didYouMean(e.name, this.enumMembersOf(expected)));
+    }
     const candidates = [...scope.names(), ...this.symbols.params.keys(), ...this.symbols.sets.keys(), ...this.symbols.defines.keys(), ...this.enumMembersOf(expected)];
-    const help = e.name.includes('-')
-      ? { zh: '减法需要在 `-` 两侧加空格：`a - b`', en: 'subtraction needs spaces around `-`: `a - b`' }
-      : didYouMean(e.name, candidates);
+    const help = e.name.includes('-') ? SUBTRACTION_HELP : didYouMean(e.name, candidates);
     return this.err('C0001', e.span, { name: e.name }, help);
   }
 
@@ -274,7 +279,8 @@ export class ExprChecker {
     const siblings = [...kind.fields.keys(), ...kind.relations.keys()]
       .filter((k) => k.startsWith(prefix))
       .map((k) => k.slice(prefix.length).split('.')[0]);
-    return this.err('C0002', e.fieldSpan, { kind: t.t === 'group' ? `${t.kind}.${t.prefix}` : t.kind, field: e.field }, didYouMean(e.field, siblings));
+    const help = e.field.includes('-') ? SUBTRACTION_HELP : didYouMean(e.field, siblings);
+    return this.err('C0002', e.fieldSpan, { kind: t.t === 'group' ? `${t.kind}.${t.prefix}` : t.kind, field: e.field }, help);
   }
 
   private call(e: A.Call, scope: Scope): TExpr {

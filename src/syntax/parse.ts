@@ -15,14 +15,17 @@ import { AstBuilder } from './to-ast.js';
 export interface ParseLimits {
   /** Largest rule file, in characters. */
   readonly maxFileSize: number;
-  /** Deepest nesting of brackets, prefix operators and operator chains. */
+  /** Deepest nesting of brackets and runs of prefix operators (the parser recurses on them). */
   readonly maxDepth: number;
+  /** Deepest expression tree, including long operator chains (later stages recurse on it). */
+  readonly maxExprDepth: number;
   /** Diagnostics reported per file before the rest are summarised. */
   readonly maxErrors: number;
 }
 
 /** Defaults: generous for real policies, small enough to stop abuse early. */
-export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxFileSize: 4 * 1024 * 1024, maxDepth: 200, maxErrors: 50 };
+// Chevrotain's recovery gives up somewhere past 150 nested brackets; no real rule nests 10 deep.
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxFileSize: 4 * 1024 * 1024, maxDepth: 100, maxExprDepth: 1000, maxErrors: 50 };
 
 /** The result of parsing. `value` is present even when there are errors (best effort). */
 export interface ParseResult<T> {
@@ -41,9 +44,18 @@ const TOKEN_NAMES: Record<string, { zh: string; en: string }> = {
   DurationLiteral: { zh: '时长', en: 'a duration' },
 };
 
+// Tokens that can start an expression: listing them one by one reads worse than "an expression".
+const EXPRESSION_START = new Set([
+  'NumberLiteral', 'PercentLiteral', 'RatioLiteral', 'DateLiteral', 'DurationLiteral', 'StringLiteral', 'Minus', 'LParen', 'LCurly',
+  'Identifier', 'Kw_not', 'Kw_true', 'Kw_false', 'Kw_none', 'Kw_today', 'Kw_count', 'Kw_sum', 'Kw_all', 'Kw_any', 'Kw_share',
+]);
+
 function describeExpected(names: readonly string[]): DiagnosticArgs {
   const describe = (lang: 'zh' | 'en') => {
-    const parts = [...new Set(names.map((n) => TOKEN_NAMES[n]?.[lang] ?? displayToken(n)))];
+    const isExpression = names.includes('NumberLiteral') && names.includes('Identifier');
+    const shownNames = isExpression ? names.filter((n) => !EXPRESSION_START.has(n)) : names;
+    const parts = [...new Set(shownNames.map((n) => TOKEN_NAMES[n]?.[lang] ?? displayToken(n)))];
+    if (isExpression) parts.unshift(lang === 'zh' ? '表达式' : 'an expression');
     if (parts.length === 0) return lang === 'zh' ? '声明' : 'a declaration';
     const shown = parts.slice(0, 6);
     const more = parts.length > 6 ? (lang === 'zh' ? ' 等' : ', …') : '';
@@ -181,7 +193,9 @@ export function parseClauseFile(file: string, text: string, limits: ParseLimits 
   const ast = builder.file_(cst, lexed.comments);
   diagnostics.push(...builder.diagnostics);
   diagnostics.push(...depthProblems(ast, limits));
-  diagnostics.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
+  // Lexical errors first: a bad character or open string explains the parse errors after it.
+  const lexical = (d: Diagnostic) => (d.code === 'S0001' || d.code === 'S0005' ? 0 : 1);
+  diagnostics.sort((a, b) => lexical(a) - lexical(b) || (a.span?.start ?? 0) - (b.span?.start ?? 0));
   return { value: ast, diagnostics: capped(diagnostics, limits, file) };
 }
 
@@ -189,7 +203,7 @@ function depthProblems(ast: A.SourceFileAst, limits: ParseLimits): Diagnostic[] 
   const out: Diagnostic[] = [];
   for (const d of ast.decls) {
     for (const e of declExprs(d)) {
-      if (exprDepth(e) > limits.maxDepth) out.push(error('S0010', e.span, { limit: limits.maxDepth }));
+      if (exprDepth(e) > limits.maxExprDepth) out.push(error('S0010', e.span, { limit: limits.maxExprDepth }));
     }
   }
   return out;
@@ -229,6 +243,6 @@ export function parseExpression(text: string, file: string, offset = 0, limits: 
   if (overflow || !cst) return { value: undefined, diagnostics: [...diagnostics, error('S0010', { file, start: offset, end: offset }, { limit: limits.maxDepth })] };
   const expr = builder.expression(cst);
   diagnostics.push(...builder.diagnostics);
-  if (exprDepth(expr) > limits.maxDepth) diagnostics.push(error('S0010', expr.span, { limit: limits.maxDepth }));
+  if (exprDepth(expr) > limits.maxExprDepth) diagnostics.push(error('S0010', expr.span, { limit: limits.maxExprDepth }));
   return { value: expr, diagnostics: capped(diagnostics, limits, file) };
 }

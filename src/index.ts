@@ -1,0 +1,41 @@
+/**
+ * Clausal: policy clauses as versioned rule files, checked and evaluated against facts.
+ *
+ * ```ts
+ * import { loadPolicy, loadFacts, evaluate } from 'clausal';
+ * const { policy } = loadPolicy('policies/yunnan-social-work/2021');
+ * const { facts } = loadFacts(policy!, 'policies/yunnan-social-work/examples/province.yaml');
+ * const report = evaluate(policy!, facts!, { asOf: '2022-06-01', lang: 'zh' });
+ * ```
+ *
+ * Everything exported here is safe to embed: it never writes to stdout and never exits the
+ * process. Only {@link loadPolicy} and {@link loadFacts} touch the file system.
+ *
+ * @packageDocumentation
+ */
+export type { Span, LineCol } from './model/span.js';
+export { LineIndex } from './model/span.js';
+export type { Diagnostic, DiagnosticCode, Lang, Severity, MessageTemplate } from './model/diagnostics.js';
+export { CATALOGUE, messageOf, hasErrors } from './model/diagnostics.js';
+export type { EvaluationReport, RuleResult, Status, Modality, Summary, SubjectRef, Figure, SubjectInfo, RegionRef } from './model/result.js';
+export { STATUSES, emptySummary } from './model/result.js';
+export type * from './model/types.js';
+export type * as Ast from './model/ast.js';
+export { Rational, parseDecimal, formatNum, formatPercent, compare as compareNum } from './model/rational.js';
+export type { Num } from './model/rational.js';
+export { isValidDate, addDuration } from './model/dates.js';
+export { parseClauseFile, parseExpression, type ParseResult, type ParseLimits } from './syntax/parse.js';
+export { compileSources, parseRuleFile, isRuleFileName, type PolicySourceFile, type LoadedPolicy, type SourceResolver } from './policy-sources.js';
+export { checkPolicy, type CheckInput, type CheckResult } from './check/checker.js';
+export { outlineSource, locateQuote } from './check/source-outline.js';
+export { loadPolicy, type LoadPolicyOptions } from './loader/load-policy.js';
+export { loadFacts } from './loader/load-facts.js';
+export { loadFactsText, factsFormatOf, type FactsFormat } from './facts/parse-facts.js';
+export type { Facts, Subject, FactsResult, FactsLimits } from './facts/facts.js';
+export { buildFacts, DEFAULT_FACTS_LIMITS } from './facts/facts.js';
+export { subjectInfos } from './facts/subject-info.js';
+export { evaluate, evaluateEach, compilePolicy, paramsAsOf, type EvaluateOptions, type CompiledPolicy } from './eval/evaluate.js';
+export { UNKNOWN } from './compile/compile.js';
+export { DiagnosticRenderer } from './report/diagnostics.js';
+export { reportToText, type TextReportOptions } from './report/eval-text.js';
+export { reportToJsonChunks, resultToJson } from './report/eval-json.js';
