@@ -62,9 +62,14 @@ export class ClauseParser extends CstParser {
 
   public label = this.RULE('label', () => {
     this.CONSUME(T.StringLiteral);
-    this.OPTION(() => {
-      this.CONSUME(T.En);
-      this.CONSUME2(T.StringLiteral);
+    // `en` followed by `:` or `.` starts a kind field named `en` (`a: int "甲"` then `en: text`),
+    // not an English label; without the gate the label would swallow it and the file fail to parse.
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType !== T.Colon && this.LA(2).tokenType !== T.Dot,
+      DEF: () => {
+        this.CONSUME(T.En);
+        this.CONSUME2(T.StringLiteral);
+      },
     });
   });
 

@@ -122,6 +122,17 @@ export class AstBuilder {
     return t?.image ?? '';
   }
 
+  /**
+   * The string written after a header keyword. The CST keeps every `StringLiteral` of the
+   * header in one array in source order, whatever clause it belongs to, so the clause's own
+   * string is found by position (the header clauses may come in any order or be absent).
+   */
+  private stringAfter(n: CstNode, keyword: string): IToken | undefined {
+    const kw = this.tok(n, keyword);
+    if (!kw) return undefined;
+    return this.toks(n, 'StringLiteral').find((s) => !s.isInsertedInRecovery && s.startOffset > kw.startOffset);
+  }
+
   private policyDecl(n: CstNode): A.PolicyHeader {
     const id = this.tok(n, 'Identifier');
     const dates = this.toks(n, 'DateLiteral');
@@ -133,10 +144,10 @@ export class AstBuilder {
       idSpan: this.tokenSpan(id),
       version: this.stringLit(this.tok(n, 'StringLiteral', 0))?.value ?? '',
       title: this.label(this.sub(n, 'label')),
-      source: this.stringLit(this.tok(n, 'StringLiteral', 1)),
+      source: this.stringLit(this.stringAfter(n, 'Kw_source')),
       effectiveFrom: effective ? this.dateLit(dates[0]) : undefined,
       effectiveUntil: until ? this.dateLit(dates[1]) : undefined,
-      extends: this.stringLit(this.tok(n, 'StringLiteral', 2)),
+      extends: this.stringLit(this.stringAfter(n, 'Kw_extends')),
       span: this.nodeSpan(n),
     };
   }
