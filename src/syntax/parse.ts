@@ -47,7 +47,7 @@ const TOKEN_NAMES: Record<string, { zh: string; en: string }> = {
 // Tokens that can start an expression: listing them one by one reads worse than "an expression".
 const EXPRESSION_START = new Set([
   'NumberLiteral', 'PercentLiteral', 'RatioLiteral', 'DateLiteral', 'DurationLiteral', 'StringLiteral', 'Minus', 'LParen', 'LCurly',
-  'Identifier', 'Kw_not', 'Kw_true', 'Kw_false', 'Kw_none', 'Kw_today', 'Kw_count', 'Kw_sum', 'Kw_all', 'Kw_any', 'Kw_share',
+  'Identifier', 'Kw_not', 'Kw_true', 'Kw_false', 'Kw_none', 'Kw_today',
 ]);
 
 function describeExpected(names: readonly string[]): DiagnosticArgs {

@@ -379,7 +379,12 @@ export class ClauseParser extends CstParser {
       { ALT: () => this.CONSUME(T.False) },
       { ALT: () => this.CONSUME(T.None) },
       { ALT: () => this.CONSUME(T.Today) },
-      { ALT: () => this.SUBRULE(this.aggregate) },
+      {
+        // `name(x in …)` binds a variable: an aggregate. Any other `name(…)` is a call.
+        GATE: () => T.AGGREGATE_NAMES.has(this.LA(1).image) && this.LA(2).tokenType === T.LParen && this.LA(4).tokenType === T.In,
+        ALT: () => this.SUBRULE(this.aggregate),
+        IGNORE_AMBIGUITIES: true,
+      },
       { ALT: () => this.SUBRULE(this.nameOrCall) },
       { ALT: () => this.SUBRULE(this.setLiteral) },
       {
@@ -393,15 +398,9 @@ export class ClauseParser extends CstParser {
   });
 
   public aggregate = this.RULE('aggregate', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Count) },
-      { ALT: () => this.CONSUME(T.Sum) },
-      { ALT: () => this.CONSUME(T.All) },
-      { ALT: () => this.CONSUME(T.Any) },
-      { ALT: () => this.CONSUME(T.Share) },
-    ]);
-    this.CONSUME(T.LParen);
     this.CONSUME(T.Identifier);
+    this.CONSUME(T.LParen);
+    this.CONSUME2(T.Identifier);
     this.CONSUME(T.In);
     this.SUBRULE(this.expression);
     this.OPTION(() => {

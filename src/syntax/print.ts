@@ -18,8 +18,8 @@
  * Comments are re-attached to the line of the declaration, header clause, member, row or rule
  * clause they belong to (see {@link printFile}).
  *
- * INVARIANT: for every AST `a` the printer can express (everything except `min`/`max`
- * aggregates, which only the YAML form can write, and an `until` without `effective`),
+ * INVARIANT: for every AST `a` the printer can express (everything except an `until`
+ * without `effective`),
  * `stripSpans(parse(printFile(a))) = stripSpans(a)` and printing is idempotent. Tests in
  * `test/syntax/properties.test.ts` check both on generated ASTs.
  */

@@ -456,9 +456,8 @@ export class AstBuilder {
   }
 
   private aggregate(n: CstNode): A.Expr {
-    const c = n.children as Children;
-    const fn: A.AggregateFn = c.Kw_count ? 'count' : c.Kw_sum ? 'sum' : c.Kw_all ? 'all' : c.Kw_any ? 'any' : 'share';
-    const variable = this.tok(n, 'Identifier');
+    const fn = (this.tok(n, 'Identifier', 0)?.image ?? 'count') as A.AggregateFn;
+    const variable = this.tok(n, 'Identifier', 1);
     const exprs = this.subs(n, 'expression');
     const hasWhere = !!this.tok(n, 'Kw_where');
     const hasBody = !!this.tok(n, 'Colon');

@@ -65,13 +65,14 @@ export const True = keyword('true');
 export const False = keyword('false');
 export const None = keyword('none');
 export const Today = keyword('today');
-export const Count = keyword('count');
-export const Sum = keyword('sum');
-export const All = keyword('all');
-export const Any = keyword('any');
-export const Share = keyword('share');
 export const Many = keyword('many');
 export const List = keyword('list');
+
+/**
+ * Aggregate function names are contextual, not keywords: `count(x in …)` is an aggregate,
+ * while `share` or `min` elsewhere are ordinary names (a parameter may be called `share`).
+ */
+export const AGGREGATE_NAMES: ReadonlySet<string> = new Set(['count', 'sum', 'all', 'any', 'share', 'min', 'max']);
 
 /** Every keyword, in declaration order (used by the printer and tests). */
 export const KEYWORDS: readonly TokenType[] = keywordTokens;

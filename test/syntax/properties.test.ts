@@ -25,7 +25,7 @@ import { stripSpans } from '../../src/model/ast.js';
 import { formatClauseText } from '../../src/syntax/format.js';
 import { parseClauseFile } from '../../src/syntax/parse.js';
 import { printFile } from '../../src/syntax/print.js';
-import { KEYWORDS } from '../../src/syntax/tokens.js';
+import { AGGREGATE_NAMES, KEYWORDS } from '../../src/syntax/tokens.js';
 
 /** Per-test timeout: typical runs take 1–3 s each; the margin is for loaded CI machines. */
 const SLOW = 60_000;
@@ -75,7 +75,7 @@ const formal = fc.record({ name: identifier, type: typeRef }).map((f): A.Formal 
 // ───────────────────────── expressions ─────────────────────────
 
 const BINARY_OPS: A.BinaryOp[] = ['or', 'and', '==', '!=', '<', '<=', '>', '>=', 'in', 'not in', '+', '-', '*', '/'];
-const PARSER_AGGREGATES: A.AggregateFn[] = ['count', 'sum', 'all', 'any', 'share'];
+const PARSER_AGGREGATES: A.AggregateFn[] = ['count', 'sum', 'all', 'any', 'share', 'min', 'max'];
 
 const leaf: fc.Arbitrary<A.Expr> = fc.oneof(
   decimal.map((text): A.Expr => ({ kind: 'number', text, span: SPAN })),
@@ -98,7 +98,8 @@ const { expr } = fc.letrec<{ expr: A.Expr }>((tie) => {
       { maxDepth: 4, depthIdentifier: 'expr' },
       { weight: 3, arbitrary: leaf },
       fc.record({ target: sub, field: nameLike }).map(({ target, field }): A.Expr => ({ kind: 'field', target, field, fieldSpan: SPAN, span: SPAN })),
-      fc.record({ callee: identifier, args: fc.array(sub, { maxLength: 3 }) })
+      // An aggregate name followed by `(x in …` is an aggregate, so calls avoid those names.
+      fc.record({ callee: identifier.filter((n) => !AGGREGATE_NAMES.has(n)), args: fc.array(sub, { maxLength: 3 }) })
         .map(({ callee, args }): A.Expr => ({ kind: 'call', callee, calleeSpan: SPAN, args, span: SPAN })),
       fc.array(sub, { maxLength: 3 }).map((items): A.Expr => ({ kind: 'set', items, span: SPAN })),
       fc.record({ op: fc.constantFrom('not' as const, '-' as const), operand: sub }).map((u): A.Expr => ({ kind: 'unary', ...u, span: SPAN })),
