@@ -3,3 +3,8 @@
  * formats with `registerFormat`). One import per command keeps main.ts free of their details.
  */
 import './main.js';
+import './cmd-test.js';
+import './cmd-export.js';
+import './cmd-diff.js';
+import './cmd-fmt.js';
+import '../report/formats.js';

@@ -141,6 +141,9 @@ function exprText(e: A.Expr): string {
   }
 }
 
+/** Longest line before a set declaration wraps (the rest of the layout never needs to). */
+const MAX_LINE = 100;
+
 function printSetLiteral(items: readonly A.Expr[]): string {
   return `{${items.map(printExpr).join(', ')}}`;
 }
@@ -237,7 +240,24 @@ function layoutDecl(d: A.Decl): Block {
     }
     case 'setdecl': {
       const type = d.type ? `: ${printType(d.type)}` : '';
-      return { start, end, head: unit(`set ${d.name}${type}${printLabel(d.label)} = ${printSetLiteral(d.items)}`, start, end), body: [] };
+      const head = `set ${d.name}${type}${printLabel(d.label)} = `;
+      const oneLine = `${head}${printSetLiteral(d.items)}`;
+      if (oneLine.length <= MAX_LINE || d.items.length < 2) return { start, end, head: unit(oneLine, start, end), body: [] };
+      // Long vocabularies (the document's lists of categories and tasks) wrap, several items a line.
+      const lines: Unit[] = [];
+      let from = 0;
+      let text = '';
+      d.items.forEach((item, i) => {
+        const printed = printExpr(item);
+        if (text && `  ${text}, ${printed},`.length > MAX_LINE) {
+          lines.push(unit(`${text},`, d.items[from].span.start, d.items[i - 1].span.end));
+          from = i;
+          text = '';
+        }
+        text = text ? `${text}, ${printed}` : printed;
+      });
+      lines.push(unit(text, d.items[from].span.start, d.items[d.items.length - 1].span.end));
+      return braced(d.span, `${head}{`, lines);
     }
     case 'table': {
       const rows = d.rows.map((r) => `${r.keys.map(printExpr).join(', ')} -> ${printExpr(r.value)}`);

@@ -1,0 +1,63 @@
+/**
+ * `clausal fmt <file>... [--check]`: rewrites rule files in canonical layout (atomically), or
+ * with `--check` only lists the files that are not (exit 1), for CI.
+ */
+import { readFileSync } from 'node:fs';
+import { error, type Diagnostic } from '../model/diagnostics.js';
+import { formatClauseText, type FormatResult } from '../syntax/format.js';
+import { formatYamlText } from '../syntax/format-yaml.js';
+import { EXIT, registerCommand, usage } from './main.js';
+import { writeFileAtomic } from './write-atomic.js';
+
+function formatText(path: string, text: string): FormatResult | undefined {
+  if (path.endsWith('.clause')) return formatClauseText(path, text);
+  if (path.endsWith('.yaml') || path.endsWith('.yml')) return formatYamlText(path, text);
+  return undefined;
+}
+
+registerCommand('fmt', {
+  options: { check: 'flag' },
+  usage: 'clausal fmt <file>... [--check]',
+  run(args, ctx) {
+    if (args.positionals.length === 0) return usage(ctx, error('X0003', undefined, { what: ' <file>' }), this.usage);
+    let unformatted = 0;
+    let failed = false;
+    for (const path of args.positionals) {
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (e) {
+        ctx.report([error('X0006', undefined, { path: `${path} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})` })]);
+        failed = true;
+        continue;
+      }
+      const result = formatText(path, text);
+      if (!result) {
+        ctx.report([error('X0004', undefined, { option: 'fmt', value: path, expected: '.clause, .yaml or .yml' })]);
+        failed = true;
+        continue;
+      }
+      const diagnostics: Diagnostic[] = result.diagnostics;
+      if (diagnostics.length) ctx.report(diagnostics, new Map([[path, text]]));
+      if (result.output === undefined) {
+        failed = true;
+        continue;
+      }
+      if (result.output === text) continue;
+      unformatted++;
+      if (args.flags.has('check')) {
+        ctx.io.stdout.write(`${path}\n`);
+        continue;
+      }
+      try {
+        writeFileAtomic(path, [result.output]);
+        ctx.io.stdout.write(ctx.lang === 'zh' ? `已格式化 ${path}\n` : `formatted ${path}\n`);
+      } catch (e) {
+        ctx.report([error('X0005', undefined, { path, detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message })]);
+        failed = true;
+      }
+    }
+    if (failed) return EXIT.diagnostics;
+    return args.flags.has('check') && unformatted > 0 ? EXIT.diagnostics : EXIT.ok;
+  },
+});
