@@ -39,3 +39,24 @@ export { UNKNOWN } from './compile/compile.js';
 export { DiagnosticRenderer } from './report/diagnostics.js';
 export { reportToText, type TextReportOptions } from './report/eval-text.js';
 export { reportToJsonChunks, resultToJson } from './report/eval-json.js';
+
+/**
+ * Policy tests (`clausal test`): parse a policy's `tests.yaml` files, run them, measure rule
+ * and branch coverage, render the report. {@link loadPolicyTests} reads from disk (Node only);
+ * everything else works on texts held in memory.
+ */
+export {
+  parsePolicyTests,
+  type TestSuite,
+  type TestCase,
+  type TestExpectation,
+  type TestLocation,
+  type ParsedTests,
+  type ParseTestsOptions,
+  type FactsFileReader,
+} from './policy-test/parse-tests.js';
+export { runPolicyTests, type TestRun, type TestFailure, type TestSummary, type CaseOutcome, type Observation, type RunTestsOptions } from './policy-test/runner.js';
+export { computeCoverage, branchOf, mayBeUnknown, BRANCHES, type Coverage, type RuleCoverage, type BranchCoverage, type BranchName, type BranchState } from './policy-test/coverage.js';
+export { testRunToText, testRunToJson, coverageToText, type TestReportOptions } from './policy-test/render.js';
+export { loadPolicyTests, isTestFileName, type LoadedTests } from './policy-test/load-tests.js';
+export { POLICY_TESTS_SCHEMA, policyTestsSchemaJson } from './policy-test/schema.js';

@@ -1,6 +1,6 @@
 /**
  * Diagnostics: one catalogue of codes with zh and en templates. The first letter of a code
- * names the stage (S syntax, Y yaml, C check, E eval, F facts, X cli). Stages return
+ * names the stage (S syntax, Y yaml, C check, E eval, F facts, T policy tests, X cli). Stages return
  * diagnostics as data; wording is filled in only when rendered, so tests check codes and
  * arguments, and a translation never changes behaviour. Never reuse a retired code.
  */
@@ -106,6 +106,21 @@ export const CATALOGUE = {
   X0005: { zh: '无法写入 `{path}`：{detail}', en: 'cannot write `{path}`: {detail}' },
   X0006: { zh: '找不到 `{path}`', en: '`{path}` not found' },
   X0007: { zh: '选项 `{name}` 需要一个值', en: 'option `{name}` needs a value' },
+  // policy tests (`clausal test`)
+  T0001: { zh: '目录 `{path}` 中没有测试文件（tests.yaml 或 *.tests.yaml）', en: 'no test files (tests.yaml or *.tests.yaml) in `{path}`' },
+  T0002: { zh: '政策中没有规则 `{rule}`', en: 'the policy has no rule `{rule}`' },
+  T0003: { zh: '用例的事实中没有编号为 `{id}` 的主体', en: 'the case\'s facts have no subject `{id}`' },
+  T0004: { zh: '编号 `{id}` 对应多个类型的主体（{kinds}），请用 `kind` 指明', en: 'id `{id}` names subjects of several kinds ({kinds}): say which with `kind`' },
+  T0005: { zh: '规则 `{rule}` 适用于 {kind}，而 `{id}` 是 {actual}', en: 'rule `{rule}` applies to {kind} subjects, but `{id}` is of kind {actual}' },
+  T0006: { zh: '未写 `subject`，但用例的事实中有 {count} 个 {kind}，请指明是哪一个', en: '`subject` is left out, but the case\'s facts hold {count} {kind} subjects: name one' },
+  T0007: { zh: '政策中没有参数 `{name}`', en: 'the policy has no parameter `{name}`' },
+  T0008: { zh: '参数 `{name}` 的取值类型不符：应为 {expected}，实际为 {actual}', en: 'value of parameter `{name}` has the wrong type: expected {expected}, found {actual}' },
+  T0009: { zh: '参数 `{name}` 的取值应为常量（字面量、枚举值或集合）', en: 'value of parameter `{name}` must be a constant (a literal, an enum value or a set)' },
+  T0010: { zh: '用例 `{name}` 没有 `as_of`，文件也没有设定默认值', en: 'case `{name}` has no `as_of` and the file sets no default' },
+  T0011: { zh: '日期 `{value}` 不存在', en: 'date `{value}` does not exist' },
+  T0012: { zh: '同一用例中重复断言 {kind} `{id}` 的规则 `{rule}`', en: 'rule `{rule}` is checked twice for {kind} `{id}` in one case' },
+  T0013: { zh: '政策中没有主体类型 `{name}`', en: 'the policy has no subject kind `{name}`' },
+  T0014: { zh: '无法读取测试文件 `{path}`：{detail}', en: 'cannot read the test file `{path}`: {detail}' },
 } as const satisfies Record<string, MessageTemplate>;
 
 /** Every diagnostic code. */

@@ -1,0 +1,193 @@
+/**
+ * Rule and branch coverage of policy tests: which rules the checks exercise, and which
+ * branches of each rule.
+ *
+ * A rule has up to four branches, read off the status each check actually got:
+ *
+ * | branch           | statuses                                      |
+ * |------------------|-----------------------------------------------|
+ * | `not_applicable` | not_applicable (its `where` is false)         |
+ * | `met`            | compliant, eligible                           |
+ * | `unmet`          | violation, pending, advisory, ineligible      |
+ * | `unknown`        | unknown                                       |
+ *
+ * A rule without `where` has no `not_applicable` branch (state `none`, not counted). A branch
+ * that no facts can reach is `impossible`, with the reason, and is not counted either: the
+ * report says so instead of asking for a test that cannot be written. Impossibility is
+ * decided conservatively from the rule's typed expressions (see {@link mayBeUnknown}); a
+ * branch not proven impossible is counted.
+ *
+ * Only checked results count: a result the case computed but no check looked at proves
+ * nothing about the rule.
+ */
+import type { MessageTemplate } from '../model/diagnostics.js';
+import type { Status } from '../model/result.js';
+import { isNum, isZero } from '../model/rational.js';
+import type { Policy, RuleInfo, TExpr } from '../model/types.js';
+import type { Observation } from './runner.js';
+
+/** The branches of a rule, in report order. */
+export type BranchName = 'not_applicable' | 'met' | 'unmet' | 'unknown';
+
+/** Every branch name, in report order. */
+export const BRANCHES: readonly BranchName[] = ['not_applicable', 'met', 'unmet', 'unknown'];
+
+/** `covered` by a check; `missed`; `impossible` for any facts; `none`: not a branch of the rule. */
+export type BranchState = 'covered' | 'missed' | 'impossible' | 'none';
+
+/** One branch of one rule. */
+export interface BranchCoverage {
+  readonly branch: BranchName;
+  readonly state: BranchState;
+  /** How many checks took this branch. */
+  readonly checks: number;
+  /** Why the branch is impossible or not a branch. */
+  readonly reason?: MessageTemplate;
+}
+
+/** Coverage of one rule. */
+export interface RuleCoverage {
+  readonly rule: string;
+  readonly cite: string;
+  readonly kind: string;
+  /** How many checks looked at this rule. */
+  readonly checks: number;
+  readonly branches: readonly BranchCoverage[];
+}
+
+/** A covered/total ratio. */
+export interface Ratio {
+  readonly covered: number;
+  readonly total: number;
+  /** Percentage with one decimal (100 when there is nothing to cover). */
+  readonly percent: number;
+}
+
+/** The whole coverage report. */
+export interface Coverage {
+  readonly rules: Ratio;
+  /** Counted branches; `impossible` says how many were left out as impossible. */
+  readonly branches: Ratio & { readonly impossible: number };
+  readonly byRule: readonly RuleCoverage[];
+}
+
+/** The branch a status comes from. */
+export function branchOf(status: Status): BranchName {
+  switch (status) {
+    case 'not_applicable': return 'not_applicable';
+    case 'compliant':
+    case 'eligible': return 'met';
+    case 'violation':
+    case 'pending':
+    case 'advisory':
+    case 'ineligible': return 'unmet';
+    case 'unknown': return 'unknown';
+  }
+}
+
+function ratio(covered: number, total: number): Ratio {
+  return { covered, total, percent: total === 0 ? 100 : Math.floor((covered * 1000) / total) / 10 };
+}
+
+/**
+ * Whether evaluating `x` can give UNKNOWN for some facts. Conservative: true unless every
+ * input is known by construction. A subject's `id` is always present; any other declared
+ * fact may be absent; a parameter is unknown where no value is in force while the policy is;
+ * a division may divide by zero.
+ */
+export function mayBeUnknown(x: TExpr, policy: Policy): boolean {
+  switch (x.op) {
+    case 'const':
+    case 'today':
+    case 'var':
+      return false;
+    case 'param': {
+      const p = policy.params.get(x.name);
+      if (!p || p.history.length === 0) return true;
+      const first = p.history[0].from;
+      return first !== undefined && (policy.effectiveFrom === undefined || first > policy.effectiveFrom);
+    }
+    case 'field':
+      return x.path !== 'id' || mayBeUnknown(x.target, policy);
+    case 'relation':
+      return mayBeUnknown(x.target, policy);
+    case 'call':
+    case 'table':
+      return x.args.some((a) => mayBeUnknown(a, policy));
+    case 'set':
+      return x.items.some((a) => mayBeUnknown(a, policy));
+    case 'not':
+    case 'neg':
+      return mayBeUnknown(x.operand, policy);
+    case 'binary': {
+      const divides = x.bop === '/' && !(x.right.op === 'const' && isNum(x.right.value) && !isZero(x.right.value));
+      return divides || mayBeUnknown(x.left, policy) || mayBeUnknown(x.right, policy);
+    }
+    case 'aggregate':
+      return mayBeUnknown(x.source, policy) || (!!x.where && mayBeUnknown(x.where, policy)) || (!!x.body && mayBeUnknown(x.body, policy));
+  }
+}
+
+function constantBool(x: TExpr | undefined): boolean | undefined {
+  return x?.op === 'const' && typeof x.value === 'boolean' ? x.value : undefined;
+}
+
+/** Which branches a rule has and which of them no facts can reach, before any test runs. */
+function possibleBranches(rule: RuleInfo, policy: Policy): Map<BranchName, { state: 'none' | 'impossible'; reason: MessageTemplate }> {
+  const out = new Map<BranchName, { state: 'none' | 'impossible'; reason: MessageTemplate }>();
+  if (!rule.where) {
+    out.set('not_applicable', { state: 'none', reason: { zh: '规则没有适用条件（where）', en: 'the rule has no `where`' } });
+  } else if (constantBool(rule.where) === true) {
+    out.set('not_applicable', { state: 'impossible', reason: { zh: '适用条件恒为真', en: '`where` is always true' } });
+  }
+  const condition = constantBool(rule.condition);
+  if (condition === true) out.set('unmet', { state: 'impossible', reason: { zh: '要求恒为真', en: 'the requirement is always true' } });
+  if (condition === false) out.set('met', { state: 'impossible', reason: { zh: '要求恒为假', en: 'the requirement is always false' } });
+  const reads = [rule.where, rule.condition, rule.type === 'obligation' && rule.modality === 'must' ? rule.deadline : undefined];
+  if (!reads.some((x) => x && mayBeUnknown(x, policy))) {
+    out.set('unknown', {
+      state: 'impossible',
+      reason: { zh: '适用条件与要求不读取可能缺失的事实或未设定的参数', en: 'neither `where` nor the requirement reads a fact that can be absent or an unset parameter' },
+    });
+  }
+  return out;
+}
+
+/** Computes coverage from the checks' observations. */
+export function computeCoverage(policy: Policy, observations: readonly Observation[]): Coverage {
+  const taken = new Map<string, Map<BranchName, number>>();
+  const checks = new Map<string, number>();
+  for (const o of observations) {
+    checks.set(o.rule, (checks.get(o.rule) ?? 0) + 1);
+    const m = taken.get(o.rule) ?? new Map<BranchName, number>();
+    const b = branchOf(o.status);
+    m.set(b, (m.get(b) ?? 0) + 1);
+    taken.set(o.rule, m);
+  }
+  let coveredRules = 0;
+  let coveredBranches = 0;
+  let totalBranches = 0;
+  let impossible = 0;
+  const byRule = policy.rules.map((rule): RuleCoverage => {
+    const n = checks.get(rule.id) ?? 0;
+    if (n > 0) coveredRules++;
+    const special = possibleBranches(rule, policy);
+    const branches = BRANCHES.map((branch): BranchCoverage => {
+      const count = taken.get(rule.id)?.get(branch) ?? 0;
+      const s = special.get(branch);
+      if (s) {
+        if (s.state === 'impossible') impossible++;
+        return { branch, state: s.state, checks: count, reason: s.reason };
+      }
+      totalBranches++;
+      if (count > 0) coveredBranches++;
+      return { branch, state: count > 0 ? 'covered' : 'missed', checks: count };
+    });
+    return { rule: rule.id, cite: rule.cite, kind: rule.kind, checks: n, branches };
+  });
+  return {
+    rules: ratio(coveredRules, policy.rules.length),
+    branches: { ...ratio(coveredBranches, totalBranches), impossible },
+    byRule,
+  };
+}

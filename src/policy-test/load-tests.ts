@@ -1,0 +1,76 @@
+/**
+ * Finds and reads a policy directory's test files (Node only): `tests.yaml` / `tests.yml` and
+ * `*.tests.yaml` / `*.tests.yml`, the names the policy loader skips, in name order. Facts
+ * files a case names are read relative to the test file.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { error, type Diagnostic } from '../model/diagnostics.js';
+import type { Policy } from '../model/types.js';
+import { parsePolicyTests, type TestSuite } from './parse-tests.js';
+
+/** Whether a file name is a policy test file. */
+export function isTestFileName(name: string): boolean {
+  return /^(?:.+\.)?tests\.ya?ml$/.test(name);
+}
+
+/** Every test file of a policy and what went wrong reading them. */
+export interface LoadedTests {
+  /** The suites of the files without errors. */
+  readonly suites: readonly TestSuite[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** Texts diagnostics point into. */
+  readonly texts: ReadonlyMap<string, string>;
+  /** Paths of the test files found. */
+  readonly files: readonly string[];
+}
+
+const MAX_FILE = 4 * 1024 * 1024;
+
+function readText(path: string, max: number): { text?: string; problem?: string; size?: number } {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return { problem: 'EISDIR' };
+    if (st.size > max) return { problem: `larger than ${max} bytes`, size: st.size };
+    return { text: readFileSync(path, 'utf8') };
+  } catch (e) {
+    return { problem: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
+  }
+}
+
+/** Loads and parses the test files of the policy in `dir` (T0001 when there are none). */
+export function loadPolicyTests(policy: Policy, dir: string): LoadedTests {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter(isTestFileName).sort();
+  } catch {
+    return { suites: [], diagnostics: [error('X0006', undefined, { path: dir })], texts: new Map(), files: [] };
+  }
+  if (names.length === 0) return { suites: [], diagnostics: [error('T0001', undefined, { path: dir })], texts: new Map(), files: [] };
+  const suites: TestSuite[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const texts = new Map<string, string>();
+  const files = names.map((n) => join(dir, n));
+  for (const file of files) {
+    const read = readText(file, MAX_FILE);
+    if (read.size !== undefined) {
+      diagnostics.push(error('S0009', { file, start: 0, end: 0 }, { limit: MAX_FILE, size: read.size }));
+      continue;
+    }
+    if (read.text === undefined) {
+      diagnostics.push(error('T0014', undefined, { path: file, detail: read.problem ?? '?' }));
+      continue;
+    }
+    const parsed = parsePolicyTests(policy, file, read.text, {
+      readFacts: (relative) => {
+        const path = join(dirname(file), relative);
+        const r = readText(path, MAX_FILE * 64);
+        return { path, text: r.text, problem: r.problem };
+      },
+    });
+    for (const [p, t] of parsed.texts) texts.set(p, t);
+    diagnostics.push(...parsed.diagnostics);
+    if (parsed.suite) suites.push(parsed.suite);
+  }
+  return { suites, diagnostics, texts, files };
+}
