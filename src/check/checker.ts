@@ -23,6 +23,7 @@ import {
   type SourceDocument,
   type TableInfo,
   type TemplatePart,
+  type UncheckableInfo,
   type TExpr,
   type Type,
 } from '../model/types.js';
@@ -60,6 +61,7 @@ interface State {
   readonly defines: Map<string, A.DefineDecl>;
   readonly cyclicDefines: Set<string>;
   readonly rules: RuleInfo[];
+  readonly uncheckable: UncheckableInfo[];
   readonly decls: A.Decl[];
 }
 
@@ -93,6 +95,7 @@ const PASSES: readonly Pass[] = [
   { name: 'define-cycles', run: defineCyclesPass },
   // must run after every symbol table is filled
   { name: 'rules', run: rulesPass },
+  { name: 'uncheckable', run: uncheckablePass },
 ];
 
 /** Checks a policy's files. Never throws on user input. */
@@ -109,6 +112,7 @@ export function checkPolicy(input: CheckInput): CheckResult {
     defines: new Map(base?.defines),
     cyclicDefines: new Set(),
     rules: [...(base?.rules ?? [])],
+    uncheckable: [...(base?.uncheckable ?? [])],
     decls: input.files.flatMap((f) => f.decls),
   };
   for (const pass of PASSES) pass.run(state);
@@ -127,6 +131,7 @@ export function checkPolicy(input: CheckInput): CheckResult {
     tables: state.tables,
     defines: state.defines,
     rules: state.rules,
+    uncheckable: state.uncheckable,
     files: input.files,
     base,
   };
@@ -520,6 +525,14 @@ function rulesPass(s: State): void {
       decl: d,
       declaredIn: s.header?.id ?? '',
     });
+  }
+}
+
+function uncheckablePass(s: State): void {
+  for (const d of s.decls) {
+    if (d.kind !== 'uncheckable') continue;
+    checkCite(s, d.cite, d.quote);
+    s.uncheckable.push({ cite: d.cite.value, quote: d.quote?.value, reason: { zh: d.reason.zh, en: d.reason.en }, span: d.span });
   }
 }
 

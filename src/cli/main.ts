@@ -12,6 +12,8 @@ import { loadPolicy } from '../loader/load-policy.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
 import { subjectInfos } from '../facts/subject-info.js';
 import { evaluate } from '../eval/evaluate.js';
+import { sourceCoverage } from '../check/coverage.js';
+import { coverageToText } from '../report/coverage-text.js';
 import { DiagnosticRenderer } from '../report/diagnostics.js';
 import { reportToJsonChunks, resultToNdjson } from '../report/eval-json.js';
 import { reportToText } from '../report/eval-text.js';
@@ -135,7 +137,7 @@ export function loadFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsT
 
 registerCommand('check', {
   options: { lang: 'value', coverage: 'flag', format: 'value' },
-  usage: 'clausal check <policy-dir>... [--lang zh|en]',
+  usage: 'clausal check <policy-dir>... [--coverage [--format text|json]] [--lang zh|en]',
   run(args, ctx) {
     if (args.positionals.length === 0) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     let failed = false;
@@ -143,7 +145,14 @@ registerCommand('check', {
       const loaded = loadPolicy(dir);
       if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
       if (!loaded.policy || hasErrors(loaded.diagnostics)) failed = true;
-      else if (!args.flags.has('coverage')) {
+      else if (args.flags.has('coverage')) {
+        const format = choice(ctx, args, 'format', ['text', 'json'], 'text');
+        if (!format) return EXIT.usage;
+        const coverage = sourceCoverage(loaded.policy);
+        if (!coverage) {
+          ctx.io.stdout.write(ctx.lang === 'zh' ? `${dir}: 没有原文（source），无法计算覆盖率\n` : `${dir}: no source document, no coverage\n`);
+        } else ctx.io.stdout.write(format === 'json' ? `${JSON.stringify(coverage, null, 2)}\n` : coverageToText(coverage, ctx.lang));
+      } else {
         const p = loaded.policy;
         ctx.io.stdout.write(ctx.lang === 'zh'
           ? `${dir}: 通过（${p.id} ${p.version}：规则 ${p.rules.length} 条，参数 ${p.params.size} 个）\n`

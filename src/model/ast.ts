@@ -186,8 +186,21 @@ export interface RuleDecl {
   readonly span: Span;
 }
 
+/**
+ * A passage of the source document that no fact can check, with the reason:
+ * `uncheckable "一" because "总体要求：原则性表述"`. `quote` narrows it to the paragraph holding
+ * that text. Source coverage counts such paragraphs as accounted for, not as gaps.
+ */
+export interface UncheckableDecl {
+  readonly kind: 'uncheckable';
+  readonly cite: StringLit;
+  readonly quote?: StringLit;
+  readonly reason: Label;
+  readonly span: Span;
+}
+
 /** Any top-level declaration. */
-export type Decl = PolicyHeader | EnumDecl | KindDecl | ParamDecl | SetDecl | TableDecl | DefineDecl | RuleDecl;
+export type Decl = PolicyHeader | EnumDecl | KindDecl | ParamDecl | SetDecl | TableDecl | DefineDecl | RuleDecl | UncheckableDecl;
 
 /** A comment kept for the printer. */
 export interface Comment { readonly text: string; readonly span: Span }

@@ -32,6 +32,7 @@ export const CATALOGUE = {
   S0009: { zh: '文件超过 {limit} 字节上限（{size} 字节）', en: 'file is larger than the {limit}-byte limit ({size} bytes)' },
   S0010: { zh: '嵌套超过 {limit} 层上限', en: 'nesting deeper than the limit of {limit}' },
   S0011: { zh: '时长单位 `{text}` 无效，应为 y、m 或 d', en: 'invalid duration unit `{text}`, expected y, m or d' },
+  S0013: { zh: '子句 `{clause}` 在同一条规则中重复出现', en: 'clause `{clause}` appears twice in one rule' },
   S0012: { zh: '错误过多，仅显示前 {limit} 个', en: 'too many errors, only the first {limit} are shown' },
   // yaml form
   Y0001: { zh: 'YAML 语法错误：{detail}', en: 'YAML syntax error: {detail}' },

@@ -172,6 +172,14 @@ export interface SourceDocument {
   readonly cites: ReadonlySet<string>;
 }
 
+/** A passage declared not checkable by facts, with the reason (see `UncheckableDecl`). */
+export interface UncheckableInfo {
+  readonly cite: string;
+  readonly quote?: string;
+  readonly reason: Labels;
+  readonly span: Span;
+}
+
 /** A checked, immutable policy. */
 export interface Policy {
   readonly id: string;
@@ -187,6 +195,8 @@ export interface Policy {
   readonly tables: ReadonlyMap<string, TableInfo>;
   readonly defines: ReadonlyMap<string, A.DefineDecl>;
   readonly rules: readonly RuleInfo[];
+  /** Passages of the source declared not checkable, with reasons. */
+  readonly uncheckable: readonly UncheckableInfo[];
   /** The files this policy's own directory contributed. */
   readonly files: readonly A.SourceFileAst[];
   /** The policy this one extends, if any. */

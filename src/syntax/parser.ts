@@ -57,6 +57,7 @@ export class ClauseParser extends CstParser {
       { ALT: () => this.SUBRULE(this.tableDecl) },
       { ALT: () => this.SUBRULE(this.defineDecl) },
       { ALT: () => this.SUBRULE(this.ruleDecl) },
+      { ALT: () => this.SUBRULE(this.uncheckableDecl) },
     ]);
   });
 
@@ -231,6 +232,17 @@ export class ClauseParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.OPTION(() => this.SUBRULE(this.label));
     this.MANY(() => this.SUBRULE(this.ruleClause));
+  });
+
+  public uncheckableDecl = this.RULE('uncheckableDecl', () => {
+    this.CONSUME(T.Uncheckable);
+    this.CONSUME(T.StringLiteral);
+    this.OPTION(() => {
+      this.CONSUME(T.Quote);
+      this.CONSUME2(T.StringLiteral);
+    });
+    this.CONSUME(T.Because);
+    this.SUBRULE(this.label);
   });
 
   public ruleClause = this.RULE('ruleClause', () => {

@@ -274,6 +274,10 @@ function layoutDecl(d: A.Decl): Block {
       return { start, end, head: unit(`define ${d.name}${formals}${printLabel(d.label)} = ${printExpr(d.body)}`, start, end), body: [] };
     }
     case 'rule': return layoutRule(d);
+    case 'uncheckable': {
+      const quote = d.quote ? ` quote ${printString(d.quote.value)}` : '';
+      return { start, end, head: unit(`uncheckable ${printString(d.cite.value)}${quote} because${printLabel(d.reason)}`, start, end), body: [] };
+    }
     default: return assertNever(d);
   }
 }

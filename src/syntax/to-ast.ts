@@ -91,6 +91,7 @@ export class AstBuilder {
       case 'tableDecl': return this.tableDecl(inner);
       case 'defineDecl': return this.defineDecl(inner);
       case 'ruleDecl': return this.ruleDecl(inner);
+      case 'uncheckableDecl': return this.uncheckableDecl(inner);
       default: return undefined;
     }
   }
@@ -289,7 +290,16 @@ export class AstBuilder {
       modality: 'must',
       span: this.nodeSpan(n),
     };
+    const seen = new Set<string>();
     for (const c of this.subs(n, 'ruleClause')) {
+      // must/should/may fill one requirement slot (`must a should b` is a repeat); a requirement
+      // beside `eligible when` is the checker's C0036, which says what to choose.
+      const first = Object.keys(c.children).find((k) => k.startsWith('Kw_'));
+      const slot = first && ['Kw_must', 'Kw_should', 'Kw_may'].includes(first) && !this.tok(c, 'Kw_modality') ? 'requirement' : first;
+      if (slot && seen.has(slot)) {
+        this.diagnostics.push(error('S0013', this.nodeSpan(c), { clause: slot === 'requirement' ? first!.slice(3) : slot.slice(3) }));
+      }
+      if (slot) seen.add(slot);
       const expr = this.sub(c, 'expression');
       const str = this.tok(c, 'StringLiteral');
       if (this.tok(c, 'Kw_cite')) rule.cite = this.stringLit(str);
@@ -324,6 +334,13 @@ export class AstBuilder {
       }
     }
     return rule;
+  }
+
+  private uncheckableDecl(n: CstNode): A.UncheckableDecl | undefined {
+    const cite = this.stringLit(this.tok(n, 'StringLiteral', 0));
+    const reason = this.label(this.sub(n, 'label'));
+    if (!cite || !reason) return undefined;
+    return { kind: 'uncheckable', cite, quote: this.tok(n, 'Kw_quote') ? this.stringLit(this.tok(n, 'StringLiteral', 1)) : undefined, reason, span: this.nodeSpan(n) };
   }
 
   private missingExpr(n: CstNode | undefined): A.Expr {

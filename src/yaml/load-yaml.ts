@@ -796,6 +796,12 @@ class DeclBuilder {
         case 'tables': for (const x of this.entries(e.value)) decls.push(this.tableDecl(x)); break;
         case 'defines': for (const x of this.entries(e.value)) decls.push(this.defineDecl(x)); break;
         case 'rules': for (const r of this.items(e.value)) decls.push(this.ruleDecl(r)); break;
+        case 'uncheckable':
+          for (const u of this.items(e.value)) {
+            const decl = this.uncheckableDecl(u);
+            if (decl) decls.push(decl);
+          }
+          break;
         default: break; // reported by the schema
       }
     }
@@ -948,6 +954,13 @@ class DeclBuilder {
       label: this.label(this.get(e.value, 'label')?.value),
       body: this.exprOrMissing(value?.value, value?.span ?? e.span),
     };
+  }
+
+  private uncheckableDecl(n: YNode): A.UncheckableDecl | undefined {
+    const cite = this.stringLit(this.get(n, 'cite')?.value);
+    const reason = this.label(this.get(n, 'because')?.value);
+    if (!cite || !reason) return undefined;
+    return { kind: 'uncheckable', cite, quote: this.stringLit(this.get(n, 'quote')?.value), reason, span: this.span(n) };
   }
 
   private ruleDecl(n: YNode): A.RuleDecl {

@@ -53,7 +53,7 @@ const labelProperties = {
 export type DefinitionName =
   | 'identifier' | 'memberName' | 'fieldName' | 'typeRef' | 'date' | 'expression' | 'text' | 'label'
   | 'enumDecl' | 'fieldDecl' | 'relationDecl' | 'kindDecl' | 'paramDecl' | 'paramValue' | 'setDecl'
-  | 'formals' | 'tableDecl' | 'defineDecl' | 'forClause' | 'ruleDecl';
+  | 'formals' | 'tableDecl' | 'defineDecl' | 'forClause' | 'ruleDecl' | 'uncheckableDecl';
 
 const definitions: Record<DefinitionName, Json> = {
   identifier: {
@@ -281,6 +281,17 @@ const definitions: Record<DefinitionName, Json> = {
     },
     description: d('规则：义务（must/should/may）或资格（eligible_when）', 'A rule: an obligation (must/should/may) or an entitlement (eligible_when)'),
   },
+  uncheckableDecl: {
+    type: 'object',
+    properties: {
+      cite: { type: 'string', description: d('原文条款编号', 'The clause number in the source document') },
+      quote: { type: 'string', description: d('限定到含此引文的段落', 'Narrows it to the paragraph holding this text') },
+      because: { ...ref('text'), description: d('无法由事实检验的理由', 'Why no fact can check it') },
+    },
+    required: ['cite', 'because'],
+    additionalProperties: false,
+    description: d('无法由事实检验的原文段落及理由', 'A passage of the source no fact can check, with the reason'),
+  },
 };
 
 const section = (body: DefinitionName, zh: string, en: string): Json => ({
@@ -323,6 +334,7 @@ export const POLICY_SCHEMA: { readonly [key: string]: Json } = {
     tables: section('tableDecl', '查找表', 'Lookup tables'),
     defines: section('defineDecl', '定义', 'Definitions'),
     rules: { type: 'array', items: ref('ruleDecl'), description: d('规则', 'Rules') },
+    uncheckable: { type: 'array', items: ref('uncheckableDecl'), description: d('无法检验的原文段落', 'Passages no fact can check') },
   },
   additionalProperties: false,
   dependencies: {
