@@ -60,3 +60,18 @@ export { computeCoverage, branchOf, mayBeUnknown, BRANCHES, type Coverage, type 
 export { testRunToText, testRunToJson, coverageToText, type TestReportOptions } from './policy-test/render.js';
 export { loadPolicyTests, isTestFileName, type LoadedTests } from './policy-test/load-tests.js';
 export { POLICY_TESTS_SCHEMA, policyTestsSchemaJson } from './policy-test/schema.js';
+/**
+ * JSON Logic export: {@link exportJsonLogic} translates every rule into JSON Logic with parameters
+ * resolved for a date (and lists what it cannot express); {@link jsonLogicData} builds the data
+ * object a rule is evaluated on from a loaded subject. See docs/embedding/jsonlogic.md.
+ */
+export {
+  exportJsonLogic,
+  jsonLogicData,
+  type JsonLogic,
+  type JsonLogicExport,
+  type JsonLogicExportOptions,
+  type JsonLogicRule,
+  type UnsupportedRule,
+  type UnsupportedCode,
+} from './export/jsonlogic.js';

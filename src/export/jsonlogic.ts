@@ -105,6 +105,8 @@ export interface JsonLogicExport {
   readonly asOf: string;
   /** How to build the data object each rule is evaluated on. */
   readonly dataShape: string;
+  /** The facts-file list of each subject kind (`region` -> `regions`). */
+  readonly lists: Readonly<Record<string, string>>;
   /** Reference fields per subject kind (field path -> referenced kind): the fields to inline. */
   readonly references: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Parameter values in force on `asOf` (`null`: unset); already substituted into the rules. */
@@ -1014,6 +1016,7 @@ export function exportJsonLogic(policy: Policy, options: JsonLogicExportOptions)
     version: policy.version,
     asOf,
     dataShape: DATA_SHAPE[lang],
+    lists: Object.fromEntries([...policy.kinds.values()].map((k) => [k.name, k.listKey])),
     references: referencesOf(policy),
     parameters,
     rules,
