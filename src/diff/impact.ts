@@ -1,0 +1,195 @@
+/**
+ * The impact of an amendment on real facts: both policy versions are evaluated on the same
+ * facts as of the same date, results are matched by (subject, rule) — a renamed rule by its
+ * match from the semantic diff — and every status that changes is listed and counted per
+ * transition (`compliant -> violation`), per subject kind and per prefecture.
+ *
+ * A rule that exists on one side only counts as `not_applicable` on the other: an added rule
+ * that finds 3 violations shows as 3 subjects going from not applicable to violation, while
+ * an added rule that applies to nobody changes nothing.
+ */
+import type { Facts } from '../facts/facts.js';
+import { subjectInfos, subjectKey } from '../facts/subject-info.js';
+import { evaluateEach } from '../eval/evaluate.js';
+import { STATUSES, type RegionRef, type Status, type SubjectInfo, type SubjectRef } from '../model/result.js';
+import type { Labels, Policy } from '../model/types.js';
+import type { PolicyDiff } from './semantic.js';
+
+/** A prefecture-level region (`level: prefecture`), or null for subjects outside any. */
+export interface PrefectureRef {
+  readonly id: string;
+  readonly name: string | null;
+}
+
+/** One subject and rule whose status differs between the versions. */
+export interface ImpactEntry {
+  readonly subject: SubjectRef;
+  /** The subject's `name` fact, when it has one. */
+  readonly name: string | null;
+  readonly prefecture: PrefectureRef | null;
+  /** The rule id in the new version (the old id when the rule was removed). */
+  readonly rule: string;
+  /** The rule id in the old version (the new id when the rule was added). */
+  readonly oldRule: string;
+  readonly cite: string;
+  readonly old: Status;
+  readonly new: Status;
+  readonly oldDue: string | null;
+  readonly newDue: string | null;
+}
+
+/** Subjects of one kind that go from one status to another. */
+export interface Transition {
+  /** The subject kind. */
+  readonly kind: string;
+  readonly kindLabel: Labels | null;
+  readonly from: Status;
+  readonly to: Status;
+  /** Distinct subjects with at least one rule making this transition. */
+  readonly subjects: number;
+  /** (subject, rule) results making it. */
+  readonly results: number;
+  /** Distinct subjects per prefecture, most first; `prefecture: null` for subjects outside any. */
+  readonly byPrefecture: readonly { readonly prefecture: PrefectureRef | null; readonly subjects: number }[];
+  /** Results per rule (new id), most first. */
+  readonly byRule: readonly { readonly rule: string; readonly results: number }[];
+}
+
+/** The impact of a diff on one facts file. */
+export interface Impact {
+  readonly asOf: string;
+  /** Subjects in the facts (as loaded for the new version). */
+  readonly subjects: number;
+  /** Distinct subjects with at least one changed status. */
+  readonly changedSubjects: number;
+  /** Ordered by the urgency of the new status, then of the old, then by subject kind (new policy order). */
+  readonly transitions: readonly Transition[];
+  /** Ordered by subject (facts order) then rule (new policy order; removed rules last). */
+  readonly entries: readonly ImpactEntry[];
+}
+
+/** Inputs of {@link computeImpact}: facts are loaded once per policy (validation follows each schema). */
+export interface ImpactInput {
+  readonly diff: PolicyDiff;
+  readonly oldPolicy: Policy;
+  readonly newPolicy: Policy;
+  readonly oldFacts: Facts;
+  readonly newFacts: Facts;
+  readonly asOf: string;
+}
+
+interface Side {
+  readonly status: Status;
+  readonly due: string | null;
+  readonly cite: string;
+  readonly oldRule: string;
+}
+
+function prefectureOf(info: SubjectInfo | undefined): PrefectureRef | null {
+  const r: RegionRef | undefined = info?.regions.find((x) => x.level === 'prefecture');
+  return r ? { id: r.id, name: r.name ?? null } : null;
+}
+
+const rank = (s: Status) => STATUSES.indexOf(s);
+
+/** Evaluates both versions on the facts and collects the status changes. */
+export function computeImpact(input: ImpactInput): Impact {
+  const { diff, oldPolicy, newPolicy, oldFacts, newFacts, asOf } = input;
+  const key = (s: SubjectRef, rule: string) => `${s.kind}\u0000${s.id}\u0000${rule}`;
+
+  // Old results keyed by the rule's id in the new version, so renamed rules meet their match.
+  const olds = new Map<string, Side & { subject: SubjectRef }>();
+  evaluateEach(oldPolicy, oldFacts, { asOf, lang: 'zh' }, (r) => {
+    olds.set(key(r.subject, diff.ruleMap.get(r.rule) ?? r.rule), { status: r.status, due: r.due, cite: r.cite, oldRule: r.rule, subject: r.subject });
+  });
+
+  const infoNew = subjectInfos(newPolicy, newFacts);
+  const infoOld = subjectInfos(oldPolicy, oldFacts);
+  const info = (s: SubjectRef) => infoNew.get(subjectKey(s.kind, s.id)) ?? infoOld.get(subjectKey(s.kind, s.id));
+  const entries: ImpactEntry[] = [];
+  const push = (subject: SubjectRef, rule: string, oldSide: Side | undefined, newSide: Side | undefined) => {
+    const from = oldSide?.status ?? 'not_applicable';
+    const to = newSide?.status ?? 'not_applicable';
+    if (from === to) return;
+    const i = info(subject);
+    entries.push({
+      subject: { kind: subject.kind, id: subject.id },
+      name: i?.name ?? null,
+      prefecture: prefectureOf(i),
+      rule,
+      oldRule: oldSide?.oldRule ?? rule,
+      cite: (newSide ?? oldSide)!.cite,
+      old: from,
+      new: to,
+      oldDue: oldSide?.due ?? null,
+      newDue: newSide?.due ?? null,
+    });
+  };
+  evaluateEach(newPolicy, newFacts, { asOf, lang: 'zh' }, (r) => {
+    const k = key(r.subject, r.rule);
+    const o = olds.get(k);
+    olds.delete(k);
+    push(r.subject, r.rule, o, { status: r.status, due: r.due, cite: r.cite, oldRule: r.rule });
+  });
+  // What is left was decided only by the old version: removed rules, or subjects the new
+  // schema no longer reads.
+  for (const [k, o] of olds) push(o.subject, k.split('\u0000')[2], o, undefined);
+
+  // INVARIANT: entries end up in contract order — subjects as in the facts, rules as in the policy.
+  const subjectOrder = new Map<string, number>();
+  for (const s of [...newFacts.subjects, ...oldFacts.subjects]) {
+    const k = subjectKey(s.kind, s.id);
+    if (!subjectOrder.has(k)) subjectOrder.set(k, subjectOrder.size);
+  }
+  const ruleOrder = new Map<string, number>();
+  for (const id of [...newPolicy.rules.map((r) => r.id), ...oldPolicy.rules.map((r) => r.id)]) if (!ruleOrder.has(id)) ruleOrder.set(id, ruleOrder.size);
+  entries.sort((a, b) => (subjectOrder.get(subjectKey(a.subject.kind, a.subject.id)) ?? 0) - (subjectOrder.get(subjectKey(b.subject.kind, b.subject.id)) ?? 0) || (ruleOrder.get(a.rule) ?? 0) - (ruleOrder.get(b.rule) ?? 0));
+
+  return {
+    asOf,
+    subjects: newFacts.subjects.length,
+    changedSubjects: new Set(entries.map((e) => subjectKey(e.subject.kind, e.subject.id))).size,
+    transitions: groupTransitions(entries, newPolicy, oldPolicy),
+    entries,
+  };
+}
+
+function groupTransitions(entries: readonly ImpactEntry[], newPolicy: Policy, oldPolicy: Policy): Transition[] {
+  interface Acc { kind: string; from: Status; to: Status; subjects: Set<string>; results: number; prefectures: Map<string, { prefecture: PrefectureRef | null; subjects: Set<string> }>; rules: Map<string, number> }
+  const groups = new Map<string, Acc>();
+  for (const e of entries) {
+    const k = `${e.subject.kind}\u0000${e.old}\u0000${e.new}`;
+    let g = groups.get(k);
+    if (!g) {
+      g = { kind: e.subject.kind, from: e.old, to: e.new, subjects: new Set(), results: 0, prefectures: new Map(), rules: new Map() };
+      groups.set(k, g);
+    }
+    const s = e.subject.id;
+    g.subjects.add(s);
+    g.results++;
+    const pk = e.prefecture?.id ?? '';
+    const p = g.prefectures.get(pk) ?? { prefecture: e.prefecture, subjects: new Set<string>() };
+    p.subjects.add(s);
+    g.prefectures.set(pk, p);
+    g.rules.set(e.rule, (g.rules.get(e.rule) ?? 0) + 1);
+  }
+  const kinds = [...newPolicy.kinds.keys(), ...oldPolicy.kinds.keys()];
+  const kindRank = (k: string) => kinds.indexOf(k);
+  const byName = (a: string | null | undefined, b: string | null | undefined) => (a ?? '').localeCompare(b ?? '', 'en');
+  return [...groups.values()]
+    // The most urgent outcome first, whatever the kind: a reviewer reads new violations before anything else.
+    .sort((a, b) => rank(a.to) - rank(b.to) || rank(a.from) - rank(b.from) || kindRank(a.kind) - kindRank(b.kind))
+    .map((g) => ({
+      kind: g.kind,
+      kindLabel: newPolicy.kinds.get(g.kind)?.label ?? oldPolicy.kinds.get(g.kind)?.label ?? null,
+      from: g.from,
+      to: g.to,
+      subjects: g.subjects.size,
+      results: g.results,
+      byPrefecture: [...g.prefectures.values()]
+        .map((p) => ({ prefecture: p.prefecture, subjects: p.subjects.size }))
+        // Most affected first; subjects outside any prefecture last; then by region code.
+        .sort((a, b) => b.subjects - a.subjects || (a.prefecture ? 0 : 1) - (b.prefecture ? 0 : 1) || byName(a.prefecture?.id, b.prefecture?.id)),
+      byRule: [...g.rules].map(([rule, results]) => ({ rule, results })).sort((a, b) => b.results - a.results || byName(a.rule, b.rule)),
+    }));
+}
