@@ -75,3 +75,25 @@ export {
   type UnsupportedRule,
   type UnsupportedCode,
 } from './export/jsonlogic.js';
+/**
+ * Semantic diff of two policy versions: {@link diffPolicies} compares checked policies (layout,
+ * comments and order are not changes), {@link computeImpact} evaluates both on the same facts and
+ * groups the subjects whose status changes, and the renderers print text, Markdown or the JSON
+ * documented in docs/review/diff-json.md.
+ */
+export {
+  diffPolicies,
+  matchRules,
+  historyText,
+  countChanges,
+  DIFF_ITEMS,
+  type PolicyDiff,
+  type PolicyIdent,
+  type DiffChange,
+  type DiffDetail,
+  type DiffAspect,
+  type DiffItem,
+  type ChangeType,
+} from './diff/semantic.js';
+export { computeImpact, type Impact, type ImpactInput, type ImpactEntry, type Transition, type PrefectureRef } from './diff/impact.js';
+export { diffToText, diffToMarkdown, diffToJson, diffToJsonValue, transitionSentence, DIFF_JSON_VERSION, MARKDOWN_MAX_ENTRIES, type DiffRenderInput } from './diff/render.js';
