@@ -27,8 +27,8 @@ registerCommand('export', {
     if (n > 0) {
       const ids = exported.unsupported.map((u) => u.id).join(', ');
       ctx.io.stderr.write(ctx.lang === 'zh'
-        ? `已导出 ${exported.rules.length} 条规则；${n} 条无法用 JSON Logic 表达，列在 "unsupported" 中：${ids}\n`
-        : `exported ${exported.rules.length} rules; ${n} cannot be expressed in JSON Logic and are listed under "unsupported": ${ids}\n`);
+        ? `已导出 ${exported.rules.length} 条规则；无法用 JSON Logic 表达的 ${n} 条列在 "unsupported" 中：${ids}\n`
+        : `exported ${exported.rules.length} rules; not expressible in JSON Logic (${n}, listed under "unsupported"): ${ids}\n`);
     }
     return EXIT.ok;
   },
