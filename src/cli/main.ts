@@ -11,11 +11,12 @@ import type { Status } from '../model/result.js';
 import { loadPolicy } from '../loader/load-policy.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
 import { subjectInfos } from '../facts/subject-info.js';
-import { evaluate } from '../eval/evaluate.js';
+import { evaluate, evaluateLazily } from '../eval/evaluate.js';
+import { emptySummary } from '../model/result.js';
 import { sourceCoverage } from '../check/coverage.js';
 import { coverageToText } from '../report/coverage-text.js';
 import { DiagnosticRenderer } from '../report/diagnostics.js';
-import { reportToJsonChunks, resultToNdjson } from '../report/eval-json.js';
+import { jsonChunks, ndjsonChunks } from '../report/eval-json.js';
 import { reportToText } from '../report/eval-text.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
 import { writeFileAtomic } from './write-atomic.js';
@@ -181,35 +182,30 @@ registerCommand('eval', {
     const policy = loaded.policy;
     const facts = loadFactsOrReport(ctx, policy, factsPath);
     if (!facts) return EXIT.badFacts;
-    const report = evaluate(policy, facts, { asOf, lang: ctx.lang });
     const out = args.values.get('out');
+    const options = { asOf, lang: ctx.lang };
+    let summary = emptySummary();
     let chunks: Iterable<string>;
-    if (format === 'json') chunks = reportToJsonChunks(report);
-    else if (format === 'ndjson') chunks = ndjsonChunks(report.results);
-    else if (format === 'text') {
-      const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
-      chunks = [reportToText(report, { lang: ctx.lang, color, subjects: subjectInfos(policy, facts), all: args.flags.has('all') })];
+    if (format === 'json' || format === 'ndjson') {
+      // Streamed: a province's results are never all in memory at once.
+      const results = evaluateLazily(policy, facts, options, summary);
+      chunks = format === 'json' ? jsonChunks({ policy: { id: policy.id, version: policy.version }, asOf }, results, () => summary) : ndjsonChunks(results);
     } else {
-      const render = extraFormats.get(format)!;
-      chunks = render({ report, lang: ctx.lang, subjects: subjectInfos(policy, facts), policy });
+      const report = evaluate(policy, facts, options);
+      summary = report.summary;
+      if (format === 'text') {
+        const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
+        chunks = [reportToText(report, { lang: ctx.lang, color, subjects: subjectInfos(policy, facts), all: args.flags.has('all') })];
+      } else {
+        const render = extraFormats.get(format)!;
+        chunks = render({ report, lang: ctx.lang, subjects: subjectInfos(policy, facts), policy });
+      }
     }
     if (!emit(ctx, out, chunks)) return EXIT.diagnostics;
-    if (failOn.some((s) => report.summary[s as Status] > 0)) return EXIT.failOn;
+    if (failOn.some((s) => summary[s as Status] > 0)) return EXIT.failOn;
     return EXIT.ok;
   },
 });
-
-function* ndjsonChunks(results: Iterable<Parameters<typeof resultToNdjson>[0]>): Generator<string> {
-  let buffer = '';
-  for (const r of results) {
-    buffer += resultToNdjson(r);
-    if (buffer.length > 1 << 16) {
-      yield buffer;
-      buffer = '';
-    }
-  }
-  if (buffer) yield buffer;
-}
 
 /** A report format contributed by another module (markdown, html, csv). */
 export type FormatRenderer = (input: {

@@ -10,7 +10,7 @@
  *   no deadline); for `should`/`may`, `advisory`.
  */
 import type { Lang } from '../model/diagnostics.js';
-import { emptySummary, type EvaluationReport, type RuleResult, type Status } from '../model/result.js';
+import { emptySummary, type EvaluationReport, type RuleResult, type Status, type Summary } from '../model/result.js';
 import type { ConstValue, Policy, RuleInfo } from '../model/types.js';
 import { Compiler, UNKNOWN, type Compiled, type Frame } from '../compile/compile.js';
 import type { Facts, Subject } from '../facts/facts.js';
@@ -86,19 +86,29 @@ export interface RunContext {
   readonly lang: Lang;
   readonly params: Readonly<Record<string, unknown>>;
   readonly inForce: boolean;
+  /** One reusable frame per rule: a run decides millions of (subject, rule) pairs. */
+  readonly frames: Map<CompiledRule, Frame>;
 }
+
+const NONE: readonly never[] = Object.freeze([]);
 
 /** Prepares a run: compiles (cached) and resolves parameters for the date. */
 export function prepareRun(policy: Policy, options: EvaluateOptions): RunContext {
   const asOf = options.asOf;
   const inForce = (!policy.effectiveFrom || policy.effectiveFrom <= asOf) && (!policy.effectiveUntil || asOf <= policy.effectiveUntil);
-  return { compiled: compilePolicy(policy), asOf, lang: options.lang ?? 'zh', params: paramsAsOf(policy, asOf, options.paramOverrides), inForce };
+  return { compiled: compilePolicy(policy), asOf, lang: options.lang ?? 'zh', params: paramsAsOf(policy, asOf, options.paramOverrides), inForce, frames: new Map() };
 }
 
 /** Decides one rule for one subject. */
 export function decide(ctx: RunContext, rule: CompiledRule, subject: Subject): RuleResult {
   const info = rule.info;
-  const frame: Frame = { slots: new Array<unknown>(Math.max(1, info.slots)), asOf: ctx.asOf, params: ctx.params, missing: [], errors: [] };
+  let frame = ctx.frames.get(rule);
+  if (!frame) {
+    frame = { slots: new Array<unknown>(Math.max(1, info.slots)), asOf: ctx.asOf, params: ctx.params, missing: [], errors: [] };
+    ctx.frames.set(rule, frame);
+  }
+  frame.missing.length = 0;
+  frame.errors.length = 0;
   frame.slots[0] = subject;
   const inWindow = ctx.inForce && (!info.from || info.from <= ctx.asOf) && (!info.until || ctx.asOf <= info.until);
   let status: Status;
@@ -125,11 +135,11 @@ export function decide(ctx: RunContext, rule: CompiledRule, subject: Subject): R
       } else status = due !== null && ctx.asOf <= due ? 'pending' : 'violation';
     }
   }
-  const missing = status === 'unknown' ? [...new Set(frame.missing)] : [];
-  const errors = status === 'unknown' ? [...new Set(frame.errors)] : [];
+  const missing = status === 'unknown' ? [...new Set(frame.missing)] : NONE;
+  const errors = status === 'unknown' ? [...new Set(frame.errors)] : NONE;
   const explained = rule.explainer(ctx, subject, status, due, missing, errors);
   const result: RuleResult = {
-    subject: { kind: subject.kind, id: subject.id },
+    subject: subject.ref,
     rule: info.id,
     cite: info.cite,
     modality: info.modality,
@@ -142,6 +152,23 @@ export function decide(ctx: RunContext, rule: CompiledRule, subject: Subject): R
     ...(explained.shortfall !== undefined ? { shortfall: explained.shortfall } : {}),
   };
   return result;
+}
+
+/**
+ * Every result in contract order, produced lazily: a consumer that streams them out (NDJSON,
+ * JSON) holds one at a time, so memory does not grow with the number of results.
+ */
+export function* evaluateLazily(policy: Policy, facts: Facts, options: EvaluateOptions, summary?: Summary): Generator<RuleResult> {
+  const ctx = prepareRun(policy, options);
+  for (const subject of facts.subjects) {
+    const rules = ctx.compiled.rulesByKind.get(subject.kind);
+    if (!rules) continue;
+    for (const rule of rules) {
+      const r = decide(ctx, rule, subject);
+      if (summary) summary[r.status]++;
+      yield r;
+    }
+  }
 }
 
 /** Calls `onResult` for every subject and rule, in contract order, without collecting them. */

@@ -102,12 +102,15 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
     ? { zh: compileTemplate(rule.explain.zh, compiler), en: rule.explain.en ? compileTemplate(rule.explain.en, compiler) : undefined }
     : undefined;
 
+  // Most pairs of a province are not applicable: their explanation is one shared object.
+  const notApplicable: Record<Lang, Explained> = {
+    zh: { text: `不适用（${rule.cite}）`, figures: [] },
+    en: { text: `not applicable (${rule.cite})`, figures: [] },
+  };
   return (ctx, subject, status, due, missing, errors) => {
     const lang = ctx.lang;
     const cite = rule.cite;
-    if (status === 'not_applicable') {
-      return { text: lang === 'zh' ? `不适用（${cite}）` : `not applicable (${cite})`, figures: [] };
-    }
+    if (status === 'not_applicable') return notApplicable[lang];
     const frame: Frame = { slots: new Array<unknown>(Math.max(1, rule.slots)), asOf: ctx.asOf, params: ctx.params, missing: [], errors: [] };
     frame.slots[0] = subject;
     const figures: Figure[] = [];

@@ -23,6 +23,8 @@ import { typeName, type FieldInfo, type KindInfo, type Policy, type Type } from 
 export interface Subject {
   readonly kind: string;
   readonly id: string;
+  /** `{ kind, id }`, built once: every result of this subject shares it. */
+  readonly ref: { readonly kind: string; readonly id: string };
   /** Position in the facts file, across all lists: the order results follow. */
   readonly order: number;
   /** How missing facts of this subject are named: `institutions[KM-CWH-01]`. */
@@ -222,7 +224,7 @@ export function buildFacts(policy: Policy, raw: Iterable<RawSubject>, file: stri
     const data: FactRecord = Object.create(null) as FactRecord;
     data.id = id;
     convertGroup(shapeOf(kind), obj, data, at, ctx, true);
-    const subject: Subject = { kind: kind.name, id, order: subjects.length, path: `${kind.listKey}[${id}]`, data, related: Object.create(null) as Record<string, Subject[]> };
+    const subject: Subject = { kind: kind.name, id, ref: { kind: kind.name, id }, order: subjects.length, path: `${kind.listKey}[${id}]`, data, related: Object.create(null) as Record<string, Subject[]> };
     ofKind.set(id, subject);
     subjects.push(subject);
   }
