@@ -416,6 +416,8 @@ class RuleTranslator {
       // One level of references is inlined: `w.institution.category` reads subject.institution.category.
       if (t.target.op === 'var' && scope.top && scope.vars.get(t.target.slot) === 'subject') {
         const path = `subject.${t.path}.${x.path}`;
+        // The reference itself is read first: when it is missing, so is everything behind it.
+        this.reads.add(`subject.${t.path}`);
         this.reads.add(path);
         return path;
       }

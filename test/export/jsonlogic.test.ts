@@ -20,6 +20,8 @@ import { statusOf } from './status.js';
 interface Agreement {
   readonly exported: JsonLogicExport;
   readonly compared: number;
+  /** Native unknowns checked against the missing reads. */
+  readonly unknowns: number;
   readonly disagreements: string[];
 }
 
@@ -29,17 +31,54 @@ function agree(policy: Policy, facts: Facts, asOf: string): Agreement {
   const report = evaluate(policy, facts, { asOf });
   const disagreements: string[] = [];
   let compared = 0;
+  let unknowns = 0;
   for (const n of report.results) {
     const rule = exported.rules.find((r) => r.id === n.rule);
-    if (!rule || n.status === 'unknown') continue;
+    if (!rule) continue;
     const subject = facts.byKind.get(n.subject.kind)!.get(n.subject.id)!;
-    const got = statusOf(rule, jsonLogicData(subject, asOf));
+    const data = jsonLogicData(subject, asOf);
+    if (n.status === 'unknown') {
+      // Unknown only where a fact the rule reads is missing from the data object (so never with
+      // complete facts).
+      unknowns++;
+      const paths = n.missing.map((m) => dataPath(exported, subject.kind, data.subject, m));
+      const absent = rule.reads.filter((p) => at(data, p) === undefined);
+      if (paths.length === 0 || paths.some((p) => p === undefined || !absent.includes(p))) {
+        disagreements.push(`${n.subject.id}/${n.rule} as of ${asOf}: unknown, missing ${n.missing.join(', ')}, absent reads ${absent.join(', ')}`);
+      }
+      continue;
+    }
+    const got = statusOf(rule, data);
     compared++;
     if (got.status !== n.status || (n.status !== 'not_applicable' && got.due !== n.due)) {
       disagreements.push(`${n.subject.id}/${n.rule} as of ${asOf}: json-logic ${got.status} ${got.due}, native ${n.status} ${n.due}`);
     }
   }
-  return { exported, compared, disagreements };
+  return { exported, compared, unknowns, disagreements };
+}
+
+/** The data path of a fact the engine reports missing (`units[A].posts.total`, `areas[R].open`). */
+function dataPath(exported: JsonLogicExport, kind: string, subject: Record<string, unknown>, missing: string): string | undefined {
+  const m = /^(\w+)\[(.*?)\]\.(.+)$/.exec(missing);
+  if (!m) return undefined;
+  const [, list, id, path] = m;
+  if (list === exported.lists[kind] && id === subject.id) return `subject.${path}`;
+  for (const [field, target] of Object.entries(exported.references[kind] ?? {})) {
+    const ref = subject[field] as { id?: string } | null | undefined;
+    if (list === exported.lists[target] && ref?.id === id) return `subject.${field}.${path}`;
+  }
+  return undefined;
+}
+
+/** The value at a dotted path: undefined when absent (missing), null when none. */
+function at(data: unknown, path: string): unknown {
+  let cur: unknown = data;
+  for (const seg of path.split('.')) {
+    if (cur === null) return null;
+    if (cur === undefined || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
 }
 
 /** Every number in an expression (to show comparisons were multiplied out to integers). */
@@ -63,6 +102,7 @@ interface CorpusCase {
 describe('the evaluator semantics corpus through the export', () => {
   const corpus = parse(readFileSync('test/cases/eval-statuses.yaml', 'utf8')) as CorpusCase[];
   let compared = 0;
+  let unknowns = 0;
   const unsupported = new Set<string>();
   for (const c of corpus) {
     for (const run of c.cases ?? [{ asOf: c.asOf! }]) {
@@ -71,12 +111,14 @@ describe('the evaluator semantics corpus through the export', () => {
         const result = agree(policy, factsOf(policy, c.facts), String(run.asOf));
         expect(result.disagreements).toEqual([]);
         compared += result.compared;
+        unknowns += result.unknowns;
         for (const u of result.exported.unsupported) unsupported.add(u.code);
       });
     }
   }
   it('compares decisions and lists what it leaves out', () => {
     expect(compared).toBeGreaterThan(30);
+    expect(unknowns).toBeGreaterThan(5);
     // Division by a fact, calendar arithmetic on a fact, share, an unset parameter.
     expect([...unsupported].sort()).toEqual(['date-arithmetic', 'division', 'share', 'unset-parameter']);
   });
@@ -123,6 +165,8 @@ interface Case {
   /** `supported`, or the code of the reason the rule is not exported. */
   readonly want: 'supported' | UnsupportedCode;
   readonly caveat?: boolean;
+  /** How many native unknowns the case's facts produce (checked against the missing reads). */
+  readonly unknowns?: number;
 }
 
 const CASES: readonly Case[] = [
@@ -253,9 +297,13 @@ rule h cite "一" for unit u must u.posts.social_work >= half(u.category) * u.po
     units: `
       - { id: A, area: P, flag: false }
       - { id: B, area: Q, flag: false }
-      - { id: C, area: R, flag: true }`,
+      - { id: C, area: R, flag: true }
+      - { id: D, area: R, flag: false }
+      - { id: E, flag: true }
+      - { id: F, area: P }`,
     asOf: ['2022-01-01'],
     want: 'supported',
+    unknowns: 4,
   },
   {
     note: 'a deadline and the rule\'s window use the as-of date',
@@ -365,10 +413,12 @@ describe('export cases', () => {
       const policy = policyOf({ 'p.clause': `${KINDS}${c.rules}\n` });
       const facts = factsOf(policy, `${AREAS}units:${c.units}\n`);
       let compared = 0;
+      let unknowns = 0;
       for (const asOf of c.asOf) {
         const result = agree(policy, facts, asOf);
         expect(result.disagreements).toEqual([]);
         compared += result.compared;
+        unknowns += result.unknowns;
         const { rules, unsupported } = result.exported;
         if (c.want === 'supported') {
           expect(unsupported).toEqual([]);
@@ -380,6 +430,7 @@ describe('export cases', () => {
             expect(r.caveats !== undefined, r.id).toBe(!!c.caveat && r.caveats !== undefined);
           }
           if (c.caveat) expect(rules.some((r) => r.caveats?.length)).toBe(true);
+          if (c.unknowns) expect(unknowns).toBe(c.unknowns);
         } else {
           expect(unsupported.map((u) => u.code)).toContain(c.want);
           for (const u of unsupported) expect(u.reason).not.toMatch(/\{\w+\}/);
@@ -392,7 +443,7 @@ describe('export cases', () => {
   it('reads list the paths a rule needs, including inlined references', () => {
     const policy = policyOf({ 'p.clause': `${KINDS}rule q cite "一" for unit u where u.area.open and has(u.posts) must u.posts.total > 0\n` });
     const exported = exportJsonLogic(policy, { asOf: '2022-01-01' });
-    expect(exported.rules[0].reads).toEqual(['subject.area.open', 'subject.posts', 'subject.posts.total']);
+    expect(exported.rules[0].reads).toEqual(['subject.area', 'subject.area.open', 'subject.posts', 'subject.posts.total']);
     expect(exported.references).toEqual({ area: { parent: 'area' }, unit: { area: 'area' } });
   });
 
