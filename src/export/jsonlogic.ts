@@ -60,7 +60,6 @@ export type UnsupportedCode =
   | 'date-arithmetic'
   | 'division'
   | 'share'
-  | 'days-between'
   | 'subject-collection';
 
 /** One exported rule. Its three expressions are evaluated on the data object described in `dataShape`. */
@@ -158,10 +157,6 @@ const REASONS: Readonly<Record<UnsupportedCode, Texts>> = {
   'share': {
     zh: '`{expr}` 是两个计数之比，未实现其精确比较',
     en: '`{expr}` is a ratio of two counts, whose exact comparison is not implemented',
-  },
-  'days-between': {
-    zh: '`{expr}` 需要日期间隔天数，JSON Logic 没有日期运算',
-    en: '`{expr}` needs a number of days between dates; JSON Logic has no date operations',
   },
   'subject-collection': {
     zh: '`{expr}` 比较主体集合，数据形状中没有主体集合',
@@ -301,6 +296,19 @@ function floorDiv(m: JsonLogic, q: number): JsonLogic {
 function ceilDiv(m: JsonLogic, q: number): JsonLogic {
   const r = op('%', m, q);
   return op('+', op('/', op('-', m, r), q), op('if', op('>', r, 0), 1, 0));
+}
+
+/**
+ * Days since 1970-01-01 of a `YYYY-MM-DD` string, as the engine counts them (proleptic
+ * Gregorian, years starting in March so the leap day comes last):
+ * 365y + ⌊y/4⌋ − ⌊y/100⌋ + ⌊y/400⌋ + day-of-year − 719468, with y the year less one in Jan/Feb.
+ */
+function dayNumber(date: JsonLogic): JsonLogic {
+  const num = (start: number, length: number) => op('+', op('substr', date, start, length));
+  const month = num(5, 2);
+  const y = op('-', num(0, 4), op('if', op('<=', month, 2), 1, 0));
+  const dayOfYear = op('+', floorDiv(op('+', op('*', 153, op('+', month, op('if', op('>', month, 2), -3, 9))), 2), 5), op('-', num(8, 2), 1));
+  return op('+', op('*', 365, y), floorDiv(y, 4), op('-', floorDiv(y, 100)), floorDiv(y, 400), dayOfYear, -719468);
 }
 
 // ───────────────────────── translation ─────────────────────────
@@ -691,9 +699,12 @@ class RuleTranslator {
         const guard = and(from.guard, to.guard);
         return { n, q: 1, guard, faithful: guard === true, decimal: false };
       }
-      case 'days_between':
-        this.problem('days-between', { expr: texprText(x) });
-        return NULL_NUM;
+      case 'days_between': {
+        const from = this.value(x.args[0], scope);
+        const to = this.value(x.args[1], scope);
+        const guard = and(from.guard, to.guard);
+        return { n: op('-', dayNumber(to.v), dayNumber(from.v)), q: 1, guard, faithful: guard === true, decimal: false };
+      }
       case 'size': {
         const list = this.source(x.args[0], scope);
         if (list === undefined) return NULL_NUM;

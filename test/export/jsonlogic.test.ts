@@ -378,11 +378,22 @@ rule t cite "一" for unit u must u.opened <= today - 2y`,
     want: 'outer-variable',
   },
   {
-    note: 'days between dates',
-    rules: 'rule q cite "一" for unit u must days_between(u.opened, today) >= 30',
-    units: '\n      - { id: A, opened: 2021-01-01 }',
-    asOf: ['2022-01-01'],
-    want: 'days-between',
+    note: 'days between dates, across leap days and centuries',
+    rules: `rule q cite "一" for unit u must days_between(u.opened, today) >= 59
+rule e cite "一" for unit u must days_between(1900-02-28, u.opened) == u.posts.total
+rule b cite "一" for unit u must days_between(u.opened, 2000-03-01) < 0`,
+    units: `
+      - { id: A, opened: 2024-01-01, posts: { total: 45232 } }
+      - { id: B, opened: 2023-12-31, posts: { total: 45230 } }
+      - { id: C, opened: 1900-03-01, posts: { total: 1 } }
+      - { id: D, opened: 2000-02-29, posts: { total: 36525 } }
+      - { id: E, opened: 2000-03-01, posts: { total: 36526 } }
+      - { id: F, opened: 1999-12-31, posts: { total: 36465 } }
+      - { id: G, opened: 0001-01-01, posts: { total: 0 } }
+      - { id: H, opened: 9999-12-31, posts: { total: 0 } }
+      - { id: I, opened: null, posts: { total: 0 } }`,
+    asOf: ['2024-02-29', '2024-03-01'],
+    want: 'supported',
   },
   {
     note: 'calendar arithmetic on a fact',
