@@ -15,13 +15,13 @@
  */
 export type { Span, LineCol } from './model/span.js';
 export { LineIndex } from './model/span.js';
-export type { Diagnostic, DiagnosticCode, Lang, Severity, MessageTemplate } from './model/diagnostics.js';
+export type { Diagnostic, DiagnosticCode, DiagnosticArgs, Lang, Severity, MessageTemplate } from './model/diagnostics.js';
 export { CATALOGUE, messageOf, hasErrors } from './model/diagnostics.js';
 export type { EvaluationReport, RuleResult, Status, Modality, Summary, SubjectRef, Figure, SubjectInfo, RegionRef } from './model/result.js';
 export { STATUSES, emptySummary } from './model/result.js';
 export type * from './model/types.js';
 export type * as Ast from './model/ast.js';
-export { Rational, parseDecimal, formatNum, formatPercent, compare as compareNum } from './model/rational.js';
+export { Rational, makeRational, parseDecimal, formatNum, formatPercent, compare as compareNum } from './model/rational.js';
 export type { Num } from './model/rational.js';
 export { isValidDate, addDuration } from './model/dates.js';
 export { parseClauseFile, parseExpression, type ParseResult, type ParseLimits } from './syntax/parse.js';
@@ -31,14 +31,16 @@ export { outlineSource, locateQuote } from './check/source-outline.js';
 export { loadPolicy, type LoadPolicyOptions } from './loader/load-policy.js';
 export { loadFacts } from './loader/load-facts.js';
 export { loadFactsText, factsFormatOf, type FactsFormat } from './facts/parse-facts.js';
-export type { Facts, Subject, FactsResult, FactsLimits } from './facts/facts.js';
+export type { Facts, Subject, FactsResult, FactsLimits, FactRecord, RawSubject, PositionLookup } from './facts/facts.js';
 export { buildFacts, DEFAULT_FACTS_LIMITS } from './facts/facts.js';
 export { subjectInfos } from './facts/subject-info.js';
-export { evaluate, evaluateEach, compilePolicy, paramsAsOf, type EvaluateOptions, type CompiledPolicy } from './eval/evaluate.js';
-export { UNKNOWN } from './compile/compile.js';
-export { DiagnosticRenderer } from './report/diagnostics.js';
+export { evaluate, evaluateEach, evaluateLazily, compilePolicy, paramsAsOf, type EvaluateOptions, type CompiledPolicy, type CompiledRule, type RunContext, prepareRun, decide } from './eval/evaluate.js';
+export { UNKNOWN, type Compiled, type Frame } from './compile/compile.js';
+export type { Explainer, Explained } from './eval/explain.js';
+export { DiagnosticRenderer, type SourceTexts } from './report/diagnostics.js';
 export { reportToText, type TextReportOptions } from './report/eval-text.js';
-export { reportToJsonChunks, resultToJson } from './report/eval-json.js';
+export { reportToJsonChunks, resultToJson, resultToNdjson, jsonChunks, ndjsonChunks } from './report/eval-json.js';
+export { sourceCoverage, type SourceCoverage, type ParagraphCoverage, type ParagraphState } from './check/coverage.js';
 
 /**
  * Policy tests (`clausal test`): parse a policy's `tests.yaml` files, run them, measure rule
@@ -55,11 +57,11 @@ export {
   type ParseTestsOptions,
   type FactsFileReader,
 } from './policy-test/parse-tests.js';
-export { runPolicyTests, type TestRun, type TestFailure, type TestSummary, type CaseOutcome, type Observation, type RunTestsOptions } from './policy-test/runner.js';
-export { computeCoverage, branchOf, mayBeUnknown, BRANCHES, type Coverage, type RuleCoverage, type BranchCoverage, type BranchName, type BranchState } from './policy-test/coverage.js';
+export { runPolicyTests, type Mismatch, type TestRun, type TestFailure, type TestSummary, type CaseOutcome, type Observation, type RunTestsOptions } from './policy-test/runner.js';
+export { computeCoverage, branchOf, mayBeUnknown, BRANCHES, type Ratio, type Coverage, type RuleCoverage, type BranchCoverage, type BranchName, type BranchState } from './policy-test/coverage.js';
 export { testRunToText, testRunToJson, coverageToText, type TestReportOptions } from './policy-test/render.js';
 export { loadPolicyTests, isTestFileName, type LoadedTests } from './policy-test/load-tests.js';
-export { POLICY_TESTS_SCHEMA, policyTestsSchemaJson } from './policy-test/schema.js';
+export { POLICY_TESTS_SCHEMA, policyTestsSchemaJson, type Json } from './policy-test/schema.js';
 /**
  * JSON Logic export: {@link exportJsonLogic} translates every rule into JSON Logic with parameters
  * resolved for a date (and lists what it cannot express); {@link jsonLogicData} builds the data
