@@ -8,9 +8,9 @@
  * that finds 3 violations shows as 3 subjects going from not applicable to violation, while
  * an added rule that applies to nobody changes nothing.
  */
-import type { Facts } from '../facts/facts.js';
+import type { Facts, Subject } from '../facts/facts.js';
 import { subjectInfos, subjectKey } from '../facts/subject-info.js';
-import { evaluateEach } from '../eval/evaluate.js';
+import { decide, prepareRun } from '../eval/evaluate.js';
 import { STATUSES, type RegionRef, type Status, type SubjectInfo, type SubjectRef } from '../model/result.js';
 import type { Labels, Policy } from '../model/types.js';
 import type { PolicyDiff } from './semantic.js';
@@ -95,17 +95,15 @@ const rank = (s: Status) => STATUSES.indexOf(s);
 /** Evaluates both versions on the facts and collects the status changes. */
 export function computeImpact(input: ImpactInput): Impact {
   const { diff, oldPolicy, newPolicy, oldFacts, newFacts, asOf } = input;
-  const key = (s: SubjectRef, rule: string) => `${s.kind}\u0000${s.id}\u0000${rule}`;
+  const oldRun = prepareRun(oldPolicy, { asOf, lang: 'zh' });
+  const newRun = prepareRun(newPolicy, { asOf, lang: 'zh' });
 
-  // Old results keyed by the rule's id in the new version, so renamed rules meet their match.
-  const olds = new Map<string, Side & { subject: SubjectRef }>();
-  evaluateEach(oldPolicy, oldFacts, { asOf, lang: 'zh' }, (r) => {
-    olds.set(key(r.subject, diff.ruleMap.get(r.rule) ?? r.rule), { status: r.status, due: r.due, cite: r.cite, oldRule: r.rule, subject: r.subject });
-  });
-
-  const infoNew = subjectInfos(newPolicy, newFacts);
-  const infoOld = subjectInfos(oldPolicy, oldFacts);
-  const info = (s: SubjectRef) => infoNew.get(subjectKey(s.kind, s.id)) ?? infoOld.get(subjectKey(s.kind, s.id));
+  // Names and regions are only needed for the few subjects that change: built on first use.
+  let infos: { readonly n: Map<string, SubjectInfo>; readonly o: Map<string, SubjectInfo> } | undefined;
+  const info = (s: SubjectRef) => {
+    infos ??= { n: subjectInfos(newPolicy, newFacts), o: subjectInfos(oldPolicy, oldFacts) };
+    return infos.n.get(subjectKey(s.kind, s.id)) ?? infos.o.get(subjectKey(s.kind, s.id));
+  };
   const entries: ImpactEntry[] = [];
   const push = (subject: SubjectRef, rule: string, oldSide: Side | undefined, newSide: Side | undefined) => {
     const from = oldSide?.status ?? 'not_applicable';
@@ -125,25 +123,38 @@ export function computeImpact(input: ImpactInput): Impact {
       newDue: newSide?.due ?? null,
     });
   };
-  evaluateEach(newPolicy, newFacts, { asOf, lang: 'zh' }, (r) => {
-    const k = key(r.subject, r.rule);
-    const o = olds.get(k);
-    olds.delete(k);
-    push(r.subject, r.rule, o, { status: r.status, due: r.due, cite: r.cite, oldRule: r.rule });
-  });
-  // What is left was decided only by the old version: removed rules, or subjects the new
-  // schema no longer reads.
-  for (const [k, o] of olds) push(o.subject, k.split('\u0000')[2], o, undefined);
+  /** The old version's results for one subject, keyed by the rule's id in the new version (so renamed rules meet their match). */
+  const oldResults = (subject: Subject | undefined): Map<string, Side> => {
+    const out = new Map<string, Side>();
+    if (!subject) return out;
+    for (const rule of oldRun.compiled.rulesByKind.get(subject.kind) ?? []) {
+      const r = decide(oldRun, rule, subject);
+      out.set(diff.ruleMap.get(r.rule) ?? r.rule, { status: r.status, due: r.due, cite: r.cite, oldRule: r.rule });
+    }
+    return out;
+  };
 
-  // INVARIANT: entries end up in contract order — subjects as in the facts, rules as in the policy.
-  const subjectOrder = new Map<string, number>();
-  for (const s of [...newFacts.subjects, ...oldFacts.subjects]) {
-    const k = subjectKey(s.kind, s.id);
-    if (!subjectOrder.has(k)) subjectOrder.set(k, subjectOrder.size);
+  // Subject by subject, both versions side by side: memory stays proportional to one subject's
+  // results, not to the whole province's. INVARIANT: entries come out in contract order —
+  // subjects as in the facts, rules as in the new policy, then rules only the old one has.
+  const seen = new Set<Subject>();
+  for (const subject of newFacts.subjects) {
+    const before = oldFacts.byKind.get(subject.kind)?.get(subject.id);
+    if (before) seen.add(before);
+    const olds = oldResults(before);
+    for (const rule of newRun.compiled.rulesByKind.get(subject.kind) ?? []) {
+      const r = decide(newRun, rule, subject);
+      const o = olds.get(r.rule);
+      olds.delete(r.rule);
+      push(r.subject, r.rule, o, { status: r.status, due: r.due, cite: r.cite, oldRule: r.rule });
+    }
+    for (const [rule, o] of olds) push(subject, rule, o, undefined);
   }
-  const ruleOrder = new Map<string, number>();
-  for (const id of [...newPolicy.rules.map((r) => r.id), ...oldPolicy.rules.map((r) => r.id)]) if (!ruleOrder.has(id)) ruleOrder.set(id, ruleOrder.size);
-  entries.sort((a, b) => (subjectOrder.get(subjectKey(a.subject.kind, a.subject.id)) ?? 0) - (subjectOrder.get(subjectKey(b.subject.kind, b.subject.id)) ?? 0) || (ruleOrder.get(a.rule) ?? 0) - (ruleOrder.get(b.rule) ?? 0));
+  // Subjects only the old schema reads (a kind the new version dropped).
+  for (const subject of oldFacts.subjects) {
+    if (seen.has(subject)) continue;
+    for (const [rule, o] of oldResults(subject)) push(subject, rule, o, undefined);
+  }
 
   return {
     asOf,
