@@ -225,13 +225,13 @@ export function registerFormat(name: string, render: FormatRenderer): void {
 const HELP = `clausal — policy rules as code
 
 usage:
-  clausal check <policy-dir>...
+  clausal check <policy-dir>... [--coverage [--format text|json]]
   clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv]
-               [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory]
-  clausal test <policy-dir>
+               [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--all]
+  clausal test <policy-dir> [--coverage] [--format text|json]
   clausal diff <old-dir> <new-dir> [--facts <file> --as-of <date>] [--format text|json|markdown]
   clausal fmt <file>... [--check]
-  clausal export <policy-dir> --to jsonlogic
+  clausal export <policy-dir> --to jsonlogic [--as-of YYYY-MM-DD] [--out FILE]
 
 options common to all commands: --lang zh|en (default zh)
 `;
