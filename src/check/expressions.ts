@@ -222,7 +222,7 @@ export class ExprChecker {
     const p = this.symbols.params.get(e.name);
     if (p) return { op: 'param', name: p.name, type: p.type, span: e.span };
     const s = this.symbols.sets.get(e.name);
-    if (s) return { op: 'const', value: s.values, type: { t: 'set', of: s.type }, span: e.span };
+    if (s) return { op: 'const', value: s.values, type: { t: 'set', of: s.type }, span: e.span, name: s.name };
     const member = this.enumMember(e.name, expected);
     if (member) return { op: 'const', value: e.name, type: member, span: e.span };
     const d = this.symbols.defines.get(e.name);
@@ -501,7 +501,7 @@ export class ExprChecker {
       default:
         return assertNever(e.fn);
     }
-    return { op: 'aggregate', fn: e.fn, slot, source, where, body, type, span: e.span };
+    return { op: 'aggregate', fn: e.fn, slot, variable: e.variable, source, where, body, type, span: e.span };
   }
 }
 

@@ -12,6 +12,7 @@ import { loadPolicy } from '../loader/load-policy.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
 import { subjectInfos } from '../facts/subject-info.js';
 import { evaluate, evaluateLazily } from '../eval/evaluate.js';
+import { traceSubject, traceToText } from '../eval/trace.js';
 import { emptySummary } from '../model/result.js';
 import { sourceCoverage } from '../check/coverage.js';
 import { coverageToText } from '../report/coverage-text.js';
@@ -165,7 +166,7 @@ registerCommand('check', {
 });
 
 registerCommand('eval', {
-  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag' },
+  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value' },
   usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory]',
   run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
@@ -184,6 +185,16 @@ registerCommand('eval', {
     if (!facts) return EXIT.badFacts;
     const out = args.values.get('out');
     const options = { asOf, lang: ctx.lang };
+    const explainId = args.values.get('explain');
+    if (explainId !== undefined) {
+      const subjects = facts.subjects.filter((s) => s.id === explainId);
+      if (subjects.length === 0) return usage(ctx, error('X0008', undefined, { id: explainId }));
+      const traces = subjects.map((s) => ({ subject: s, traces: traceSubject(policy, s, options) }));
+      const chunks = format === 'json'
+        ? [`${JSON.stringify(traces.map((t) => ({ subject: t.subject.ref, rules: t.traces })), null, 2)}\n`]
+        : traces.map((t) => traceToText(t.subject, t.traces, ctx.lang));
+      return emit(ctx, out, chunks) ? EXIT.ok : EXIT.diagnostics;
+    }
     let summary = emptySummary();
     let chunks: Iterable<string>;
     if (format === 'json' || format === 'ndjson') {
@@ -228,6 +239,7 @@ usage:
   clausal check <policy-dir>... [--coverage [--format text|json]]
   clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv]
                [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--all]
+               [--explain SUBJECT_ID]
   clausal test <policy-dir> [--coverage] [--format text|json]
   clausal diff <old-dir> <new-dir> [--facts <file> --as-of <date>] [--format text|json|markdown]
   clausal fmt <file>... [--check]

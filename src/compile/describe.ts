@@ -26,7 +26,7 @@ const PRECEDENCE: Record<string, number> = {
 export function texprText(x: TExpr): string {
   const go = (e: TExpr, parent = 0): string => {
     switch (e.op) {
-      case 'const': return e.type.t === 'string' ? JSON.stringify(e.value) : constText(e.value, e.type.t === 'percent');
+      case 'const': return e.name ?? (e.type.t === 'string' ? JSON.stringify(e.value) : constText(e.value, e.type.t === 'percent'));
       case 'today': return 'today';
       case 'var': return e.name;
       case 'param': return e.name;
@@ -41,7 +41,7 @@ export function texprText(x: TExpr): string {
         const p = PRECEDENCE[e.bop];
         return wrap(`${go(e.left, p)} ${e.bop} ${go(e.right, p + 1)}`, p, parent);
       }
-      case 'aggregate': return `${e.fn}(…)`;
+      case 'aggregate': return `${e.fn}(${e.variable} in ${go(e.source)}${e.where ? ` where ${go(e.where)}` : ''}${e.body ? ` : ${go(e.body)}` : ''})`;
     }
   };
   return go(x);

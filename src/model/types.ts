@@ -103,7 +103,8 @@ export type BuiltinFn = 'has' | 'ceil' | 'floor' | 'round' | 'min' | 'max' | 'ab
 
 /** A typed, resolved expression: what `compile/` turns into closures. */
 export type TExpr =
-  | { readonly op: 'const'; readonly value: ConstValue; readonly type: Type; readonly span: Span }
+  /** `name`: the named set a constant came from, kept for explanations. */
+  | { readonly op: 'const'; readonly value: ConstValue; readonly type: Type; readonly span: Span; readonly name?: string }
   | { readonly op: 'today'; readonly type: Type; readonly span: Span }
   | { readonly op: 'var'; readonly slot: number; readonly name: string; readonly type: Type; readonly span: Span }
   | { readonly op: 'param'; readonly name: string; readonly type: Type; readonly span: Span }
@@ -119,6 +120,7 @@ export type TExpr =
       readonly op: 'aggregate';
       readonly fn: A.AggregateFn;
       readonly slot: number;
+      readonly variable: string;
       readonly source: TExpr;
       readonly where?: TExpr;
       readonly body?: TExpr;

@@ -158,3 +158,27 @@ describe('clausal eval: usage errors exit 2, bad policies exit 1', () => {
     chmodSync(broken, 0o755);
   });
 });
+
+describe('clausal eval --explain', () => {
+  it('prints the trace of one subject: quote, parameters in force, every sub-expression', async () => {
+    const r = await runCli(['eval', POLICY, '--facts', PROVINCE, '--as-of', '2022-06-01', '--explain', 'KM-SWH-01']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('civil-affairs-post-share  三（二）  must  → pending  (期限 2022-12-31)');
+    expect(r.stdout).toContain('原文：“到2022年底，社会工作专业岗位设置数量不低于专业技术岗位总量的70%”');
+    expect(r.stdout).toContain('param civil_affairs_share = 70%');
+    expect(r.stdout).toContain('i.posts.social_work >= civil_affairs_share * i.posts.professional = 否');
+    expect(r.stdout).toMatch(/\n\s+civil_affairs_share \* i\.posts\.professional = 42\n/);
+  });
+
+  it('shows which version of a parameter history is in force', async () => {
+    const r = await runCli(['eval', 'policies/yunnan-social-work/2025-draft', '--facts', PROVINCE, '--as-of', '2025-06-01', '--explain', 'KM-CWH-01', '--lang', 'en']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('param civil_affairs_share = 75%  (from 2025-01-01)');
+  });
+
+  it('is a usage error for an id not in the facts', async () => {
+    const r = await runCli(['eval', POLICY, '--facts', PROVINCE, '--explain', 'NOPE', '--lang', 'en']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error X0008: no subject with id `NOPE` in the facts');
+  });
+});

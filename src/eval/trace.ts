@@ -1,0 +1,136 @@
+/**
+ * The full evaluation trace of one subject (`clausal eval --explain ID`): for every rule of the
+ * subject's kind, the quote, the parameter versions in force, the decision, and the value of
+ * every sub-expression of `where`, the requirement and the deadline, as a tree.
+ *
+ * Tracing compiles each sub-expression on its own and evaluates it against the subject. That
+ * re-evaluates shared subtrees, which is fine for one subject and keeps the fast path free of
+ * any tracing hooks.
+ */
+import type { Lang } from '../model/diagnostics.js';
+import type { RuleResult } from '../model/result.js';
+import type { Policy, TExpr } from '../model/types.js';
+import { Compiler, type Frame } from '../compile/compile.js';
+import { texprText } from '../compile/describe.js';
+import type { Subject } from '../facts/facts.js';
+import { decide, prepareRun, type EvaluateOptions } from './evaluate.js';
+import { formatValue } from './explain.js';
+
+/** One node of a trace: an expression, its value, and its parts. */
+export interface TraceNode {
+  readonly expression: string;
+  readonly value: string;
+  readonly children: readonly TraceNode[];
+}
+
+/** A parameter's value in force and the date that version starts. */
+export interface TraceParam {
+  readonly name: string;
+  readonly value: string;
+  /** Start of the version in force, or null when it holds from the start (or none does). */
+  readonly from: string | null;
+  readonly set: boolean;
+}
+
+/** The trace of one rule for the subject. */
+export interface RuleTrace {
+  readonly result: RuleResult;
+  readonly quote?: string;
+  readonly params: readonly TraceParam[];
+  readonly where?: TraceNode;
+  readonly condition: TraceNode;
+  readonly deadline?: TraceNode;
+}
+
+function childrenOf(x: TExpr): TExpr[] {
+  switch (x.op) {
+    case 'field': return x.target.op === 'var' ? [] : [x.target];
+    case 'relation': return [x.target];
+    case 'call': case 'table': return [...x.args];
+    case 'set': return [...x.items];
+    case 'not': case 'neg': return [x.operand];
+    case 'binary': return [x.left, x.right];
+    case 'aggregate': return [x.source];
+    default: return [];
+  }
+}
+
+function paramsOf(x: TExpr, out: Set<string>): Set<string> {
+  if (x.op === 'param') out.add(x.name);
+  if (x.op === 'aggregate') {
+    if (x.where) paramsOf(x.where, out);
+    if (x.body) paramsOf(x.body, out);
+  }
+  for (const c of childrenOf(x)) paramsOf(c, out);
+  return out;
+}
+
+/** Traces every rule of `subject`'s kind. */
+export function traceSubject(policy: Policy, subject: Subject, options: EvaluateOptions): RuleTrace[] {
+  const ctx = prepareRun(policy, options);
+  const lang: Lang = ctx.lang;
+  const compiler = new Compiler(policy);
+  const out: RuleTrace[] = [];
+  for (const rule of ctx.compiled.rulesByKind.get(subject.kind) ?? []) {
+    const info = rule.info;
+    const frame: Frame = { slots: new Array<unknown>(Math.max(1, info.slots)), asOf: ctx.asOf, params: ctx.params, missing: [], errors: [] };
+    frame.slots[0] = subject;
+    const node = (x: TExpr): TraceNode => ({
+      expression: texprText(x),
+      value: formatValue(compiler.compile(x)(frame), x.type, lang, policy),
+      children: childrenOf(x).filter((c) => c.op !== 'const').map(node),
+    });
+    const used = new Set<string>();
+    for (const x of [info.where, info.condition, info.deadline]) if (x) paramsOf(x, used);
+    const params: TraceParam[] = [...used].map((name) => {
+      const p = policy.params.get(name)!;
+      const inForce = p.history.filter((h) => h.from === undefined || h.from <= ctx.asOf);
+      const version = inForce[inForce.length - 1];
+      return {
+        name,
+        value: version ? formatValue(version.value, p.type, lang, policy) : lang === 'zh' ? '未设定' : 'unset',
+        from: version?.from ?? null,
+        set: !!version,
+      };
+    });
+    out.push({
+      result: decide(ctx, rule, subject),
+      quote: info.quote,
+      params,
+      where: info.where ? node(info.where) : undefined,
+      condition: node(info.condition),
+      deadline: info.deadline ? node(info.deadline) : undefined,
+    });
+  }
+  return out;
+}
+
+/** Renders traces as an indented tree for a terminal. */
+export function traceToText(subject: Subject, traces: readonly RuleTrace[], lang: Lang): string {
+  const zh = lang === 'zh';
+  const lines: string[] = [`${subject.kind} ${subject.id}`];
+  const tree = (n: TraceNode, indent: string) => {
+    lines.push(`${indent}${n.expression} = ${n.value}`);
+    for (const c of n.children) tree(c, `${indent}  `);
+  };
+  for (const t of traces) {
+    const r = t.result;
+    lines.push('', `${r.rule}  ${r.cite}  ${r.modality}  → ${r.status}${r.due ? `  (${zh ? '期限' : 'due'} ${r.due})` : ''}`);
+    if (t.quote) lines.push(`  ${zh ? '原文' : 'quote'}：“${t.quote}”`);
+    for (const p of t.params) {
+      lines.push(`  param ${p.name} = ${p.value}${p.set ? (p.from ? `  (${zh ? '自' : 'from'} ${p.from})` : '') : ''}`);
+    }
+    if (t.where) {
+      lines.push(`  where`);
+      tree(t.where, '    ');
+    }
+    lines.push(`  ${zh ? '要求' : 'requirement'}`);
+    tree(t.condition, '    ');
+    if (t.deadline) {
+      lines.push(`  by`);
+      tree(t.deadline, '    ');
+    }
+    lines.push(`  ${r.explanation}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
