@@ -188,7 +188,7 @@ registerCommand('eval', {
     const explainId = args.values.get('explain');
     if (explainId !== undefined) {
       const subjects = facts.subjects.filter((s) => s.id === explainId);
-      if (subjects.length === 0) return usage(ctx, error('X0008', undefined, { id: explainId }));
+      if (subjects.length === 0) return usage(ctx, error('X0014', undefined, { id: explainId }));
       const traces = subjects.map((s) => ({ subject: s, traces: traceSubject(policy, s, options) }));
       const chunks = format === 'json'
         ? [`${JSON.stringify(traces.map((t) => ({ subject: t.subject.ref, rules: t.traces })), null, 2)}\n`]

@@ -179,6 +179,6 @@ describe('clausal eval --explain', () => {
   it('is a usage error for an id not in the facts', async () => {
     const r = await runCli(['eval', POLICY, '--facts', PROVINCE, '--explain', 'NOPE', '--lang', 'en']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error X0008: no subject with id `NOPE` in the facts');
+    expect(r.stderr).toContain('error X0014: no subject with id `NOPE` in the facts');
   });
 });
