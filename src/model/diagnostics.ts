@@ -18,7 +18,12 @@ export interface MessageTemplate {
   readonly en: string;
 }
 
-/** The catalogue. INVARIANT: zh and en templates of a code use the same placeholders. */
+/**
+ * The catalogue. INVARIANT: zh and en templates of a code use the same placeholders.
+ * Retired codes, never to be reused: S0011, C0030, C0032, E0001, E0002 (declared before any
+ * release for situations the engine reports otherwise: a bad duration unit cannot be lexed;
+ * an unset parameter and undefined arithmetic make a result `unknown`, not a diagnostic).
+ */
 export const CATALOGUE = {
   // syntax
   S0001: { zh: '无法识别的字符 `{text}`', en: 'unexpected character `{text}`' },
@@ -31,7 +36,6 @@ export const CATALOGUE = {
   S0008: { zh: '多余的内容 `{found}`', en: 'unexpected `{found}` after the end' },
   S0009: { zh: '文件超过 {limit} 字节上限（{size} 字节）', en: 'file is larger than the {limit}-byte limit ({size} bytes)' },
   S0010: { zh: '嵌套超过 {limit} 层上限', en: 'nesting deeper than the limit of {limit}' },
-  S0011: { zh: '时长单位 `{text}` 无效，应为 y、m 或 d', en: 'invalid duration unit `{text}`, expected y, m or d' },
   S0013: { zh: '子句 `{clause}` 在同一条规则中重复出现', en: 'clause `{clause}` appears twice in one rule' },
   S0012: { zh: '错误过多，仅显示前 {limit} 个', en: 'too many errors, only the first {limit} are shown' },
   // yaml form
@@ -71,18 +75,13 @@ export const CATALOGUE = {
   C0027: { zh: '关系 `{name}` 应指向 {kind} 的引用字段', en: 'relation `{name}` must name a reference field of {kind}' },
   C0028: { zh: '`{name}` 不是集合，不能聚合', en: '`{name}` is not a collection and cannot be aggregated' },
   C0029: { zh: '不能比较 {left} 和 {right}', en: 'cannot compare {left} with {right}' },
-  C0030: { zh: '参数 `{name}` 未设定取值，须由地方细则设定', en: 'parameter `{name}` has no value: a local supplement must set it' },
   C0031: { zh: '政策扩展形成循环：{path}', en: 'policy extension forms a cycle: {path}' },
-  C0032: { zh: '规则 `{rule}` 的适用对象不是主体类型', en: 'rule `{rule}` must apply to a subject kind' },
   C0033: { zh: '生效日期 {from} 晚于失效日期 {until}', en: 'start date {from} is after end date {until}' },
   C0034: { zh: '扩展政策不能重新定义 `{name}` 的类型', en: 'an extending policy cannot change the type of `{name}`' },
   C0035: { zh: '规则 `{rule}` 缺少 {what}', en: 'rule `{rule}` is missing {what}' },
   C0036: { zh: '规则 `{rule}` 只能有一个要求（must/should/may）或资格条件（eligible when）', en: 'rule `{rule}` may have one requirement (must/should/may) or one eligibility condition (eligible when), not several' },
   C0037: { zh: '`{name}` 应为常量（字面量、枚举值或集合）', en: '`{name}` must be a constant (a literal, an enum value or a set)' },
   C0038: { zh: '字段 `{name}` 的上级 `{parent}` 不是 record 类型', en: 'field `{name}` is nested under `{parent}`, which is not a record' },
-  // eval
-  E0001: { zh: '除数为零：{expr}', en: 'division by zero: {expr}' },
-  E0002: { zh: '超出限制：{what} 超过 {limit}', en: 'limit exceeded: {what} over {limit}' },
   // facts
   F0001: { zh: '无法读取事实文件：{detail}', en: 'cannot read the facts file: {detail}' },
   F0002: { zh: '事实文件语法错误：{detail}', en: 'facts syntax error: {detail}' },
