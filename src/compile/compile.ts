@@ -265,7 +265,7 @@ export class Compiler {
   private binary(x: Extract<TExpr, { op: 'binary' }>): Compiled {
     const l = this.compile(x.left);
     const r = this.compile(x.right);
-    const text = texprText(x);
+    // Text only when a division fails: computed eagerly, it made compiling a long chain cubic.
     switch (x.bop) {
       case 'and':
         return (f) => {
@@ -358,7 +358,7 @@ export class Compiler {
           if (a === null || b === null) return null;
           const q = Q.div(a as Q.Num, b as Q.Num);
           if (q === undefined) {
-            f.errors.push(text);
+            f.errors.push(texprText(x));
             return UNKNOWN;
           }
           return q;
