@@ -7,7 +7,7 @@ import type { IRecognitionException, IToken } from 'chevrotain';
 import type * as A from '../model/ast.js';
 import { error, type Diagnostic, type DiagnosticArgs } from '../model/diagnostics.js';
 import type { Span } from '../model/span.js';
-import { clauseParser } from './parser.js';
+import { clauseParser, setSyntaxErrorQuota, TooManySyntaxErrors } from './parser.js';
 import { clauseLexer } from './tokens.js';
 import { AstBuilder } from './to-ast.js';
 
@@ -166,13 +166,18 @@ function capped(diagnostics: Diagnostic[], limits: ParseLimits, file: string): D
   return kept;
 }
 
-function runParser<T>(entry: () => T): { value: T | undefined; overflow: boolean } {
+function runParser<T>(entry: () => T, limits: ParseLimits): { value: T | undefined; overflow: boolean; tooManyErrors: boolean } {
+  // One more than is shown, so the cap's S0012 notice still appears when parsing stops early.
+  setSyntaxErrorQuota(limits.maxErrors + 1);
   try {
-    return { value: entry(), overflow: false };
+    return { value: entry(), overflow: false, tooManyErrors: false };
   } catch (e) {
+    if (e instanceof TooManySyntaxErrors) return { value: undefined, overflow: false, tooManyErrors: true };
     // The nesting pre-check should make this unreachable; keep it as the last line of defence.
-    if (e instanceof RangeError) return { value: undefined, overflow: true };
+    if (e instanceof RangeError) return { value: undefined, overflow: true, tooManyErrors: false };
     throw e;
+  } finally {
+    setSyntaxErrorQuota(Number.POSITIVE_INFINITY);
   }
 }
 
@@ -186,9 +191,10 @@ export function parseClauseFile(file: string, text: string, limits: ParseLimits 
   const lexed = lexAndCheck(text, file, builder, limits, 0);
   if (lexed.nesting) return { value: empty, diagnostics: [...lexed.diagnostics, lexed.nesting] };
   clauseParser.input = lexed.tokens;
-  const { value: cst, overflow } = runParser(() => clauseParser.file());
+  const { value: cst, overflow, tooManyErrors } = runParser(() => clauseParser.file(), limits);
   const last = lexed.tokens[lexed.tokens.length - 1];
   const diagnostics = [...lexed.diagnostics, ...clauseParser.errors.map((e) => parserDiagnostic(e, builder, last))];
+  if (tooManyErrors) return { value: empty, diagnostics: capped(diagnostics, limits, file) };
   if (overflow || !cst) return { value: empty, diagnostics: [...diagnostics, error('S0010', { file, start: 0, end: 0 }, { limit: limits.maxDepth })] };
   const ast = builder.file_(cst, lexed.comments);
   diagnostics.push(...builder.diagnostics);
@@ -233,9 +239,10 @@ export function parseExpression(text: string, file: string, offset = 0, limits: 
   const lexed = lexAndCheck(text, file, builder, limits, offset);
   if (lexed.nesting) return { value: undefined, diagnostics: [...lexed.diagnostics, lexed.nesting] };
   clauseParser.input = lexed.tokens;
-  const { value: cst, overflow } = runParser(() => clauseParser.expression());
+  const { value: cst, overflow, tooManyErrors } = runParser(() => clauseParser.expression(), limits);
   const last = lexed.tokens[lexed.tokens.length - 1];
   const diagnostics = [...lexed.diagnostics, ...clauseParser.errors.map((e) => parserDiagnostic(e, builder, last))];
+  if (tooManyErrors) return { value: undefined, diagnostics: capped(diagnostics, limits, file) };
   if (lexed.tokens.length === 0) {
     const at: Span = { file, start: offset, end: offset };
     return { value: undefined, diagnostics: [...diagnostics, error('S0004', at, describeExpected([]))] };

@@ -12,20 +12,44 @@ import * as T from './tokens.js';
  */
 export const structuredErrors: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual }) {
+    spendError();
     return JSON.stringify({ kind: 'mismatch', expected: [expected.name], found: tokenText(actual) });
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
+    spendError();
     return JSON.stringify({ kind: 'redundant', expected: [], found: tokenText(firstRedundant) });
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual }) {
+    spendError();
     const firsts = expectedPathsPerAlt.flatMap((alt) => alt.map((path) => path[0]?.name)).filter((n): n is string => !!n);
     return JSON.stringify({ kind: 'noViableAlt', expected: [...new Set(firsts)], found: tokenText(actual[0]) });
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual }) {
+    spendError();
     const firsts = expectedIterationPaths.map((path) => path[0]?.name).filter((n): n is string => !!n);
     return JSON.stringify({ kind: 'earlyExit', expected: [...new Set(firsts)], found: tokenText(actual[0]) });
   },
 };
+
+/**
+ * Thrown (from the message provider, so before Chevrotain records the error) once a parse has
+ * met its quota of syntax errors. Recovery costs about 0.1 ms per error, so a hostile file of
+ * token soup (`rule rule rule …`, millions of errors) would otherwise take minutes; only the
+ * first `maxErrors` are ever shown.
+ */
+export class TooManySyntaxErrors extends Error {}
+
+let errorQuota = Number.POSITIVE_INFINITY;
+
+/** How many syntax errors the next parse may meet before it stops (`parse.ts` sets it per parse). */
+export function setSyntaxErrorQuota(n: number): void {
+  errorQuota = n;
+}
+
+function spendError(): void {
+  errorQuota--;
+  if (errorQuota < 0) throw new TooManySyntaxErrors('too many syntax errors');
+}
 
 function tokenText(token: IToken | undefined): string {
   return token && token.tokenType.name !== 'EOF' ? token.image : '';
