@@ -166,7 +166,7 @@ describe('JSON Logic export agrees with the native evaluator', () => {
     const policy = loadPolicy(root(POLICIES[1].dir)).policy!;
     const exp = exportJsonLogic(policy, { asOf: '2022-06-01' });
     expect(exp.unsupported.map((u) => u.id)).toEqual(['township-station-coverage']);
-    const school = exp.rules.find((r) => r.id === 'school-social-work')!;
+    const school = exp.rules.find((r) => r.id === 'school-staffing-ratio')!;
     // ceil(students * 1:1000) as an integer remainder, not a double quotient.
     expect(JSON.stringify(school.condition)).toContain('{"%":[{"var":"subject.students"},1000]}');
   });

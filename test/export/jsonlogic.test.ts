@@ -490,12 +490,12 @@ describe('clausal export', () => {
     expect(exported.asOf).toBe('2022-06-01');
     expect(exported.unsupported.map((u) => [u.id, u.code])).toEqual([
       ['correction-posts-by-caseload', 'unset-parameter'],
-      ['school-social-work', 'unset-parameter'],
+      ['school-staffing-ratio', 'unset-parameter'],
       ['township-station-coverage', 'relation'],
       ['recruitment-priority', 'unset-parameter'],
     ]);
-    expect(exported.rules.length + exported.unsupported.length).toBe(31);
-    expect(r.stderr).toBe('exported 27 rules; not expressible in JSON Logic (4, listed under "unsupported"): correction-posts-by-caseload, school-social-work, township-station-coverage, recruitment-priority\n');
+    expect(exported.rules.length + exported.unsupported.length).toBe(32);
+    expect(r.stderr).toBe('exported 28 rules; not expressible in JSON Logic (4, listed under "unsupported"): correction-posts-by-caseload, school-staffing-ratio, township-station-coverage, recruitment-priority\n');
     expectGolden('test/export/golden/yunnan-2021-as-of-2022-06-01.en.json', r.stdout);
   });
 
@@ -504,7 +504,7 @@ describe('clausal export', () => {
     const r = await runCli(['export', BUNDLED, '--to=jsonlogic', '--out', out], '2024-02-29');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('已导出 27 条规则；无法用 JSON Logic 表达的 4 条列在 "unsupported" 中：correction-posts-by-caseload, school-social-work, township-station-coverage, recruitment-priority\n');
+    expect(r.stderr).toBe('已导出 28 条规则；无法用 JSON Logic 表达的 4 条列在 "unsupported" 中：correction-posts-by-caseload, school-staffing-ratio, township-station-coverage, recruitment-priority\n');
     const exported = JSON.parse(readFileSync(out, 'utf8')) as JsonLogicExport;
     expect(exported.asOf).toBe('2024-02-29');
     expect(exported.notes[0]).toMatch(/^状态推导/);
