@@ -7,4 +7,5 @@ import './cmd-test.js';
 import './cmd-export.js';
 import './cmd-diff.js';
 import './cmd-fmt.js';
+import './cmd-serve.js';
 import '../report/formats.js';

@@ -1,0 +1,320 @@
+/**
+ * The workbench's HTTP server (`clausal serve`): serves the prebuilt browser app from
+ * dist/workbench/ and a small JSON API over one policy directory. The browser parses, checks,
+ * evaluates and diffs on its own (the engine is bundled into the app); the server only lists,
+ * reads and saves files, so everything it does is about keeping those three safe:
+ *
+ * - paths: every file named by a client is resolved inside the root (see paths.ts); the app's
+ *   own assets are an exact list of names, never a path lookup;
+ * - bodies: a size limit, enforced from Content-Length before reading and while reading;
+ * - saves: only rule files, only when they parse, only over the version the client last saw
+ *   (its hash), written atomically;
+ * - other sites: loopback binds check the Host header (DNS rebinding), writes need a JSON
+ *   content type and a same-origin Origin (a page elsewhere cannot post to it).
+ */
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isIP, type AddressInfo } from 'node:net';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CATALOGUE, error, fillTemplate, hasErrors, messageOf, type Diagnostic, type DiagnosticArgs, type DiagnosticCode } from '../model/diagnostics.js';
+import { LineIndex } from '../model/span.js';
+import { isRuleFileName, parseRuleFile } from '../policy-sources.js';
+import { writeFileAtomic } from '../cli/write-atomic.js';
+import { HTML_SCRIPT, sha256Base64 } from '../report/html-assets.js';
+import { resolveFileInside } from './paths.js';
+import { DEFAULT_WORKSPACE_LIMITS, hashText, scanWorkspace, type WorkspaceLimits } from './workspace.js';
+
+/** Options of {@link startWorkbench}. */
+export interface WorkbenchOptions {
+  /** The directory served: a policy version, or a family of versions with examples. */
+  readonly root: string;
+  /** Interface to bind (default 127.0.0.1). */
+  readonly host?: string;
+  /** Port (default 8080; 0 picks a free one). */
+  readonly port?: number;
+  /**
+   * Must be true to bind anything but a loopback address: the workbench has no login and
+   * writes files, so opening it to a network is a decision the user states (`--host`).
+   */
+  readonly allowRemote?: boolean;
+  /** The built app (default: dist/workbench/ of this package). */
+  readonly assetsDir?: string;
+  /** Largest request body, in bytes (default 8 MiB: a rule file may be 4 MiB). */
+  readonly maxBodyBytes?: number;
+  /** Largest facts file served, in bytes (default 256 MiB). */
+  readonly maxFactsBytes?: number;
+  readonly workspaceLimits?: WorkspaceLimits;
+}
+
+/** A running workbench. */
+export interface RunningWorkbench {
+  /** `http://host:port/`. */
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  /** Stops listening and ends open connections. */
+  close(): Promise<void>;
+}
+
+/** Thrown by {@link startWorkbench} for a problem the user can fix (bad root, port in use). */
+export class WorkbenchStartError extends Error {
+  /** Builds one from a diagnostic. */
+  constructor(readonly diagnostic: Diagnostic) {
+    super(messageOf(diagnostic, 'en'));
+  }
+}
+
+const DEFAULT_BODY = 8 * 1024 * 1024;
+const DEFAULT_FACTS = 256 * 1024 * 1024;
+const READABLE = /\.(clause|ya?ml|json|ndjson|jsonl|txt)$/i;
+
+/** Whether a host name or address is the local machine's loopback. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  return h === '::1' || h === '0:0:0:0:0:0:0:1';
+}
+
+/** Where the built app lives: dist/workbench/ beside this module's dist/serve/. */
+export function defaultAssetsDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // From dist/serve/ the app is ../workbench; from src/serve/ (tests, tsx) it is ../../dist/workbench.
+  return basename(dirname(here)) === 'dist' ? join(here, '..', 'workbench') : join(here, '..', '..', 'dist', 'workbench');
+}
+
+/** The Content-Security-Policy of the app page: its own script, and the report's inline script by hash. */
+export function appCsp(): string {
+  return [
+    "default-src 'none'",
+    // The report (an iframe with srcdoc) inherits this policy, so its pinned script must be allowed here too.
+    `script-src 'self' 'sha256-${sha256Base64(HTML_SCRIPT)}'`,
+    // CodeMirror themes itself through injected style sheets; the report carries inline styles.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "frame-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+};
+
+class HttpError extends Error {
+  constructor(readonly status: number, readonly code: DiagnosticCode | undefined, readonly args: DiagnosticArgs = {}, readonly extra: Record<string, unknown> = {}) {
+    super(code ? fillTemplate(CATALOGUE[code].en, args, 'en') : `HTTP ${status}`);
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': String(Buffer.byteLength(body)),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    ...headers,
+  });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), headers);
+}
+
+function problemBody(e: HttpError): Record<string, unknown> {
+  const d = e.code ? error(e.code, undefined, e.args) : undefined;
+  return {
+    error: d ? { code: d.code, message: { zh: messageOf(d, 'zh'), en: messageOf(d, 'en') } } : { code: null, message: { zh: e.message, en: e.message } },
+    ...e.extra,
+  };
+}
+
+/** Reads a request body up to `limit` bytes; rejects (413) as soon as it is known to be larger. */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > limit) return Promise.reject(new HttpError(413, 'X0010', { limit }));
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > limit) {
+        done = true;
+        chunks.length = 0;
+        reject(new HttpError(413, 'X0010', { limit }));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!done) resolveBody(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (e) => {
+      if (!done) reject(e);
+      done = true;
+    });
+  });
+}
+
+/** Diagnostics of a refused save, rendered in both languages with line and column. */
+function describeDiagnostics(diagnostics: readonly Diagnostic[], text: string) {
+  const index = new LineIndex(text);
+  return diagnostics.map((d) => {
+    const at = d.span ? index.position(d.span.start) : undefined;
+    return { code: d.code, severity: d.severity, line: at?.line, column: at?.column, message: { zh: messageOf(d, 'zh'), en: messageOf(d, 'en') } };
+  });
+}
+
+/** Starts the workbench server. Rejects with {@link WorkbenchStartError} on user errors. */
+export async function startWorkbench(options: WorkbenchOptions): Promise<RunningWorkbench> {
+  const host = options.host ?? '127.0.0.1';
+  const loopback = isLoopback(host);
+  if (!loopback && !options.allowRemote) {
+    throw new WorkbenchStartError(error('X0008', undefined, { address: host, detail: 'not a loopback address (give --host explicitly to allow it)' }));
+  }
+  let root: string;
+  try {
+    root = realpathSync(options.root);
+    if (!statSync(root).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw new WorkbenchStartError(error('X0006', undefined, { path: options.root }));
+  }
+  const assetsDir = options.assetsDir ?? defaultAssetsDir();
+  const assets = new Map<string, Buffer>();
+  for (const a of new Set(Object.values(ASSETS).map((x) => x.file))) {
+    try {
+      assets.set(a, readFileSync(join(assetsDir, a)));
+    } catch {
+      throw new WorkbenchStartError(error('X0008', undefined, { address: host, detail: `the built app is missing (${join(assetsDir, a)}): run npm run build` }));
+    }
+  }
+  const maxBody = options.maxBodyBytes ?? DEFAULT_BODY;
+  const maxFacts = options.maxFactsBytes ?? DEFAULT_FACTS;
+  const name = basename(root);
+  const csp = appCsp();
+  let port = 0;
+
+  const hostAllowed = (req: IncomingMessage): boolean => {
+    if (!loopback) return true;
+    const h = (req.headers.host ?? '').toLowerCase();
+    return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${host}:${port}`].includes(h);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // A name that resolves to 127.0.0.1 from another site (DNS rebinding) carries its own Host.
+    if (!hostAllowed(req)) throw new HttpError(421, undefined);
+    const url = new URL(req.url ?? '/', 'http://workbench.invalid');
+    const method = req.method ?? 'GET';
+    const asset = Object.prototype.hasOwnProperty.call(ASSETS, url.pathname) ? ASSETS[url.pathname] : undefined;
+    if (asset && (method === 'GET' || method === 'HEAD')) {
+      const headers: Record<string, string> = asset.file === 'index.html' ? { 'Content-Security-Policy': csp, 'X-Frame-Options': 'DENY' } : {};
+      send(res, 200, asset.type, assets.get(asset.file)!, headers);
+      return;
+    }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204, { 'Cache-Control': 'max-age=86400' }).end();
+      return;
+    }
+    if (url.pathname === '/api/workspace' && method === 'GET') {
+      sendJson(res, 200, scanWorkspace(root, name, options.workspaceLimits ?? DEFAULT_WORKSPACE_LIMITS));
+      return;
+    }
+    if (url.pathname === '/api/file' && method === 'GET') {
+      const rel = url.searchParams.get('path') ?? '';
+      const file = READABLE.test(rel) ? resolveFileInside(root, rel) : undefined;
+      if (!file) throw new HttpError(403, 'X0009', { path: rel });
+      const size = statSync(file.abs).size;
+      if (size > maxFacts) throw new HttpError(413, 'F0012', { what: rel, limit: maxFacts });
+      const buf = readFileSync(file.abs);
+      sendJson(res, 200, { path: rel, text: buf.toString('utf8'), hash: hashText(buf) });
+      return;
+    }
+    if (url.pathname === '/api/file' && (method === 'PUT' || method === 'POST')) {
+      checkWriteRequest(req);
+      const body = parseSaveBody(await readBody(req, maxBody));
+      const file = isRuleFileName(basename(body.path)) ? resolveFileInside(root, body.path) : undefined;
+      if (!file) throw new HttpError(403, 'X0009', { path: body.path });
+      const current = readFileSync(file.abs);
+      const currentHash = hashText(current);
+      if (currentHash !== body.hash) {
+        // The client's copy is older than the file: hand it the file so it can show both.
+        throw new HttpError(409, 'X0011', { path: body.path }, { current: { text: current.toString('utf8'), hash: currentHash } });
+      }
+      const parsed = parseRuleFile({ path: body.path, text: body.text });
+      if (hasErrors(parsed.diagnostics)) {
+        throw new HttpError(422, 'X0012', { path: body.path }, { diagnostics: describeDiagnostics(parsed.diagnostics.filter((d) => d.severity === 'error'), body.text) });
+      }
+      // A window remains between the hash check and the rename; it is the same one every
+      // editor's "file changed on disk" check has, and closing it would need file locks.
+      writeFileAtomic(file.abs, [body.text]);
+      sendJson(res, 200, { path: body.path, hash: hashText(body.text) });
+      return;
+    }
+    throw new HttpError(url.pathname === '/api/file' || asset ? 405 : 404, undefined);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      const he = e instanceof HttpError ? e : new HttpError(500, undefined);
+      if (!(e instanceof HttpError)) he.extra.detail = (e as Error).message;
+      const close = he.status === 413;
+      sendJson(res, he.status, problemBody(he), close ? { Connection: 'close' } : {});
+      // Stop reading an oversized body: the client may keep sending, the server won't listen.
+      if (close) res.on('finish', () => req.destroy());
+    });
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      reject(new WorkbenchStartError(error('X0008', undefined, { address: `${host}:${options.port ?? 8080}`, detail: e.code ?? e.message })));
+    });
+    server.listen(options.port ?? 8080, host, () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shown}:${port}/`,
+    port,
+    server,
+    close: () => new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+function checkWriteRequest(req: IncomingMessage): void {
+  const type = String(req.headers['content-type'] ?? '');
+  // A JSON content type cannot be sent cross-site without a preflight, which is never granted.
+  if (!/^application\/json\b/i.test(type)) throw new HttpError(415, undefined);
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${req.headers.host ?? ''}`) throw new HttpError(403, undefined);
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new HttpError(403, undefined);
+}
+
+function parseSaveBody(text: string): { path: string; text: string; hash: string } {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, undefined);
+  }
+  if (v === null || typeof v !== 'object') throw new HttpError(400, undefined);
+  const o = v as Record<string, unknown>;
+  if (typeof o.path !== 'string' || typeof o.text !== 'string' || typeof o.hash !== 'string') throw new HttpError(400, undefined);
+  return { path: o.path, text: o.text, hash: o.hash };
+}

@@ -1,0 +1,110 @@
+/**
+ * The CodeMirror editor of rule files: one view, one state per file (so each keeps its own
+ * undo history), `.clause` highlighting from dsl-language.ts and YAML from @codemirror/lang-yaml.
+ * Diagnostics are pushed in from the workbench's own check of the whole policy (a policy is
+ * checked as a whole, not file by file), hovers and completions read the last checked policy.
+ */
+import { autocompletion, completionKeymap, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { yaml } from '@codemirror/lang-yaml';
+import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { lintGutter, lintKeymap, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
+import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
+import { EditorState, type Extension } from '@codemirror/state';
+import {
+  drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, hoverTooltip, keymap, lineNumbers, type Tooltip,
+} from '@codemirror/view';
+import { clauseLanguage, DSL_KEYWORDS } from './dsl-language.js';
+import { h } from './dom.js';
+import type { HoverInfo } from './hover.js';
+
+/** What the editor asks the workbench for. */
+export interface EditorHost {
+  /** The buffer of `path` changed. */
+  onChange(path: string, text: string): void;
+  /** The cursor moved. */
+  onCursor(path: string, offset: number): void;
+  /** The hover card at a position. */
+  hover(path: string, text: string, offset: number): HoverInfo | undefined;
+  /** Names to complete. */
+  names(): readonly { label: string; type: string; detail?: string }[];
+  /** Ctrl/Cmd-S. */
+  save(): void;
+}
+
+function hoverExtension(host: EditorHost, path: string): Extension {
+  return hoverTooltip((view, pos): Tooltip | null => {
+    const info = host.hover(path, view.state.doc.toString(), pos);
+    if (!info) return null;
+    return {
+      pos: info.from,
+      end: info.to,
+      above: true,
+      create: () => ({
+        dom: h('div', { class: 'hover', 'data-testid': 'hover' }, h('div', { class: 'hover-title' }, info.title), ...info.lines.map((l) => h('div', { class: 'hover-line' }, l))),
+      }),
+    };
+  }, { hoverTime: 250 });
+}
+
+function completionSource(host: EditorHost) {
+  return (ctx: CompletionContext): CompletionResult | null => {
+    const word = ctx.matchBefore(/[A-Za-z_][A-Za-z0-9_]*/);
+    if (!word || (word.from === word.to && !ctx.explicit)) return null;
+    return {
+      from: word.from,
+      options: [...host.names(), ...DSL_KEYWORDS.map((k) => ({ label: k, type: 'keyword' }))],
+      validFor: /^[A-Za-z0-9_]*$/,
+    };
+  };
+}
+
+const theme = EditorView.theme({
+  '&': { height: '100%', fontSize: '14px' },
+  '.cm-scroller': { fontFamily: 'ui-monospace, "SFMono-Regular", "Cascadia Mono", "Noto Sans Mono CJK SC", monospace', lineHeight: '1.55' },
+  '.cm-content': { paddingBottom: '40vh' },
+  '.cm-tooltip.cm-tooltip-hover': { maxWidth: '560px' },
+});
+
+/** The state of one file's editor. */
+export function fileState(host: EditorHost, path: string, text: string): EditorState {
+  const language = path.endsWith('.clause') ? clauseLanguage : yaml();
+  return EditorState.create({
+    doc: text,
+    extensions: [
+      lineNumbers(),
+      highlightActiveLineGutter(),
+      history(),
+      drawSelection(),
+      indentOnInput(),
+      bracketMatching(),
+      highlightActiveLine(),
+      highlightSelectionMatches(),
+      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+      EditorView.lineWrapping,
+      language,
+      lintGutter(),
+      autocompletion({ override: [completionSource(host)] }),
+      hoverExtension(host, path),
+      keymap.of([
+        { key: 'Mod-s', preventDefault: true, run: () => { host.save(); return true; } },
+        ...defaultKeymap, ...historyKeymap, ...searchKeymap, ...completionKeymap, ...lintKeymap, indentWithTab,
+      ]),
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged) host.onChange(path, u.state.doc.toString());
+        if (u.selectionSet || u.docChanged) host.onCursor(path, u.state.selection.main.head);
+      }),
+      theme,
+    ],
+  });
+}
+
+/** Shows diagnostics in a view (offsets clamped: the text may have moved on since). */
+export function showDiagnostics(view: EditorView, diagnostics: readonly CmDiagnostic[]): void {
+  const len = view.state.doc.length;
+  const clamped = diagnostics.map((d) => ({ ...d, from: Math.min(d.from, len), to: Math.min(Math.max(d.to, d.from), len) }));
+  view.dispatch(setDiagnostics(view.state, clamped));
+}
+
+export { EditorView, EditorState };
+export type { CmDiagnostic };
