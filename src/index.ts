@@ -99,3 +99,13 @@ export {
 } from './diff/semantic.js';
 export { computeImpact, type Impact, type ImpactInput, type ImpactEntry, type Transition, type PrefectureRef } from './diff/impact.js';
 export { diffToText, diffToMarkdown, diffToJson, diffToJsonValue, transitionSentence, DIFF_JSON_VERSION, MARKDOWN_MAX_ENTRIES, type DiffRenderInput } from './diff/render.js';
+/**
+ * Report formats of `clausal eval --format markdown|html|csv`, usable in a browser too:
+ * {@link reportToMarkdown} for an email or a pull request, {@link reportToCsvChunks} for
+ * spreadsheets (UTF-8 with BOM, RFC 4180, formula-safe), and {@link reportToHtmlChunks} for one
+ * self-contained, printable HTML page with charts, filters and a drill-down per subject.
+ */
+export { reportToMarkdown, type MarkdownOptions } from './report/markdown.js';
+export { reportToCsvChunks } from './report/csv.js';
+export { reportToHtml, reportToHtmlChunks } from './report/html.js';
+export type { ReportInput } from './report/report-data.js';

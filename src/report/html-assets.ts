@@ -60,7 +60,7 @@ td.num{white-space:nowrap}
 .filters{display:flex;flex-wrap:wrap;gap:10px 16px;align-items:flex-end;margin:0 0 12px;padding:12px 14px;background:var(--soft);border-radius:6px}
 .filters label{display:flex;flex-direction:column;gap:3px;font-size:12px;color:var(--muted)}
 select,input{font:inherit;font-size:14px;color:var(--ink);padding:5px 8px;border:1px solid #c5ccd3;border-radius:4px;background:#fff;min-width:9em}
-input[type=search]{min-width:14em}
+input[type=search]{min-width:14em}#f-clause{max-width:20em}#f-region{max-width:14em}
 .count{margin:0 0 6px;font-size:14px;color:var(--muted)}.count b{color:var(--ink)}
 .list td.who{min-width:11em}.list td.what{min-width:12em}.list td.ex{color:#3a424a}
 .who button,.linkish{padding:0;border:0;background:none;font:inherit;font-weight:600;color:#1d4f91;cursor:pointer;text-align:left}
@@ -128,16 +128,29 @@ var S = D.subjects, nS = S.count, O = D.outcomes, PT = D.patterns;
 var sKind = unpack(S.kind, nS), sPat = unpack(S.pattern, nS), sName = unpack(S.name, nS), sReg = unpack(S.region, nS);
 var sStart = new Int32Array(nS + 1), s, x, y;
 for (s = 0; s < nS; s++) { sReg[s] -= 1; sStart[s + 1] = sStart[s] + PT[sPat[s]].length / 2; }
-// Ids: prefix and width per template, numbers as differences (see IdCoder in html.ts).
-var ids = new Array(nS), idT = unpack(S.idTemplate, nS), idD = S.idDeltas.split(','), idLast = [], dI = 0;
+// Ids: prefix and width per template, numbers as differences (see IdCoder in html.ts). Only the
+// numbers are summed here, by hand rather than with split(), which would make 165,000 strings
+// before the first paint; an id's text is made when it is shown.
+var idT = unpack(S.idTemplate, nS), idNum = new Float64Array(nS), idLast = [], idText = new Array(nS), ds = S.idDeltas, pos = 0;
 for (s = 0; s < nS; s++) {
   var it = idT[s];
   if (it === 0) continue;
-  var tt = S.idTemplates[it - 1], v0 = (idLast[it] || 0) + +idD[dI++];
-  idLast[it] = v0;
-  ids[s] = tt[0] + String(v0).padStart(tt[1], '0');
+  var neg = ds.charCodeAt(pos) === 45, v0 = 0, ch0;
+  if (neg) pos++;
+  while (pos < ds.length && (ch0 = ds.charCodeAt(pos)) !== 44) { v0 = v0 * 10 + ch0 - 48; pos++; }
+  pos++;
+  idNum[s] = idLast[it] = (idLast[it] || 0) + (neg ? -v0 : v0);
 }
-for (x = 0; x < S.idWhole.length; x += 2) ids[S.idWhole[x]] = S.idWhole[x + 1];
+var idWhole = new Map();
+for (x = 0; x < S.idWhole.length; x += 2) idWhole.set(S.idWhole[x], S.idWhole[x + 1]);
+function idOf(s) {
+  var v = idText[s];
+  if (v === undefined) {
+    var t = idT[s] === 0 ? null : S.idTemplates[idT[s] - 1];
+    v = idText[s] = t ? t[0] + String(idNum[s]).padStart(t[1], '0') : idWhole.get(s);
+  }
+  return v;
+}
 var shortfall = new Map();
 for (x = 0; x < D.short.length; x += 2) shortfall.set(D.short[x], D.short[x + 1]);
 var R = D.regions;
@@ -164,7 +177,7 @@ function explanation(s, r) {
   }
   var t = D.tpl[O[outcomeAt(s, r) * 3 + 1]];
   if (t.charCodeAt(0) === 0) return t.slice(1);
-  var a = argOff[s], out = '', id = ids[s];
+  var a = argOff[s], out = '', id = idOf(s);
   for (i = 1; i < (r - sStart[s]) * 2; i += 2) a += tplArgs[O[p[i] * 3 + 1]];
   for (i = 0; i < t.length; i++) {
     var ch = t.charCodeAt(i);
@@ -182,12 +195,12 @@ function el(tag, cls, text) {
 function badge(code) { return el('span', 'badge s-' + D.statuses[code], D.statusLabels[code]); }
 function regionLine(s) {
   // A region subject is not shown as lying in itself.
-  var parts = [], self = sReg[s] >= 0 && R.id[sReg[s]] === ids[s] ? sReg[s] : -1, a1 = areaOf(s, 1), a2 = areaOf(s, 2);
+  var parts = [], self = sReg[s] >= 0 && R.id[sReg[s]] === idOf(s) ? sReg[s] : -1, a1 = areaOf(s, 1), a2 = areaOf(s, 2);
   if (a1 >= 0 && a1 !== self) parts.push(R.name[a1]);
   if (a2 >= 0 && a2 !== self) parts.push(R.name[a2]);
   return parts.join(' \u00b7 ');
 }
-function nameOf(s) { return sName[s] ? D.names[sName[s] - 1] : ids[s]; }
+function nameOf(s) { return sName[s] ? D.names[sName[s] - 1] : idOf(s); }
 
 var fStatus = doc.getElementById('f-status'), fClause = doc.getElementById('f-clause');
 var fRegion = doc.getElementById('f-region'), fQuery = doc.getElementById('f-q');
@@ -216,7 +229,7 @@ function apply() {
   });
   var rg = fRegion.value === '' ? -1 : +fRegion.value, q = fQuery.value.trim().toLowerCase();
   if (q && !lowerIds) {
-    lowerIds = ids.map(function (v) { return v.toLowerCase(); });
+    lowerIds = []; for (var u = 0; u < nS; u++) lowerIds.push(idOf(u).toLowerCase());
     lowerNames = D.names.map(function (v) { return v.toLowerCase(); });
   }
   // One pass into a bucket per status, so the list reads most urgent first.
@@ -266,7 +279,7 @@ function render() {
     var who = el('td', 'who'), btn = el('button', null, nameOf(s));
     btn.type = 'button'; btn.setAttribute('data-subject', String(s));
     who.appendChild(btn);
-    who.appendChild(el('span', 'sub', ids[s] + ' \u00b7 ' + D.kinds[sKind[s]]));
+    who.appendChild(el('span', 'sub', idOf(s) + ' \u00b7 ' + D.kinds[sKind[s]]));
     var place = regionLine(s);
     if (place) who.appendChild(el('span', 'sub', place));
     tr.appendChild(who);
@@ -296,7 +309,7 @@ function openSubject(s) {
   doc.getElementById('d-title').textContent = nameOf(s);
   var path = [], g = sReg[s], guard = 0;
   while (g >= 0 && guard++ < 32) { path.unshift(R.name[g] || R.id[g]); g = R.parent[g]; }
-  doc.getElementById('d-sub').textContent = [ids[s], D.kinds[sKind[s]], path.join(' \u203a ')].filter(Boolean).join(' \u00b7 ');
+  doc.getElementById('d-sub').textContent = [idOf(s), D.kinds[sKind[s]], path.join(' \u203a ')].filter(Boolean).join(' \u00b7 ');
   var body = doc.getElementById('d-rows'), frag = doc.createDocumentFragment();
   // Rules that apply come first, in policy order; the not-applicable ones follow, greyed.
   var order = [], counts = D.statuses.map(function () { return 0; }), r;

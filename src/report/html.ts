@@ -141,8 +141,44 @@ class Templates {
   readonly list: string[] = [];
   private readonly index = new Map<string, number>();
   readonly args: string[] = [];
+  /** Template of each explanation added, in order. */
+  private readonly uses: number[] = [];
 
   add(text: string, subjectId: string): number {
+    const i = this.intern(text, subjectId);
+    this.uses.push(i);
+    return i;
+  }
+
+  /**
+   * The templates and the cut-out pieces to store. A piece that is the same in every use of
+   * its template (a rule's 70%, its deadline) goes back into the template, so only pieces that
+   * vary are stored per result.
+   */
+  finish(): { list: string[]; args: string } {
+    const argc = this.list.map((t) => (t.startsWith('\u0000') ? 0 : t.split('\u0001').length - 1));
+    // Per template and position: the one value seen so far, or null once two differ.
+    const constant: (string | null | undefined)[][] = argc.map((c) => new Array<string | null | undefined>(c));
+    let a = 0;
+    for (const t of this.uses) {
+      for (let k = 0; k < argc[t]; k++, a++) {
+        const seen = constant[t][k];
+        constant[t][k] = seen === undefined || seen === this.args[a] ? this.args[a] : null;
+      }
+    }
+    const list = this.list.map((t, i) => {
+      let k = 0;
+      return argc[i] === 0 ? t : t.replace(/\u0001/g, () => constant[i][k++] ?? '\u0001');
+    });
+    const kept: string[] = [];
+    a = 0;
+    for (const t of this.uses) {
+      for (let k = 0; k < argc[t]; k++, a++) if (constant[t][k] === null) kept.push(this.args[a]);
+    }
+    return { list, args: kept.join(',') };
+  }
+
+  private intern(text: string, subjectId: string): number {
     let template: string;
     // INVARIANT: \u0000 starts a verbatim template, \u0001 marks an argument, \u0002 the subject id;
     // a text that already holds one of them is kept verbatim so decoding stays exact.
@@ -322,6 +358,7 @@ export function htmlData(input: ReportInput, overview: Overview, w: Words): Reco
     if (r.shortfall !== undefined) shortfalls.push(i, r.shortfall);
   }
   closeSubject();
+  const finished = templates.finish();
   // Dates numbered in calendar order (1-based; 0 = none), so the script sorts deadlines by number.
   const sortedDates = [...dates].sort();
   const dateNumber = new Map(sortedDates.map((d, i) => [d, i + 1]));
@@ -351,8 +388,8 @@ export function htmlData(input: ReportInput, overview: Overview, w: Words): Reco
     patterns,
     outcomes: outcomes.flatMap((o) => [o.status, o.tpl, o.due === null ? 0 : dateNumber.get(o.due)!]),
     results: n,
-    tpl: templates.list,
-    args: templates.args.join(','),
+    tpl: finished.list,
+    args: finished.args,
     dates: sortedDates,
     short: shortfalls,
     subjectsTotal: overview.subjectCount,

@@ -5,7 +5,7 @@
  * where to find them all.
  */
 import type { Lang } from '../model/diagnostics.js';
-import { STATUSES, type RuleResult } from '../model/result.js';
+import { STATUSES, type RuleResult, type Status } from '../model/result.js';
 import { STATUS_LABELS } from './labels.js';
 import {
   actionItems, complianceRate, formatRate, kindLabel, obligationCount, overviewOf, placeOf, policyTitle,
@@ -46,6 +46,12 @@ export function mdEscape(s: string): string {
   return s.replace(/[\\`*_[\]<>|~&$]/g, '\\$&').replace(/\r\n|\r|\n/g, ' ');
 }
 
+/** Status names as headings: English ones capitalised, Chinese ones as they are. */
+function heading(s: Status, lang: Lang): string {
+  const label = STATUS_LABELS[s][lang];
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
 function table(head: readonly string[], align: readonly ('l' | 'r')[], rows: readonly (readonly string[])[]): string[] {
   return [
     `| ${head.join(' | ')} |`,
@@ -78,7 +84,7 @@ export function reportToMarkdown(input: ReportInput, options: MarkdownOptions = 
   out.push(`## ${w.summary}`, '');
   const shown = STATUSES.filter((s) => report.summary[s] > 0);
   out.push(...table(
-    [...shown.map((s) => STATUS_LABELS[s][lang]), w.rate],
+    [...shown.map((s) => heading(s, lang)), w.rate],
     [...shown.map(() => 'r' as const), 'r'],
     [[...shown.map((s) => String(report.summary[s])), formatRate(complianceRate(report.summary))]],
   ), '', w.rateNote, '');
@@ -88,7 +94,7 @@ export function reportToMarkdown(input: ReportInput, options: MarkdownOptions = 
     out.push(`## ${w.clauses}`, '');
     const cols = (['violation', 'pending', 'unknown', 'advisory', 'compliant'] as const);
     out.push(...table(
-      [w.clause, w.requirement, ...cols.map((s) => STATUS_LABELS[s][lang]), w.rate],
+      [w.clause, w.requirement, ...cols.map((s) => heading(s, lang)), w.rate],
       ['l', 'l', ...cols.map(() => 'r' as const), 'r'],
       clauses.map((c) => [mdEscape(c.cite), mdEscape(c.obligations.map((r) => r.title).join(lang === 'zh' ? '；' : '; ')), ...cols.map((s) => String(c.counts[s])), formatRate(complianceRate(c.counts))]),
     ), '');
@@ -96,7 +102,7 @@ export function reportToMarkdown(input: ReportInput, options: MarkdownOptions = 
 
   for (const status of ['violation', 'pending'] as const) {
     const items = actionItems(report, status);
-    out.push(`## ${STATUS_LABELS[status][lang]}${w.open}${items.length}${w.close}`, '');
+    out.push(`## ${heading(status, lang)}${w.open}${items.length}${w.close}`, '');
     if (items.length === 0) {
       out.push(w.none, '');
       continue;
