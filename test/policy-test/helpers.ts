@@ -3,8 +3,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import '../../src/cli/commands.js';
-import { main } from '../../src/cli/main.js';
 import { loadPolicy } from '../../src/loader/load-policy.js';
 import { hasErrors } from '../../src/model/diagnostics.js';
 import type { Policy } from '../../src/model/types.js';
@@ -36,23 +34,5 @@ export function golden(name: string, actual: string): void {
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 
-/** What an in-process CLI run printed and returned. */
-export interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs `clausal` in-process with captured output and a fixed today. */
-export async function cli(argv: string[], today = '2022-06-01'): Promise<CliRun> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (c: string) => { stdout += c; return true; } },
-    stderr: { write: (c: string) => { stderr += c; return true; } },
-    cwd: process.cwd(),
-    env: {},
-    today,
-  });
-  return { code, stdout, stderr };
-}
+export { runCli as cli, type CliRun } from '../helpers/policy.js';
