@@ -89,10 +89,11 @@ html{font-size:12px;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .page{max-width:none;padding:0}
 .filters,.pager button,.pager label,.no-print{display:none!important}
 .print-only{display:block}
-h2{break-after:avoid}section,.card,tr,svg{break-inside:avoid}
+h2,h3{break-after:avoid}.cards,tr,svg{break-inside:avoid}
 .cards{grid-template-columns:repeat(8,1fr);gap:6px}.card{padding:6px 8px}.card .n{font-size:18px}
-.two{grid-template-columns:1fr}.sticky{position:static}
+.two{grid-template-columns:1fr}.sticky{position:static}.sticky svg{max-width:125mm}
 .who button{color:var(--ink)}
+.list td.who,.list td.what{min-width:0;width:22%}.list td.ex{width:40%}
 dialog{display:none}
 body.detail-open .page{display:none}
 body.detail-open dialog[open]{display:block;position:static;width:auto;max-height:none;box-shadow:none}
