@@ -71,7 +71,7 @@ function paramLines(p: ParamInfo, policy: Policy, asOf: string, lang: Lang): str
   const now = paramValueOn(p, asOf);
   lines.push(`${w.inForce(asOf)}${w.colon}${now ? formatValue(now.value, p.type, lang, policy) : w.unset}`);
   if (p.history.length > 1 || (p.history.length === 1 && p.history[0].from)) {
-    lines.push(`${w.history}${w.colon}`);
+    lines.push(`${w.history}${w.colon.trim()}`);
     for (const v of p.history) lines.push(`  ${v.from ? w.from(v.from) : w.fromStart}${w.colon}${formatValue(v.value, p.type, lang, policy)}`);
   }
   if (p.setBy && p.setBy !== policy.id) lines.push(w.setBy(p.setBy));
@@ -116,7 +116,7 @@ function sourceHover(policy: Policy, kind: 'cite' | 'quote', value: string, from
   const found = kind === 'cite' ? doc.paragraphs.filter((p) => p.cite === value) : locateQuote(doc, value);
   if (found.length === 0) return { from, to, title: `${kind} ${value}`, lines: [kind === 'cite' ? w.noParagraph : w.quoteMissing] };
   const title = kind === 'cite' ? w.cite(value) : w.cite(found[0].cite);
-  return { from, to, title, lines: found.slice(0, 6).flatMap((p) => [`${w.line(p.line)}${w.colon}`, p.text]) };
+  return { from, to, title, lines: found.slice(0, 6).flatMap((p) => [`${w.line(p.line)}${w.colon.trim()}`, p.text]) };
 }
 
 /**

@@ -676,9 +676,11 @@ async function save(overHash?: string): Promise<void> {
     return;
   }
   if (res.status === 409 && body.current) {
+    // The bar above the editor says what happened and offers the two ways out.
     state.conflict = { path, text: body.current.text, hash: body.current.hash };
+    state.message = undefined;
     renderEditorBar();
-    setMessage('error', body.error?.message[state.lang] ?? w().conflict);
+    renderProblems();
     return;
   }
   const first = body.diagnostics?.[0];
