@@ -7,11 +7,18 @@
  * Values at run time: exact numbers ({@link Num}), strings (text, enum members, `YYYY-MM-DD`
  * dates), booleans, `null` (none: known absent), {@link UNKNOWN} (a fact or parameter is
  * missing), subjects, arrays (lists), Sets, durations. Logic is three-valued (Kleene).
+ *
+ * Speed: a province is millions of (subject, rule) pairs, so the closures are kept tight
+ * (docs/performance.md): a field read from the rule's own variable reads the slot directly;
+ * parameters are looked up once per run, not per call; membership in a named set is one
+ * `Set.has`; comparisons of two integers take a fast path; `a >= p * b` compares by cross
+ * multiplication without allocating the product; table lookups are memoised on their
+ * argument values; subexpressions without facts or parameters are computed at compile time.
  */
 import { assertNever } from '../model/ast.js';
 import { addDuration, daysBetween, wholeYearsBetween } from '../model/dates.js';
 import * as Q from '../model/rational.js';
-import type { Duration, Policy, RelationInfo, TExpr } from '../model/types.js';
+import { isNumeric, type Duration, type Policy, type RelationInfo, type TExpr } from '../model/types.js';
 import { tableKey } from '../check/checker.js';
 import { texprText } from './describe.js';
 import type { FactRecord, Subject } from '../facts/facts.js';
@@ -61,6 +68,50 @@ function memberOf(v: unknown, collection: unknown): boolean {
   return false;
 }
 
+/** Key of a memoised table result, one level below the last argument. */
+const MEMO_VALUE = Symbol('value');
+
+/** Whether an expression reads nothing that varies: no facts, variables, parameters or dates. */
+function isConstant(x: TExpr): boolean {
+  switch (x.op) {
+    case 'const':
+      return true;
+    case 'set':
+      return x.items.every(isConstant);
+    case 'not':
+    case 'neg':
+      return isConstant(x.operand);
+    case 'binary':
+      return isConstant(x.left) && isConstant(x.right);
+    case 'call':
+    case 'table':
+      return x.args.every(isConstant);
+    default:
+      return false;
+  }
+}
+
+/**
+ * `a` compared with `p * q` (-1, 0, 1), as `Q.compare(a, Q.mul(p, q))` gives it, but without
+ * allocating the product when every cross product stays a safe integer.
+ */
+function compareToProduct(a: Q.Num, p: Q.Num, q: Q.Num): number {
+  const pn = typeof p === 'number' ? p : p.n;
+  const pd = typeof p === 'number' ? 1 : p.d;
+  const qn = typeof q === 'number' ? q : q.n;
+  const qd = typeof q === 'number' ? 1 : q.d;
+  const an = typeof a === 'number' ? a : a.n;
+  const ad = typeof a === 'number' ? 1 : a.d;
+  if (Number.isSafeInteger(pn) && Number.isSafeInteger(qn) && Number.isSafeInteger(an)) {
+    const n = pn * qn;
+    const d = pd * qd;
+    const left = an * d;
+    const right = n * ad;
+    if (Number.isSafeInteger(left) && Number.isSafeInteger(right)) return left < right ? -1 : left > right ? 1 : 0;
+  }
+  return Q.compare(a, Q.mul(p, q));
+}
+
 /** Subjects reachable through a relation, following it transitively when declared so. */
 function related(subject: Subject, rel: RelationInfo): Subject[] {
   const direct = subject.related[rel.name] ?? [];
@@ -89,6 +140,19 @@ export class Compiler {
 
   /** Compiles one expression. */
   compile(x: TExpr): Compiled {
+    if (x.op !== 'const' && isConstant(x)) {
+      // Hoisted: no facts, parameters or dates in it, so every call gives the same value.
+      const fn = this.compileNode(x);
+      const probe: Frame = { slots: [], asOf: '', params: {}, missing: [], errors: [] };
+      const v = fn(probe);
+      // A constant that fails (division by zero) keeps reporting it on each call.
+      if (probe.errors.length === 0 && probe.missing.length === 0) return () => v;
+      return fn;
+    }
+    return this.compileNode(x);
+  }
+
+  private compileNode(x: TExpr): Compiled {
     switch (x.op) {
       case 'const': {
         const v = x.value;
@@ -103,10 +167,18 @@ export class Compiler {
       case 'param': {
         const name = x.name;
         const missing = `param ${name}`;
+        // The parameters object is built once per run and never changed: look the name up
+        // once per run (a prototype-less record is a hash table in V8, slow to read per call).
+        let seen: Readonly<Record<string, unknown>> | undefined;
+        let value: unknown;
         return (f) => {
-          const v = f.params[name];
-          if (v === UNKNOWN) f.missing.push(missing);
-          return v;
+          const p = f.params;
+          if (p !== seen) {
+            seen = p;
+            value = p[name];
+          }
+          if (value === UNKNOWN) f.missing.push(missing);
+          return value;
         };
       }
       case 'field':
@@ -125,13 +197,42 @@ export class Compiler {
         return this.call(x);
       case 'table': {
         const args = x.args.map((a) => this.compile(a));
-        const rows = this.policy.tables.get(x.table)?.rows ?? new Map();
-        return (f) => {
-          const values = args.map((a) => a(f));
+        const rows = this.policy.tables.get(x.table)?.rows ?? new Map<string, unknown>();
+        const lookup = (values: unknown[]): unknown => {
           if (values.includes(UNKNOWN)) return UNKNOWN;
           if (values.includes(null)) return null;
           const hit = rows.get(tableKey(values));
           return hit === undefined ? null : hit;
+        };
+        // Memoised on the argument values (strings and numbers: enum members, grades), one map
+        // level per argument, so a lookup builds no key string. Other values take the slow path.
+        const memo = new Map<unknown, unknown>();
+        const n = args.length;
+        // INVARIANT: a table call never runs inside itself, so one scratch array serves every call.
+        const values = new Array<unknown>(n);
+        return (f) => {
+          let level: Map<unknown, unknown> | undefined = memo;
+          for (let k = 0; k < n; k++) {
+            const v = args[k](f);
+            values[k] = v;
+            if (level !== undefined && (typeof v === 'string' || typeof v === 'number')) level = level.get(v) as Map<unknown, unknown> | undefined;
+            else level = undefined;
+          }
+          if (level !== undefined) {
+            const hit = level.get(MEMO_VALUE);
+            if (hit !== undefined) return hit;
+          }
+          const result = lookup(values);
+          if (values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+            let at = memo;
+            for (const v of values) {
+              let next = at.get(v) as Map<unknown, unknown> | undefined;
+              if (!next) at.set(v, (next = new Map()));
+              at = next;
+            }
+            at.set(MEMO_VALUE, result);
+          }
+          return result;
         };
       }
       case 'set': {
@@ -173,9 +274,41 @@ export class Compiler {
   }
 
   private field(x: Extract<TExpr, { op: 'field' }>): Compiled {
-    const target = this.compile(x.target);
     const path = x.path;
     const segments = path.split('.');
+    if (x.target.op === 'var' && segments.length <= 2) {
+      // The common case, `i.posts.social_work`: the subject is in a slot, read it directly.
+      // INVARIANT: a slot a field is read from holds a Subject, null or UNKNOWN (type-checked).
+      const slot = x.target.slot;
+      if (segments.length === 1) {
+        return (f) => {
+          const s = f.slots[slot] as Subject | null | typeof UNKNOWN;
+          if (s === UNKNOWN) return UNKNOWN;
+          if (s === null || typeof s !== 'object' || s.data === undefined) return null;
+          const v = s.data[path];
+          if (v === undefined) {
+            f.missing.push(`${s.path}.${path}`);
+            return UNKNOWN;
+          }
+          return v;
+        };
+      }
+      const [outer, inner] = segments;
+      return (f) => {
+        const s = f.slots[slot] as Subject | null | typeof UNKNOWN;
+        if (s === UNKNOWN) return UNKNOWN;
+        if (s === null || typeof s !== 'object' || s.data === undefined) return null;
+        const group = s.data[outer] as FactRecord | null | undefined;
+        if (group === null) return null;
+        const v = group === undefined ? undefined : group[inner];
+        if (v === undefined) {
+          f.missing.push(`${s.path}.${path}`);
+          return UNKNOWN;
+        }
+        return v;
+      };
+    }
+    const target = this.compile(x.target);
     if (segments.length === 1) {
       return (f) => {
         const s = target(f);
@@ -296,22 +429,23 @@ export class Compiler {
       case '<':
       case '<=':
       case '>':
-      case '>=': {
-        const test = { '<': (c: number) => c < 0, '<=': (c: number) => c <= 0, '>': (c: number) => c > 0, '>=': (c: number) => c >= 0 }[x.bop];
-        const dates = x.left.type.t === 'date' || x.right.type.t === 'date';
-        return (f) => {
-          const a = l(f);
-          const b = r(f);
-          if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
-          // An absent thing is never on time nor large enough: `station.established <= d` is false with no station.
-          if (a === null || b === null) return false;
-          if (dates) return test((a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0);
-          return test(Q.compare(a as Q.Num, b as Q.Num));
-        };
-      }
+      case '>=':
+        return this.comparison(x, l, r);
       case 'in':
       case 'not in': {
         const negate = x.bop === 'not in';
+        const constant = isConstant(x.right) ? r({ slots: [], asOf: '', params: {}, missing: [], errors: [] }) : undefined;
+        if (constant instanceof Set) {
+          // A named set or a literal one: one hash lookup; exact numbers fall back to equality.
+          const set = constant as ReadonlySet<unknown>;
+          return (f) => {
+            const a = l(f);
+            if (a === UNKNOWN) return UNKNOWN;
+            if (set.has(a)) return !negate;
+            if (a instanceof Q.Rational) for (const v of set) if (valuesEqual(a, v)) return !negate;
+            return negate;
+          };
+        }
         return (f) => {
           const a = l(f);
           const b = r(f);
@@ -365,6 +499,76 @@ export class Compiler {
         };
       default:
         return assertNever(x.bop);
+    }
+  }
+
+  /**
+   * `<`, `<=`, `>`, `>=`. Absent (null) on either side is false: `station.established <= d` is
+   * false with no station. Two integers compare directly; dates compare as strings.
+   */
+  private comparison(x: Extract<TExpr, { op: 'binary' }>, l: Compiled, r: Compiled): Compiled {
+    const bop = x.bop;
+    const test = (c: number): boolean => (bop === '<' ? c < 0 : bop === '<=' ? c <= 0 : bop === '>' ? c > 0 : c >= 0);
+    if (x.left.type.t === 'date' || x.right.type.t === 'date') {
+      return (f) => {
+        const a = l(f);
+        const b = r(f);
+        if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+        if (a === null || b === null) return false;
+        return test((a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0);
+      };
+    }
+    const right = x.right;
+    if (right.op === 'binary' && right.bop === '*' && isNumeric(right.left.type) && isNumeric(right.right.type)) {
+      // `have >= share * total`: compare by cross multiplication, without building the product.
+      const p = this.compile(right.left);
+      const q = this.compile(right.right);
+      return (f) => {
+        const a = l(f);
+        const pv = p(f);
+        const qv = q(f);
+        if (a === UNKNOWN || pv === UNKNOWN || qv === UNKNOWN) return UNKNOWN;
+        if (a === null || pv === null || qv === null) return false;
+        return test(compareToProduct(a as Q.Num, pv as Q.Num, qv as Q.Num));
+      };
+    }
+    switch (bop) {
+      case '<':
+        return (f) => {
+          const a = l(f);
+          const b = r(f);
+          if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+          if (a === null || b === null) return false;
+          if (typeof a === 'number' && typeof b === 'number') return a < b;
+          return Q.compare(a as Q.Num, b as Q.Num) < 0;
+        };
+      case '<=':
+        return (f) => {
+          const a = l(f);
+          const b = r(f);
+          if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+          if (a === null || b === null) return false;
+          if (typeof a === 'number' && typeof b === 'number') return a <= b;
+          return Q.compare(a as Q.Num, b as Q.Num) <= 0;
+        };
+      case '>':
+        return (f) => {
+          const a = l(f);
+          const b = r(f);
+          if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+          if (a === null || b === null) return false;
+          if (typeof a === 'number' && typeof b === 'number') return a > b;
+          return Q.compare(a as Q.Num, b as Q.Num) > 0;
+        };
+      default:
+        return (f) => {
+          const a = l(f);
+          const b = r(f);
+          if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+          if (a === null || b === null) return false;
+          if (typeof a === 'number' && typeof b === 'number') return a >= b;
+          return Q.compare(a as Q.Num, b as Q.Num) >= 0;
+        };
     }
   }
 
