@@ -109,3 +109,11 @@ export { reportToMarkdown, type MarkdownOptions } from './report/markdown.js';
 export { reportToCsvChunks } from './report/csv.js';
 export { reportToHtml, reportToHtmlChunks } from './report/html.js';
 export type { ReportInput } from './report/report-data.js';
+/**
+ * The policy workbench (`clausal serve`, Node only): {@link startWorkbench} serves the browser
+ * app built into dist/workbench/ and a small JSON API to list, read and save the files of one
+ * policy directory; the browser checks, evaluates and diffs with the bundled engine. See
+ * docs/workbench.md.
+ */
+export { startWorkbench, isLoopback, appCsp, WorkbenchStartError, type WorkbenchOptions, type RunningWorkbench } from './serve/server.js';
+export { DEFAULT_WORKSPACE_LIMITS, type WorkspaceLimits } from './serve/workspace.js';

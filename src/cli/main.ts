@@ -244,6 +244,7 @@ usage:
   clausal diff <old-dir> <new-dir> [--facts <file> --as-of <date>] [--format text|json|markdown]
   clausal fmt <file>... [--check]
   clausal export <policy-dir> --to jsonlogic [--as-of YYYY-MM-DD] [--out FILE]
+  clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
 
 options common to all commands: --lang zh|en (default zh)
 `;
