@@ -126,8 +126,9 @@ function unpack(p, n) {
 // its results, and an outcome is (status, explanation template, deadline). Nothing is expanded
 // per result: filters work on the few hundred patterns, then on subjects.
 var S = D.subjects, nS = S.count, O = D.outcomes, PT = D.patterns;
-var sKind = unpack(S.kind, nS), sPat = unpack(S.pattern, nS), sName = unpack(S.name, nS), sReg = unpack(S.region, nS);
+var sKind = new Int32Array(nS), sPat = unpack(S.pattern, nS), sName = unpack(S.name, nS), sReg = unpack(S.region, nS);
 var sStart = new Int32Array(nS + 1), s, x, y;
+for (x = 0, s = 0; x < S.kindRuns.length; x += 2) sKind.fill(S.kindRuns[x], s, s += S.kindRuns[x + 1]);
 for (s = 0; s < nS; s++) { sReg[s] -= 1; sStart[s + 1] = sStart[s] + PT[sPat[s]].length / 2; }
 // Ids: prefix and width per template, numbers as differences (see IdCoder in html.ts). Only the
 // numbers are summed here, by hand rather than with split(), which would make 165,000 strings
@@ -201,7 +202,20 @@ function regionLine(s) {
   if (a2 >= 0 && a2 !== self) parts.push(R.name[a2]);
   return parts.join(' \u00b7 ');
 }
-function nameOf(s) { return sName[s] ? D.names[sName[s] - 1] : idOf(s); }
+// Names are templates in which the subject's own regions stand as marks U+E000 + k, k counting
+// from the nearest region up (see nameTemplate in html.ts).
+function nameOf(s) {
+  if (!sName[s]) return idOf(s);
+  var t = D.names[sName[s] - 1], out = '', i, c;
+  if (t.charCodeAt(0) === 0) return t.slice(1);
+  for (i = 0; i < t.length; i++) {
+    c = t.charCodeAt(i) - 0xe000;
+    if (c < 0 || c >= 32) { out += t[i]; continue; }
+    for (var g = sReg[s]; c > 0 && g >= 0; c--) g = R.parent[g];
+    out += R.name[g];
+  }
+  return out;
+}
 
 var fStatus = doc.getElementById('f-status'), fClause = doc.getElementById('f-clause');
 var fRegion = doc.getElementById('f-region'), fQuery = doc.getElementById('f-q');
@@ -231,7 +245,7 @@ function apply() {
   var rg = fRegion.value === '' ? -1 : +fRegion.value, q = fQuery.value.trim().toLowerCase();
   if (q && !lowerIds) {
     lowerIds = []; for (var u = 0; u < nS; u++) lowerIds.push(idOf(u).toLowerCase());
-    lowerNames = D.names.map(function (v) { return v.toLowerCase(); });
+    lowerNames = []; for (var u2 = 0; u2 < nS; u2++) lowerNames.push(sName[u2] ? nameOf(u2).toLowerCase() : '');
   }
   // One pass into a bucket per status, so the list reads most urgent first.
   var bR = D.statuses.map(function () { return []; }), bS = D.statuses.map(function () { return []; });
@@ -239,7 +253,7 @@ function apply() {
     var h = hits[sPat[s]];
     if (!h) continue;
     if (rg >= 0 && areaOf(s, 1) !== rg && areaOf(s, 2) !== rg) continue;
-    if (q && lowerIds[s].indexOf(q) < 0 && (!sName[s] || lowerNames[sName[s] - 1].indexOf(q) < 0)) continue;
+    if (q && lowerIds[s].indexOf(q) < 0 && lowerNames[s].indexOf(q) < 0) continue;
     var p = PT[sPat[s]];
     for (j = 0; j < h.length; j++) {
       var sc = O[p[h[j] * 2 + 1] * 3];

@@ -133,6 +133,16 @@ function pack(values: ArrayLike<number>, max: number): { w: number; s: string } 
   return { w, s: parts.join('') };
 }
 
+/** Runs of equal values as [value, count, value, count, …]: facts list each kind together. */
+function runs(values: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const v of values) {
+    if (out.length > 0 && out[out.length - 2] === v) out[out.length - 1]++;
+    else out.push(v, 1);
+  }
+  return out;
+}
+
 /** Numbers and dates cut out of explanations; what is left is the template. */
 const ARG = /\d{4}-\d{2}-\d{2}|\d+(?:\.\d+)?/g;
 
@@ -199,6 +209,25 @@ class Templates {
     }
     return i;
   }
+}
+
+/** First of the characters that stand for a subject's own regions in a name template. */
+const REGION_MARK = 0xe000;
+
+/**
+ * A subject's name as a template: the names of its own regions (nearest first) become private-use
+ * marks, so "元阳县仙沙镇党群服务中心" under 元阳县 › 仙沙镇 becomes one template shared by every
+ * party service center of every township. A name that already holds a private-use character is
+ * kept verbatim behind \u0000.
+ */
+function nameTemplate(name: string | undefined, chain: readonly RegionRef[]): string | undefined {
+  if (name === undefined || name === '') return name;
+  if (/[\u0000\ue000-\uf8ff]/.test(name)) return `\u0000${name}`;
+  let t = name;
+  chain.forEach((r, k) => {
+    if (r.name && k < 32) t = t.split(r.name).join(String.fromCharCode(REGION_MARK + k));
+  });
+  return t;
 }
 
 /** Interns strings; index 0 is reserved for "none" so packed columns need no sign. */
@@ -335,7 +364,7 @@ export function htmlData(input: ReportInput, overview: Overview, w: Words): Reco
       const info = input.subjects?.get(subjectKeyOf(r.subject));
       subj.kind.push(k);
       ids.add(r.subject.id);
-      subj.name.push(names.add(info?.name));
+      subj.name.push(names.add(nameTemplate(info?.name, info?.regions ?? [])));
       subj.region.push(info && info.regions.length > 0 ? regionOf(info.regions) + 1 : 0);
     }
     let ri = ruleIndex.get(r.rule);
@@ -382,7 +411,7 @@ export function htmlData(input: ReportInput, overview: Overview, w: Words): Reco
       idWhole: ids.whole,
       name: pack(subj.name, names.list.length + 1),
       region: pack(subj.region, regions.id.length + 1),
-      kind: pack(subj.kind, kinds.length),
+      kindRuns: runs(subj.kind),
       pattern: pack(subj.pattern, patterns.length),
     },
     patterns,

@@ -162,7 +162,7 @@ interface Data {
   alphabet: string;
   statuses: string[];
   rules: [string, string, string, string][];
-  subjects: { count: number; idTemplates: [string, number][]; idTemplate: Packed; idDeltas: string; idWhole: (string | number)[]; name: Packed; region: Packed; kind: Packed; pattern: Packed };
+  subjects: { count: number; idTemplates: [string, number][]; idTemplate: Packed; idDeltas: string; idWhole: (string | number)[]; name: Packed; region: Packed; kindRuns: number[]; pattern: Packed };
   names: string[];
   patterns: number[][];
   outcomes: number[];
@@ -171,6 +171,26 @@ interface Data {
   dates: string[];
   short: number[];
   summary: Record<string, number>;
+  regions: { id: string[]; name: string[]; parent: number[] };
+}
+
+/** Subject names as the page's script makes them: region marks replaced by the region's name. */
+function decodeNames(d: Data): (string | undefined)[] {
+  const unpack = (p: Packed, n: number) => Array.from({ length: n }, (_, i) => [...p.s.slice(i * p.w, i * p.w + p.w)].reduce((v, c) => v * 64 + d.alphabet.indexOf(c), 0));
+  const names = unpack(d.subjects.name, d.subjects.count);
+  const regions = unpack(d.subjects.region, d.subjects.count);
+  return names.map((n, s) => {
+    if (n === 0) return undefined;
+    const t = d.names[n - 1];
+    if (t.startsWith('\u0000')) return t.slice(1);
+    return [...t].map((ch) => {
+      let k = ch.charCodeAt(0) - 0xe000;
+      if (k < 0 || k >= 32) return ch;
+      let g = regions[s] - 1;
+      while (k-- > 0) g = d.regions.parent[g];
+      return d.regions.name[g];
+    }).join('');
+  });
 }
 
 /** Decodes the data block the way the page's script does: one entry per result, in order. */
@@ -264,6 +284,14 @@ describe('html report structure', () => {
     const d = dataOf(html) as unknown as Data;
     expect(d.summary).toEqual(json.summary);
     const decoded = decode(d);
+    const { loadPolicy } = await import('../../src/loader/load-policy.js');
+    const { loadFacts } = await import('../../src/loader/load-facts.js');
+    const { subjectInfos } = await import('../../src/facts/subject-info.js');
+    const policy = loadPolicy(PROVINCE_POLICY).policy!;
+    const infos = [...subjectInfos(policy, loadFacts(policy, PROVINCE).facts!).values()];
+    expect(decodeNames(d)).toEqual(infos.map((i) => i.name));
+    // Names share templates: far fewer stored than subjects.
+    expect(d.names.length).toBeLessThan(infos.length / 2);
     expect(decoded).toEqual(json.results.map((r) => ({ id: r.subject.id, rule: r.rule, cite: r.cite, status: r.status, due: r.due, explanation: r.explanation, ...(r.shortfall === undefined ? {} : { shortfall: r.shortfall }) })));
   });
 });
