@@ -20,7 +20,8 @@ export function isSafeRelativePath(rel: string): boolean {
   if (rel.length === 0 || rel.length > 1024) return false;
   // Backslashes are separators on Windows and a way to smuggle `..\` past a `/` split elsewhere.
   if (/[\\\0]/.test(rel) || rel.startsWith('/') || /^[A-Za-z]:/.test(rel) || isAbsolute(rel)) return false;
-  return rel.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..' && !/[\x00-\x1f]/.test(seg));
+  // Hidden names (`.git`, `.env.json`, a save's own temporary file) are never served or written.
+  return rel.split('/').every((seg) => seg !== '' && !seg.startsWith('.') && !/[\x00-\x1f]/.test(seg));
 }
 
 /** Whether `child` (a real path) is `root` itself or lies under it. */

@@ -126,6 +126,7 @@ describe('paths outside the policy directory are refused', () => {
     ['ordinary', '2021/10-params.clause', true],
     ['parent segment', 'a/../b', false],
     ['dot segment', './a', false],
+    ['hidden name', '2021/.env.json', false],
     ['absolute', '/a', false],
     ['backslash', 'a\\b', false],
     ['drive letter', 'C:x', false],

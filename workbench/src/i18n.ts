@@ -61,6 +61,7 @@ const zh = {
   subject: '对象',
   rule: '规则',
   status: '状态',
+  colon: '：',
 };
 
 type Words = typeof zh;
@@ -125,6 +126,7 @@ const en: Words = {
   subject: 'Subject',
   rule: 'Rule',
   status: 'Status',
+  colon: ': ',
 };
 
 /** The words of a language. */

@@ -534,8 +534,8 @@ function renderEval(body: HTMLElement): void {
     sel ? h('div', { class: 'explain', 'data-testid': 'explanation' },
       h('div', { class: 'explain-head' }, h('b', {}, `${nameOf(sel)} · ${sel.cite} ${sel.rule}`), ' ', h('span', { class: `badge s-${sel.status}` }, STATUS_LABELS[sel.status][state.lang])),
       h('p', {}, sel.explanation),
-      sel.due ? h('p', { class: 'sub' }, `${w().due}: ${sel.due}`) : null,
-      sel.missing.length ? h('p', { class: 'sub' }, `${w().missing}: ${sel.missing.join(', ')}`) : null,
+      sel.due ? h('p', { class: 'sub' }, `${w().due}${w().colon}${sel.due}`) : null,
+      sel.missing.length ? h('p', { class: 'sub' }, `${w().missing}${w().colon}${sel.missing.join(state.lang === 'zh' ? '、' : ', ')}`) : null,
       h('button', { type: 'button', onclick: () => gotoRule(policy, sel.rule) }, w().goToRule)) : null,
     rows.length ? h('table', { class: 'results' }, h('thead', {}, h('tr', {}, h('th', {}, w().subject), h('th', {}, w().rule), h('th', {}, w().status))), h('tbody', {}, ...rows)) : h('p', { class: 'note' }, w().noResults),
     shown.length > LIMIT ? h('p', { class: 'note' }, w().moreResults(shown.length - LIMIT)) : null);
@@ -669,7 +669,7 @@ async function save(overHash?: string): Promise<void> {
   if (res.ok && body.hash) {
     state.conflict = undefined;
     model.setDisk(path, text, body.hash);
-    setMessage('ok', `${w().saved}: ${path}`, 4000);
+    setMessage('ok', `${w().saved}${w().colon}${path}`, 4000);
     renderFiles();
     renderEditorBar();
     refresh();
