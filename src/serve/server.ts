@@ -23,7 +23,7 @@ import { isRuleFileName, parseRuleFile } from '../policy-sources.js';
 import { writeFileAtomic } from '../cli/write-atomic.js';
 import { HTML_SCRIPT, sha256Base64 } from '../report/html-assets.js';
 import { resolveFileInside } from './paths.js';
-import { DEFAULT_WORKSPACE_LIMITS, hashText, scanWorkspace, type WorkspaceLimits } from './workspace.js';
+import { DEFAULT_WORKSPACE_LIMITS, hashText, isPolicyDir, scanWorkspace, type WorkspaceLimits } from './workspace.js';
 
 /** Options of {@link startWorkbench}. */
 export interface WorkbenchOptions {
@@ -67,6 +67,9 @@ export class WorkbenchStartError extends Error {
 
 const DEFAULT_BODY = 8 * 1024 * 1024;
 const DEFAULT_FACTS = 256 * 1024 * 1024;
+/** After refusing a body: how long and how much more of it is read and dropped before hanging up. */
+const LINGER_MS = 1000;
+const LINGER_BYTES = 16 * 1024 * 1024;
 const READABLE = /\.(clause|ya?ml|json|ndjson|jsonl|txt)$/i;
 
 /** Whether a host name or address is the local machine's loopback. */
@@ -244,7 +247,8 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
     if (url.pathname === '/api/file' && (method === 'PUT' || method === 'POST')) {
       checkWriteRequest(req);
       const body = parseSaveBody(await readBody(req, maxBody));
-      const file = isRuleFileName(basename(body.path)) ? resolveFileInside(root, body.path) : undefined;
+      const found = isRuleFileName(basename(body.path)) ? resolveFileInside(root, body.path) : undefined;
+      const file = found && isPolicyDir(dirname(found.abs)) ? found : undefined;
       if (!file) throw new HttpError(403, 'X0009', { path: body.path });
       const current = readFileSync(file.abs);
       const currentHash = hashText(current);
@@ -271,8 +275,19 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
       if (!(e instanceof HttpError)) he.extra.detail = (e as Error).message;
       const close = he.status === 413;
       sendJson(res, he.status, problemBody(he), close ? { Connection: 'close' } : {});
-      // Stop reading an oversized body: the client may keep sending, the server won't listen.
-      if (close) res.on('finish', () => req.destroy());
+      if (close) {
+        // Lingering close: drop what the client is still sending for a moment, then hang up. Ending
+        // the connection with unread data in it would reset it, and the client could lose the answer.
+        res.on('finish', () => {
+          let dropped = 0;
+          req.on('data', (c: Buffer) => {
+            dropped += c.length;
+            if (dropped > LINGER_BYTES) req.destroy();
+          });
+          req.resume();
+          setTimeout(() => req.destroy(), LINGER_MS).unref();
+        });
+      }
     });
   });
   server.headersTimeout = 20_000;

@@ -159,8 +159,10 @@ describe('request bodies are limited', () => {
 
   it('refuses a chunked body once it passes the limit, having read no more than that', async () => {
     let sent = 0;
+    let answered = false;
     const r = await new Promise<Reply>((resolve) => {
       const req = request({ host: '127.0.0.1', port: wb.port, method: 'PUT', path: '/api/file', headers: { 'Content-Type': 'application/json' } }, (res) => {
+        answered = true;
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
@@ -169,7 +171,7 @@ describe('request bodies are limited', () => {
       const chunk = Buffer.alloc(256 * 1024, 0x20);
       const pump = () => {
         // Bounded: stops at 100 MB even if the server never answered.
-        while (sent < 100 * 1024 * 1024 && !req.destroyed) {
+        while (sent < 100 * 1024 * 1024 && !req.destroyed && !answered) {
           sent += chunk.length;
           if (!req.write(chunk)) return void req.once('drain', pump);
         }
