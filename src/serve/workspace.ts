@@ -75,6 +75,29 @@ export function hashText(text: string | Buffer): string {
 
 const HEADER = /^policy:/m;
 
+/**
+ * Whether a directory (a real path) is a policy version: it holds a `.clause` file, or a YAML
+ * rule file with the `policy:` header. Saves are allowed only into such directories, so a facts
+ * file, which is named like a YAML rule file, is never rewritten by the workbench.
+ */
+export function isPolicyDir(abs: string, limits: WorkspaceLimits = DEFAULT_WORKSPACE_LIMITS): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(abs).filter(isRuleFileName);
+  } catch {
+    return false;
+  }
+  if (names.some((n) => n.endsWith('.clause'))) return true;
+  return names.some((n) => {
+    try {
+      const path = join(abs, n);
+      return lstatSync(path).size <= limits.maxFileBytes && HEADER.test(readFileSync(path, 'utf8'));
+    } catch {
+      return false;
+    }
+  });
+}
+
 interface Dir {
   readonly rel: string;
   readonly abs: string;
