@@ -5,12 +5,13 @@
  * that parse, only over the version the client saw. Runs on a copy of the bundled policy, on
  * a free port (listen on 0), with stand-in app files (the real app is tested in the browser test).
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopback, startWorkbench, WorkbenchStartError, type RunningWorkbench } from '../../src/serve/server.js';
+import { defaultAssetsDir, isLoopback, startWorkbench, WorkbenchStartError, type RunningWorkbench } from '../../src/serve/server.js';
 import { isSafeRelativePath } from '../../src/serve/paths.js';
 import { scanWorkspace } from '../../src/serve/workspace.js';
 import { runCli } from '../helpers/policy.js';
@@ -286,6 +287,11 @@ describe('the workspace', () => {
 
 describe('clausal serve', () => {
   it('starts, serves, and stops on SIGINT with exit 0', async () => {
+    // The command serves dist/workbench/, which `npm ci` builds; build it when a checkout has not.
+    if (!existsSync(join(defaultAssetsDir(), 'index.html'))) {
+      const build = spawnSync(process.execPath, ['scripts/build-workbench.js'], { encoding: 'utf8' });
+      expect(build.status, build.stderr).toBe(0);
+    }
     const before = new Set(process.listeners('SIGINT'));
     let stdout = '';
     const { main } = await import('../../src/cli/main.js');
