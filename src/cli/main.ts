@@ -3,12 +3,12 @@
  * this file reads files, calls the library, renders, and writes. Every user error ends in a
  * diagnostic and a non-zero exit code, never a stack trace.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { error, hasErrors, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import { isValidDate } from '../model/dates.js';
 import type { Status } from '../model/result.js';
 import { loadPolicy } from '../loader/load-policy.js';
+import { readFactsFile } from '../loader/load-facts.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
 import { subjectInfos } from '../facts/subject-info.js';
 import { evaluate, evaluateLazily } from '../eval/evaluate.js';
@@ -124,14 +124,12 @@ export function loadFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsT
     ctx.report([error('F0015', undefined, { ext: extname(path) || path })]);
     return undefined;
   }
-  let text: string;
-  try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    ctx.report([error('F0001', undefined, { detail: `${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` })]);
+  const read = readFactsFile(path);
+  if (read.text === undefined) {
+    ctx.report(read.diagnostics, read.shown === undefined ? undefined : new Map([[path, read.shown]]));
     return undefined;
   }
+  const text = read.text;
   const result = loadFactsText(policy, path, text, format);
   if (result.diagnostics.length) ctx.report(result.diagnostics, new Map([[path, text]]));
   return result.facts;

@@ -51,16 +51,55 @@ export type PositionLookup = (path: readonly (string | number)[]) => Span | unde
 
 /** Limits on facts. */
 export interface FactsLimits {
-  /** Most subjects in one facts file. */
+  /** Most subjects in one facts file (F0012). */
   readonly maxSubjects: number;
   /** Most errors reported before the rest are summarised. */
   readonly maxErrors: number;
   /** Most unknown-field warnings reported. */
   readonly maxWarnings: number;
+  /** Largest JSON or NDJSON facts file, in bytes (in UTF-16 code units for text given in memory) (F0016). */
+  readonly maxFileSize?: number;
+  /** Largest YAML facts file, likewise (F0016): YAML takes about four times the memory of JSON. */
+  readonly maxYamlFileSize?: number;
+  /** Deepest nesting of YAML collections (F0017); JSON is parsed without recursion. */
+  readonly maxDepth?: number;
+  /**
+   * Longest chain of a kind's references to itself (`parent`) (F0021). A transitive relation
+   * (`descendants`) costs the sum of the chains' lengths: a 100,000-deep chain of counties
+   * would take hours where a real five-level hierarchy takes microseconds.
+   */
+  readonly maxChainDepth?: number;
 }
 
-/** Default facts limits. */
-export const DEFAULT_FACTS_LIMITS: FactsLimits = { maxSubjects: 10_000_000, maxErrors: 50, maxWarnings: 20 };
+/**
+ * Default facts limits, sized so that a file within them evaluates inside Node's default heap
+ * (about 4 GiB) with the bundled policy: a million bare subjects peaked at 2.8 GB (1.5 million
+ * generated ones ran out of memory); 17 MB of generated facts peaked at 0.4 GB as JSON and
+ * 1.6 GB as YAML.
+ */
+export const DEFAULT_FACTS_LIMITS: FactsLimits = {
+  maxSubjects: 1_000_000,
+  maxErrors: 50,
+  maxWarnings: 20,
+  maxFileSize: 64 * 1024 * 1024,
+  maxYamlFileSize: 16 * 1024 * 1024,
+  maxDepth: 100,
+  maxChainDepth: 100,
+};
+
+/** The file-size limit that applies to a facts format. */
+export function maxFactsFileSize(limits: FactsLimits, yaml: boolean): number {
+  return yaml ? limits.maxYamlFileSize ?? DEFAULT_FACTS_LIMITS.maxYamlFileSize! : limits.maxFileSize ?? DEFAULT_FACTS_LIMITS.maxFileSize!;
+}
+
+/** Characters refused in ids: controls (a newline or ESC would forge or recolour output lines) and bidi overrides. */
+const ID_CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/** Characters refused in other text: the same, except tab and line breaks, which a name or note may hold. */
+const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+function controlName(c: string): string {
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
 
 /** The result of loading facts. */
 export interface FactsResult {
@@ -216,6 +255,11 @@ export function buildFacts(policy: Policy, raw: Iterable<RawSubject>, file: stri
       continue;
     }
     const id = String(rawId);
+    const bad = ID_CONTROL.exec(id);
+    if (bad) {
+      report.error('F0020', [...at, 'id'], { path: formatPath([...at, 'id']), char: controlName(bad[0]) });
+      continue;
+    }
     const ofKind = byKind.get(kind.name)!;
     if (ofKind.has(id)) {
       report.error('F0006', [...at, 'id'], { kind: kind.name, id });
@@ -234,7 +278,7 @@ export function buildFacts(policy: Policy, raw: Iterable<RawSubject>, file: stri
     if (!target) report.error('F0007', r.at, { path: formatPath(r.at), kind: r.kind, id: r.id });
     else r.holder[r.key] = target;
   }
-  if (report.errorCount === 0) checkCycles(policy, byKind, report);
+  if (report.errorCount === 0) checkCycles(policy, byKind, report, limits.maxChainDepth ?? DEFAULT_FACTS_LIMITS.maxChainDepth!);
   report.finish();
   if (report.errorCount > 0) return { diagnostics: report.diagnostics };
   linkRelations(policy, byKind);
@@ -306,6 +350,8 @@ function convertValue(
       }
       if (n === undefined) return bad(type.t === 'percent' ? 'percent (0.7 or "70%")' : type.t);
       if (type.t === 'integer' && !(typeof n === 'number' && Number.isInteger(n))) return bad('integer');
+      // Past 2^53 the parser has already rounded the written digits: refuse rather than count wrongly.
+      if (type.t === 'integer' && !Number.isSafeInteger(n)) return bad('integer between -(2^53 - 1) and 2^53 - 1');
       return n;
     }
     case 'date':
@@ -319,8 +365,14 @@ function convertValue(
       return bad('duration');
     case 'boolean':
       return typeof value === 'boolean' ? value : bad('boolean');
-    case 'string':
+    case 'string': {
+      const bad2 = typeof value === 'string' ? TEXT_CONTROL.exec(value) : null;
+      if (bad2) {
+        report.error('F0020', at, { path: formatPath(at), char: controlName(bad2[0]) });
+        return INVALID;
+      }
       return typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : bad('string');
+    }
     case 'enum': {
       if (typeof value !== 'string') return bad(type.name);
       const e = ctx.policy.enums.get(type.name);
@@ -353,21 +405,30 @@ function fromPercent(p: Num): unknown {
   return typeof p === 'number' ? parseDecimal(String(p / 100)) ?? p / 100 : parseDecimal(String(p.n / p.d / 100));
 }
 
-/** Reports reference cycles among subjects of one kind (a region that is its own ancestor). */
-function checkCycles(policy: Policy, byKind: Map<string, Map<string, Subject>>, report: Reporter): void {
+/**
+ * Reports reference cycles among subjects of one kind (a region that is its own ancestor), and
+ * chains of such references deeper than `maxChain`.
+ */
+function checkCycles(policy: Policy, byKind: Map<string, Map<string, Subject>>, report: Reporter, maxChain: number): void {
   for (const kind of policy.kinds.values()) {
     const selfRefs = [...kind.fields.values()].filter((f) => f.type.t === 'subject' && f.type.kind === kind.name && !f.path.includes('.'));
     for (const field of selfRefs) {
-      const done = new Set<Subject>();
+      // Chain length from each subject to the top, filled as trails finish (no recursion).
+      const depth = new Map<Subject, number>();
+      let tooDeep: Subject | undefined;
       for (const start of byKind.get(kind.name)!.values()) {
-        if (done.has(start)) continue;
+        if (depth.has(start)) continue;
         const trail: Subject[] = [];
         const onTrail = new Set<Subject>();
         let cur: Subject | undefined = start;
-        while (cur && !done.has(cur)) {
+        let cyclic = false;
+        while (cur && !depth.has(cur)) {
           if (onTrail.has(cur)) {
             const cycle = trail.slice(trail.indexOf(cur)).map((s) => s.id);
-            report.error('F0008', [kind.listKey, cur.order, field.path], { path: `${kind.listKey}[${cur.id}].${field.path}`, cycle: [...cycle, cur.id].join(' -> ') });
+            // A long cycle is named by its first few members: the message stays one line.
+            const shown = cycle.length > 10 ? [...cycle.slice(0, 10), '…'] : cycle;
+            report.error('F0008', [kind.listKey, cur.order, field.path], { path: `${kind.listKey}[${cur.id}].${field.path}`, cycle: [...shown, cur.id].join(' -> ') });
+            cyclic = true;
             break;
           }
           onTrail.add(cur);
@@ -375,7 +436,15 @@ function checkCycles(policy: Policy, byKind: Map<string, Map<string, Subject>>, 
           const next: unknown = cur.data[field.path];
           cur = next && typeof next === 'object' && 'kind' in (next as object) ? (next as Subject) : undefined;
         }
-        for (const s of trail) done.add(s);
+        let d = cur && !cyclic ? depth.get(cur)! : 0;
+        for (let i = trail.length - 1; i >= 0; i--) {
+          depth.set(trail[i], cyclic ? 0 : ++d);
+          if (d > maxChain && !tooDeep) tooDeep = trail[i];
+        }
+      }
+      if (tooDeep) {
+        const index = [...byKind.get(kind.name)!.values()].indexOf(tooDeep);
+        report.error('F0021', [kind.listKey, index, field.path], { path: `${kind.listKey}[${tooDeep.id}].${field.path}`, limit: maxChain });
       }
     }
   }

@@ -3,11 +3,11 @@
  * messages), JSON, and NDJSON (one subject per line with a `kind` field). Parsing is separate
  * from validation (`facts.ts`) so every format gets the same checks and messages.
  */
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { Composer, isMap, isSeq, Parser, type CST, type Document } from 'yaml';
 import { error, warning, type Diagnostic } from '../model/diagnostics.js';
 import type { Span } from '../model/span.js';
 import type { KindInfo, Policy } from '../model/types.js';
-import { buildFacts, DEFAULT_FACTS_LIMITS, type FactsLimits, type FactsResult, type PositionLookup, type RawSubject } from './facts.js';
+import { buildFacts, DEFAULT_FACTS_LIMITS, formatPath, maxFactsFileSize, type FactsLimits, type FactsResult, type PositionLookup, type RawSubject } from './facts.js';
 
 /** The facts formats. */
 export type FactsFormat = 'yaml' | 'json' | 'ndjson';
@@ -31,6 +31,8 @@ function listsText(policy: Policy): string {
 
 /** Parses and validates facts text. */
 export function loadFactsText(policy: Policy, file: string, text: string, format: FactsFormat, limits: FactsLimits = DEFAULT_FACTS_LIMITS): FactsResult {
+  const maxSize = maxFactsFileSize(limits, format === 'yaml');
+  if (text.length > maxSize) return { diagnostics: [error('F0016', { file, start: 0, end: 0 }, { limit: maxSize, size: text.length })] };
   switch (format) {
     case 'yaml': return loadYaml(policy, file, text, limits);
     case 'json': return loadJson(policy, file, text, limits);
@@ -58,6 +60,11 @@ function fromTopLevel(policy: Policy, file: string, root: unknown, positions: Po
       extra.push({ ...error('F0004', positions?.([key]) ?? at0, { path: key, expected: 'list', actual: typeof value }), factsPath: key });
       continue;
     }
+    // Counted before any subject is built: refusing a million subjects should not cost a gigabyte.
+    if (raw.length + value.length > limits.maxSubjects) {
+      const at = [key, limits.maxSubjects - raw.length];
+      return { diagnostics: [{ ...error('F0012', positions?.(at) ?? at0, { what: 'subjects', limit: limits.maxSubjects }), factsPath: formatPath(at) }] };
+    }
     value.forEach((v, i) => raw.push({ kind, value: v, at: [key, i] }));
   }
   if (extra.some((d) => d.severity === 'error')) return { diagnostics: extra };
@@ -65,11 +72,76 @@ function fromTopLevel(policy: Policy, file: string, root: unknown, positions: Po
   return { facts: result.facts, diagnostics: [...extra, ...result.diagnostics] };
 }
 
+/** Tags that only restate what the core schema infers; every other tag is refused (F0018). */
+const CORE_TAGS = new Set(['!!str', '!!int', '!!float', '!!bool', '!!null', '!!map', '!!seq']);
+
+/**
+ * Walks `yaml`'s concrete syntax tree (built without recursion) with an explicit stack, before
+ * anything is composed: `yaml` composes recursively, so a document nested thousands deep would
+ * end in a stack overflow, and a tag such as `!!js/function` or `!!binary` would be resolved.
+ */
+function scanYamlCst(tokens: readonly CST.Token[], maxDepth: number): { tooDeep?: number; badTag?: { offset: number; source: string } } {
+  let tooDeep: number | undefined;
+  let badTag: { offset: number; source: string } | undefined;
+  const stack: [CST.Token, number][] = tokens.map((t) => [t, 0]);
+  const props = (ts: readonly CST.Token[] | undefined, depth: number) => {
+    for (const t of ts ?? []) if (t.type === 'tag') stack.push([t, depth]);
+  };
+  while (stack.length > 0) {
+    const [t, depth] = stack.pop()!;
+    switch (t.type) {
+      case 'tag':
+        if (!CORE_TAGS.has(t.source) && (!badTag || t.offset < badTag.offset)) badTag = { offset: t.offset, source: t.source };
+        break;
+      case 'document':
+        props(t.start, depth);
+        if (t.value) stack.push([t.value, depth]);
+        break;
+      case 'block-scalar':
+        props(t.props, depth);
+        break;
+      case 'block-map':
+      case 'block-seq':
+      case 'flow-collection':
+        if (depth + 1 > maxDepth) {
+          if (tooDeep === undefined || t.offset < tooDeep) tooDeep = t.offset;
+          break;
+        }
+        for (const it of t.items) {
+          props(it.start, depth + 1);
+          props(it.sep, depth + 1);
+          if (it.key) stack.push([it.key, depth + 1]);
+          if (it.value) stack.push([it.value, depth + 1]);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return { tooDeep, badTag };
+}
+
 function loadYaml(policy: Policy, file: string, text: string, limits: FactsLimits): FactsResult {
-  const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    // Released once composed: the syntax tree is as large again as the document.
+    let tokens: CST.Token[] | undefined = Array.from(new Parser().parse(text));
+    const maxDepth = limits.maxDepth ?? DEFAULT_FACTS_LIMITS.maxDepth!;
+    const scan = scanYamlCst(tokens, maxDepth);
+    if (scan.tooDeep !== undefined) return { diagnostics: [error('F0017', { file, start: scan.tooDeep, end: scan.tooDeep + 1 }, { limit: maxDepth })] };
+    if (scan.badTag) {
+      const { offset, source } = scan.badTag;
+      return { diagnostics: [error('F0018', { file, start: offset, end: offset + source.length }, { tag: source })] };
+    }
+    const docs = Array.from(new Composer({ uniqueKeys: true, prettyErrors: false }).compose(tokens, true, text.length));
+    tokens = undefined;
+    if (docs.length > 1) {
+      const at = docs[1].range[0];
+      return { diagnostics: [error('F0002', { file, start: at, end: at + 1 }, { detail: 'a facts file may hold only one YAML document' })] };
+    }
+    // `forceDoc` (the `true` above) makes even an empty text one document.
+    if (!docs[0]) return fromTopLevel(policy, file, null, undefined, limits);
+    doc = docs[0];
   } catch (e) {
     return { diagnostics: [error('F0002', { file, start: 0, end: 0 }, { detail: (e as Error).message })] };
   }
@@ -130,9 +202,18 @@ function loadNdjson(policy: Policy, file: string, text: string, limits: FactsLim
   const raw: RawSubject[] = [];
   const diagnostics: Diagnostic[] = [];
   const counters = new Map<KindInfo, number>();
+  const lines = text.split('\n');
+  // One subject per non-blank line: count them before parsing any, so a file over the limit is
+  // refused without building (and holding) a million objects first.
+  let subjects = 0;
+  for (let i = 0, start = 0; i < lines.length; start += lines[i].length + 1, i++) {
+    if (lines[i].trim() && ++subjects > limits.maxSubjects) {
+      return { diagnostics: [{ ...error('F0012', { file, start, end: start + lines[i].length }, { what: 'subjects', limit: limits.maxSubjects }), factsPath: `line ${i + 1}` }] };
+    }
+  }
   let offset = 0;
   let line = 0;
-  for (const chunk of text.split('\n')) {
+  for (const chunk of lines) {
     const start = offset;
     offset += chunk.length + 1;
     line++;

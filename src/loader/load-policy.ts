@@ -4,10 +4,11 @@
  * policy it `extends`, recursively. Node-only: the browser build gives files to
  * {@link compileSources} directly.
  */
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import { compileSources, isRuleFileName, type LoadedPolicy, type PolicySourceFile } from '../policy-sources.js';
+import { readTextFile } from './read-text.js';
 
 /** Options of {@link loadPolicy}. */
 export interface LoadPolicyOptions {
@@ -17,14 +18,13 @@ export interface LoadPolicyOptions {
 
 const DEFAULT_MAX_FILE = 4 * 1024 * 1024;
 
-function readText(path: string, max: number): { text?: string; problem?: string } {
-  try {
-    const size = statSync(path).size;
-    if (size > max) return { problem: `larger than ${max} bytes` };
-    return { text: readFileSync(path, 'utf8') };
-  } catch (e) {
-    return { problem: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
-  }
+function readText(path: string, max: number): { text?: string; problem?: string; notUtf8?: { shown: string; offset: number; byte: number } } {
+  const read = readTextFile(path, max);
+  if (read.ok) return { text: read.text };
+  if (read.problem === 'too-large') return { problem: String(read.size) };
+  // Decoding bad bytes as U+FFFD would change what a quote or label says: refuse the file.
+  if (read.problem === 'not-utf8') return { problem: 'not UTF-8', notUtf8: { shown: read.text, offset: read.offset, byte: read.byteOffset } };
+  return { problem: read.detail };
 }
 
 /** Loads and checks the policy in `dir`. Never throws on user input. */
@@ -48,9 +48,15 @@ function loadWithChain(dir: string, options: LoadPolicyOptions, chain: string[])
   }
   const files: PolicySourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  const unreadable = new Map<string, string>();
   for (const name of names) {
     const path = join(dir, name);
-    const { text, problem } = readText(path, max);
+    const { text, problem, notUtf8 } = readText(path, max);
+    if (notUtf8) {
+      diagnostics.push(error('S0014', { file: path, start: notUtf8.offset, end: notUtf8.offset + 1 }, { byte: notUtf8.byte }));
+      unreadable.set(path, notUtf8.shown);
+      continue;
+    }
     if (text === undefined) {
       diagnostics.push(error('S0009', { file: path, start: 0, end: 0 }, { limit: max, size: problem ?? '?' }));
       continue;
@@ -67,5 +73,6 @@ function loadWithChain(dir: string, options: LoadPolicyOptions, chain: string[])
     },
     loadBase: (relative) => loadWithChain(resolve(dir, relative), options, [...chain, real]),
   });
-  return { ...result, diagnostics: [...diagnostics, ...result.diagnostics] };
+  const texts = unreadable.size ? new Map([...(result.texts ?? []), ...unreadable]) : result.texts;
+  return { ...result, diagnostics: [...diagnostics, ...result.diagnostics], texts };
 }

@@ -38,6 +38,7 @@ export const CATALOGUE = {
   S0010: { zh: '嵌套超过 {limit} 层上限', en: 'nesting deeper than the limit of {limit}' },
   S0013: { zh: '子句 `{clause}` 在同一条规则中重复出现', en: 'clause `{clause}` appears twice in one rule' },
   S0012: { zh: '错误过多，仅显示前 {limit} 个', en: 'too many errors, only the first {limit} are shown' },
+  S0014: { zh: '文件不是有效的 UTF-8 编码（第 {byte} 字节起）', en: 'file is not valid UTF-8 (from byte {byte})' },
   // yaml form
   Y0001: { zh: 'YAML 语法错误：{detail}', en: 'YAML syntax error: {detail}' },
   Y0002: { zh: '{where}：{detail}', en: '{where}: {detail}' },
@@ -98,6 +99,12 @@ export const CATALOGUE = {
   F0013: { zh: '第 {line} 行的 `kind` 无效：{detail}', en: 'line {line} has no valid `kind`: {detail}' },
   F0014: { zh: '未知的列表 `{name}`，已忽略', en: 'unknown list `{name}` is ignored' },
   F0015: { zh: '不支持的事实文件类型 `{ext}`（应为 .yaml、.yml、.json 或 .ndjson）', en: 'unsupported facts file type `{ext}` (expected .yaml, .yml, .json or .ndjson)' },
+  F0016: { zh: '事实文件超过 {limit} 字节上限（{size} 字节）', en: 'the facts file is larger than the {limit}-byte limit ({size} bytes)' },
+  F0017: { zh: '事实文件嵌套超过 {limit} 层上限', en: 'facts nest deeper than the limit of {limit}' },
+  F0018: { zh: '事实文件中不支持标签 `{tag}`', en: 'unsupported tag `{tag}` in facts' },
+  F0019: { zh: '事实文件不是有效的 UTF-8 编码（第 {byte} 字节起）', en: 'the facts file is not valid UTF-8 (from byte {byte})' },
+  F0020: { zh: '`{path}` 含有控制字符 {char}', en: '`{path}` contains the control character {char}' },
+  F0021: { zh: '`{path}` 所在的引用链超过 {limit} 层上限', en: '`{path}` starts a chain of references deeper than the limit of {limit}' },
   // cli
   X0001: { zh: '未知命令 `{name}`', en: 'unknown command `{name}`' },
   X0002: { zh: '未知选项 `{name}`', en: 'unknown option `{name}`' },
@@ -167,9 +174,18 @@ export function warning(code: DiagnosticCode, span: Span | undefined, args: Diag
 export function fillTemplate(template: string, args: DiagnosticArgs, lang?: Lang): string {
   const has = (k: string) => Object.prototype.hasOwnProperty.call(args, k);
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    if (lang && has(`${name}.${lang}`)) return String(args[`${name}.${lang}`]);
-    return has(name) ? String(args[name]) : whole;
+    if (lang && has(`${name}.${lang}`)) return visible(String(args[`${name}.${lang}`]));
+    return has(name) ? visible(String(args[name])) : whole;
   });
+}
+
+/**
+ * Arguments quote user input (ids, names, file text). A raw ESC or newline there would let a
+ * facts file recolour the terminal or forge a diagnostic line, so control characters and
+ * bidirectional overrides are shown as `\u{…}` escapes instead.
+ */
+function visible(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
 /** The message of a diagnostic in one language. */
