@@ -70,7 +70,7 @@ export async function buildWorkbench({ outDir = path.join(root, 'dist/workbench'
   fs.mkdirSync(outDir, { recursive: true });
   const validatorCode = await precompiledValidator();
   await esbuild.build({
-    entryPoints: { app: path.join(root, 'workbench/src/main.ts'), },
+    entryPoints: { app: path.join(root, 'src/workbench/main.ts'), },
     outdir: outDir,
     bundle: true,
     format: 'esm',
@@ -84,14 +84,14 @@ export async function buildWorkbench({ outDir = path.join(root, 'dist/workbench'
     logLevel: 'warning',
   });
   await esbuild.build({
-    entryPoints: { app: path.join(root, 'workbench/src/app.css') },
+    entryPoints: { app: path.join(root, 'src/workbench/app.css') },
     outdir: outDir,
     bundle: true,
     minify,
     charset: 'utf8',
     logLevel: 'warning',
   });
-  fs.copyFileSync(path.join(root, 'workbench/src/index.html'), path.join(outDir, 'index.html'));
+  fs.copyFileSync(path.join(root, 'src/workbench/index.html'), path.join(outDir, 'index.html'));
   const sizes = Object.fromEntries(['app.js', 'app.css', 'index.html'].map((f) => [f, fs.statSync(path.join(outDir, f)).size]));
   return { outDir, sizes, ms: Math.round(performance.now() - started) };
 }

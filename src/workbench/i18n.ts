@@ -1,5 +1,5 @@
 /** The workbench's own words, zh (default) and en. Engine messages come from the catalogue. */
-import type { Lang } from '../../src/model/diagnostics.js';
+import type { Lang } from '../model/diagnostics.js';
 
 const zh = {
   appTitle: 'Clausal 政策工作台',

@@ -3,8 +3,8 @@
  * loaded or saved) and the edited buffers, and the policies compiled from either. Pure: no DOM,
  * so it is tested in Node like the engine it calls.
  */
-import { error, type Diagnostic } from '../../src/model/diagnostics.js';
-import { compileSources, type LoadedPolicy, type PolicySourceFile } from '../../src/policy-sources.js';
+import { error, type Diagnostic } from '../model/diagnostics.js';
+import { compileSources, type LoadedPolicy, type PolicySourceFile } from '../policy-sources.js';
 
 /** A file as the server sent it (`GET /api/workspace`). */
 export interface DiskFile {

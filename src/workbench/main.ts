@@ -4,24 +4,24 @@
  * with explanations) and a diff panel with the impact on the chosen facts. The engine runs
  * here, bundled; the server (src/serve/) only lists, reads and saves files.
  */
-import type { Lang, Diagnostic } from '../../src/model/diagnostics.js';
-import { hasErrors, messageOf } from '../../src/model/diagnostics.js';
-import { LineIndex } from '../../src/model/span.js';
-import type { Policy } from '../../src/model/types.js';
-import { STATUSES, type RuleResult, type Status } from '../../src/model/result.js';
-import { parseRuleFile, type LoadedPolicy } from '../../src/policy-sources.js';
-import { sourceCoverage } from '../../src/check/coverage.js';
-import { normaliseForQuote } from '../../src/check/source-outline.js';
-import { factsFormatOf, loadFactsText } from '../../src/facts/parse-facts.js';
-import type { FactsResult } from '../../src/facts/facts.js';
-import { subjectInfos } from '../../src/facts/subject-info.js';
-import { evaluate } from '../../src/eval/evaluate.js';
-import { reportToHtml } from '../../src/report/html.js';
-import { STATUS_LABELS } from '../../src/report/labels.js';
-import { subjectKeyOf } from '../../src/report/report-data.js';
-import { diffPolicies } from '../../src/diff/semantic.js';
-import { computeImpact } from '../../src/diff/impact.js';
-import { diffToText } from '../../src/diff/render.js';
+import type { Lang, Diagnostic } from '../model/diagnostics.js';
+import { hasErrors, messageOf } from '../model/diagnostics.js';
+import { LineIndex } from '../model/span.js';
+import type { Policy } from '../model/types.js';
+import { STATUSES, type RuleResult, type Status } from '../model/result.js';
+import { parseRuleFile, type LoadedPolicy } from '../policy-sources.js';
+import { sourceCoverage } from '../check/coverage.js';
+import { normaliseForQuote } from '../check/source-outline.js';
+import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
+import type { FactsResult } from '../facts/facts.js';
+import { subjectInfos } from '../facts/subject-info.js';
+import { evaluate } from '../eval/evaluate.js';
+import { reportToHtml } from '../report/html.js';
+import { STATUS_LABELS } from '../report/labels.js';
+import { subjectKeyOf } from '../report/report-data.js';
+import { diffPolicies } from '../diff/semantic.js';
+import { computeImpact } from '../diff/impact.js';
+import { diffToText } from '../diff/render.js';
 import { h, replace } from './dom.js';
 import { EditorView, fileState, showDiagnostics, type CmDiagnostic, type EditorHost, type EditorState } from './editor.js';
 import { hoverAt } from './hover.js';

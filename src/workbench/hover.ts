@@ -3,11 +3,11 @@
  * the value in force on the chosen date and its history; for a `cite` or `quote`, the source
  * paragraphs it points to. Pure (no DOM): the editor turns the answer into a tooltip.
  */
-import type { Lang } from '../../src/model/diagnostics.js';
-import { typeName, type Labels, type ParamInfo, type Policy, type Type } from '../../src/model/types.js';
-import { formatValue } from '../../src/eval/explain.js';
-import { locateQuote } from '../../src/check/source-outline.js';
-import { printExpr } from '../../src/syntax/print.js';
+import type { Lang } from '../model/diagnostics.js';
+import { typeName, type Labels, type ParamInfo, type Policy, type Type } from '../model/types.js';
+import { formatValue } from '../eval/explain.js';
+import { locateQuote } from '../check/source-outline.js';
+import { printExpr } from '../syntax/print.js';
 
 /** A hover card: a heading, then lines of text (never HTML). */
 export interface HoverInfo {
