@@ -17,14 +17,18 @@ import { emptySummary } from '../model/result.js';
 import { sourceCoverage } from '../check/coverage.js';
 import { coverageToText } from '../report/coverage-text.js';
 import { DiagnosticRenderer } from '../report/diagnostics.js';
-import { jsonChunks, ndjsonChunks } from '../report/eval-json.js';
+import { jsonBytes, ndjsonBytes, type ResultFields } from '../report/eval-json.js';
+import { DEFAULT_FACTS_LIMITS, type FactsLimits } from '../facts/facts.js';
+import { badJobs, evaluateInParallel } from './eval-parallel.js';
+import { evaluateStreamed, streamableKinds } from './eval-stream.js';
 import { reportToText } from '../report/eval-text.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 /** Where the CLI reads and writes: injectable so tests run it in-process. */
 export interface CliIo {
-  readonly stdout: { write(chunk: string): unknown; isTTY?: boolean };
+  /** Bytes (UTF-8) are written only to the process's own stdout; an injected one gets text. */
+  readonly stdout: { write(chunk: string | Uint8Array): unknown; isTTY?: boolean };
   readonly stderr: { write(chunk: string): unknown; isTTY?: boolean };
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -95,9 +99,10 @@ export function asOfOf(ctx: Ctx, args: ParsedArgs): string | undefined {
 }
 
 /** Writes output to `--out` atomically, or to stdout. Returns false (after reporting) on failure. */
-export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string>): boolean {
+export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string | Uint8Array>): boolean {
   if (!out) {
-    for (const c of chunks) ctx.io.stdout.write(c);
+    // Bytes go to the process's stdout as they are; an injected stdout (tests) gets text.
+    for (const c of chunks) ctx.io.stdout.write(typeof c === 'string' || ctx.io.stdout === process.stdout ? c : new TextDecoder().decode(c));
     return true;
   }
   try {
@@ -118,19 +123,19 @@ export function loadPolicyOrReport(ctx: Ctx, dir: string) {
 }
 
 /** Reads and validates a facts file for a policy: facts, or an exit code. */
-export function loadFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], path: string) {
+export function loadFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], path: string, limits?: FactsLimits) {
   const format = factsFormatOf(path);
   if (!format) {
     ctx.report([error('F0015', undefined, { ext: extname(path) || path })]);
     return undefined;
   }
-  const read = readFactsFile(path);
+  const read = readFactsFile(path, limits);
   if (read.text === undefined) {
     ctx.report(read.diagnostics, read.shown === undefined ? undefined : new Map([[path, read.shown]]));
     return undefined;
   }
   const text = read.text;
-  const result = loadFactsText(policy, path, text, format);
+  const result = loadFactsText(policy, path, text, format, limits);
   if (result.diagnostics.length) ctx.report(result.diagnostics, new Map([[path, text]]));
   return result.facts;
 }
@@ -164,9 +169,9 @@ registerCommand('check', {
 });
 
 registerCommand('eval', {
-  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value' },
-  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory]',
-  run(args, ctx) {
+  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value' },
+  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory] [--fields all|status] [--stream] [--jobs N] [--max-subjects N] [--max-facts-size BYTES]',
+  async run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     const factsPath = args.values.get('facts');
     if (!factsPath) return usage(ctx, error('X0003', undefined, { what: ' --facts <file>' }), this.usage);
@@ -176,10 +181,36 @@ registerCommand('eval', {
     const badFailOn = failOn.find((v) => !FAIL_ON.includes(v));
     if (badFailOn) return usage(ctx, error('X0004', undefined, { option: '--fail-on', value: badFailOn, expected: FAIL_ON.join('|') }));
     if (!asOf || !format) return EXIT.usage;
+    const perf = evalPerfOptions(ctx, args, format, factsPath);
+    if (!perf) return EXIT.usage;
     const loaded = loadPolicyOrReport(ctx, args.positionals[0]);
     if (!loaded?.policy) return EXIT.diagnostics;
     const policy = loaded.policy;
-    const facts = loadFactsOrReport(ctx, policy, factsPath);
+    const machine = format === 'json' || format === 'ndjson' ? format : undefined;
+    if (machine && perf.jobs > 1 && args.values.get('explain') === undefined) {
+      // Worker threads each load the facts and decide every jobs-th chunk of subjects.
+      const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits });
+      if (!done.ok) {
+        ctx.report(done.diagnostics, done.texts);
+        return EXIT.badFacts;
+      }
+      return failOn.some((s) => done.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
+    }
+    if (machine && perf.stream && args.values.get('explain') === undefined) {
+      if (streamableKinds(policy).size > 0) {
+        const streamed = evaluateStreamed(ctx.io, policy, { factsPath, options: { asOf, lang: ctx.lang }, fields: perf.fields, format: machine, out: args.values.get('out'), limits: perf.limits });
+        if (streamed.diagnostics.length) ctx.report(streamed.diagnostics);
+        if (streamed.writeError) {
+          ctx.report([streamed.writeError]);
+          return EXIT.diagnostics;
+        }
+        if (streamed.badFacts) return EXIT.badFacts;
+        return failOn.some((s) => streamed.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
+      }
+      // Every kind is related back to (or referred to): nothing can stream, load everything.
+      ctx.io.stderr.write(ctx.lang === 'zh' ? 'clausal: 该政策的每类主体都被其他主体引用或汇总，无法流式读取，改为全部载入\n' : 'clausal: every kind of subject is referred to or aggregated by others under this policy: nothing can stream, loading everything\n');
+    }
+    const facts = loadFactsOrReport(ctx, policy, factsPath, perf.limits);
     if (!facts) return EXIT.badFacts;
     const out = args.values.get('out');
     const options = { asOf, lang: ctx.lang };
@@ -194,11 +225,11 @@ registerCommand('eval', {
       return emit(ctx, out, chunks) ? EXIT.ok : EXIT.diagnostics;
     }
     let summary = emptySummary();
-    let chunks: Iterable<string>;
+    let chunks: Iterable<string | Uint8Array>;
     if (format === 'json' || format === 'ndjson') {
       // Streamed: a province's results are never all in memory at once.
-      const results = evaluateLazily(policy, facts, options, summary);
-      chunks = format === 'json' ? jsonChunks({ policy: { id: policy.id, version: policy.version }, asOf }, results, () => summary) : ndjsonChunks(results);
+      const results = evaluateLazily(policy, facts, { ...options, explain: perf.fields === 'all' }, summary);
+      chunks = format === 'json' ? jsonBytes({ policy: { id: policy.id, version: policy.version }, asOf }, results, () => summary, perf.fields) : ndjsonBytes(results, perf.fields);
     } else {
       const report = evaluate(policy, facts, options);
       summary = report.summary;
@@ -215,6 +246,47 @@ registerCommand('eval', {
     return EXIT.ok;
   },
 });
+
+/** The eval options that trade completeness of the output or memory for speed. */
+interface EvalPerf {
+  readonly fields: ResultFields;
+  readonly stream: boolean;
+  readonly jobs: number;
+  readonly limits?: FactsLimits;
+}
+
+/** Reads `--fields`, `--stream`, `--jobs`, `--max-subjects`, `--max-facts-size`; undefined (after reporting) when one is wrong. */
+function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: string): EvalPerf | undefined {
+  const machine = format === 'json' || format === 'ndjson';
+  const fields = choice(ctx, args, 'fields', machine ? ['all', 'status'] : ['all'], 'all') as ResultFields | undefined;
+  if (!fields) return undefined;
+  const stream = args.flags.has('stream');
+  if (stream && (!machine || factsFormatOf(factsPath) !== 'ndjson')) {
+    ctx.report([error('X0004', undefined, { option: '--stream', value: `--format ${format} --facts ${factsPath}`, expected: '--format json|ndjson with .ndjson facts' })]);
+    return undefined;
+  }
+  const jobsText = args.values.get('jobs') ?? '1';
+  const jobs = /^[1-9]\d{0,2}$/.test(jobsText) ? Number(jobsText) : 0;
+  if (jobs === 0) {
+    ctx.report([badJobs(jobsText)]);
+    return undefined;
+  }
+  if (jobs > 1 && (!machine || stream)) {
+    ctx.report([error('X0004', undefined, { option: '--jobs', value: jobsText, expected: '1 (other values need --format json|ndjson, without --stream)' })]);
+    return undefined;
+  }
+  let limits: FactsLimits | undefined;
+  for (const [option, key] of [['max-subjects', 'maxSubjects'], ['max-facts-size', 'maxFileSize']] as const) {
+    const v = args.values.get(option);
+    if (v === undefined) continue;
+    if (!/^[1-9]\d{0,15}$/.test(v)) {
+      ctx.report([error('X0004', undefined, { option: `--${option}`, value: v, expected: 'a positive integer' })]);
+      return undefined;
+    }
+    limits = { ...(limits ?? DEFAULT_FACTS_LIMITS), [key]: Number(v) };
+  }
+  return { fields, stream, jobs, limits };
+}
 
 /** A report format contributed by another module (markdown, html, csv). */
 export type FormatRenderer = (input: {
@@ -237,7 +309,8 @@ usage:
   clausal check <policy-dir>... [--coverage [--format text|json]]
   clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv]
                [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--all]
-               [--explain SUBJECT_ID]
+               [--explain SUBJECT_ID] [--fields all|status] [--stream] [--jobs N]
+               [--max-subjects N] [--max-facts-size BYTES]
   clausal test <policy-dir> [--coverage] [--format text|json]
   clausal diff <old-dir> <new-dir> [--facts <file> --as-of <date>] [--format text|json|markdown]
   clausal fmt <file>... [--check]

@@ -203,9 +203,16 @@ export function decide(ctx: RunContext, rule: CompiledRule, subject: Subject): R
  * Every result in contract order, produced lazily: a consumer that streams them out (NDJSON,
  * JSON) holds one at a time, so memory does not grow with the number of results.
  */
-export function* evaluateLazily(policy: Policy, facts: Facts, options: EvaluateOptions, summary?: Summary): Generator<RuleResult> {
-  const ctx = prepareRun(policy, options);
-  for (const subject of facts.subjects) {
+export function evaluateLazily(policy: Policy, facts: Facts, options: EvaluateOptions, summary?: Summary): Generator<RuleResult> {
+  return evaluateSubjects(prepareRun(policy, options), facts.subjects, summary);
+}
+
+/**
+ * Every result for `subjects` in a prepared run, in contract order: for facts that arrive in
+ * parts (streamed NDJSON, one worker thread's share), all decided in one run.
+ */
+export function* evaluateSubjects(ctx: RunContext, subjects: Iterable<Subject>, summary?: Summary): Generator<RuleResult> {
+  for (const subject of subjects) {
     const rules = ctx.compiled.rulesByKind.get(subject.kind);
     if (!rules) continue;
     for (const rule of rules) {

@@ -212,6 +212,10 @@ interface Ctx {
   readonly report: Reporter;
   readonly refs: PendingRef[];
   readonly policy: Policy;
+  /** Subjects built so far, to resolve a reference at once when its target came first. */
+  readonly byKind: ReadonlyMap<string, ReadonlyMap<string, Subject>>;
+  /** Subjects loaded earlier (held while others stream), which references may also name. */
+  readonly context?: Facts;
 }
 
 interface PendingRef {
@@ -224,15 +228,16 @@ interface PendingRef {
 
 /**
  * Validates, converts and links raw subjects. `raw` is in file order. Errors leave `facts`
- * undefined: nothing is evaluated on facts that failed validation.
+ * undefined: nothing is evaluated on facts that failed validation. References may also name
+ * subjects of `context` (facts loaded earlier: the held subjects of a streamed file).
  */
-export function buildFacts(policy: Policy, raw: Iterable<RawSubject>, file: string, positions?: PositionLookup, limits: FactsLimits = DEFAULT_FACTS_LIMITS): FactsResult {
+export function buildFacts(policy: Policy, raw: Iterable<RawSubject>, file: string, positions?: PositionLookup, limits: FactsLimits = DEFAULT_FACTS_LIMITS, context?: Facts): FactsResult {
   const report = new Reporter(file, positions, limits);
   const subjects: Subject[] = [];
   const byKind = new Map<string, Map<string, Subject>>();
   for (const k of policy.kinds.values()) byKind.set(k.name, new Map());
   const refs: PendingRef[] = [];
-  const ctx: Ctx = { report, refs, policy };
+  const ctx: Ctx = { report, refs, policy, byKind, context };
 
   for (const item of raw) {
     if (subjects.length >= limits.maxSubjects) {
@@ -274,7 +279,7 @@ export function buildFacts(policy: Policy, raw: Iterable<RawSubject>, file: stri
   }
 
   for (const r of refs) {
-    const target = byKind.get(r.kind)?.get(r.id);
+    const target = byKind.get(r.kind)?.get(r.id) ?? context?.byKind.get(r.kind)?.get(r.id);
     if (!target) report.error('F0007', r.at, { path: formatPath(r.at), kind: r.kind, id: r.id });
     else r.holder[r.key] = target;
   }
@@ -298,8 +303,10 @@ function convertGroup(
     if (isSubject && (key === 'id' || key === 'kind')) continue;
     const value = obj[key];
     const decl = shape.fields.get(key);
-    const here = [...at, key];
+    // The path of a field is built only when it is reported or descended into: building it
+    // for every field of every subject cost more than converting the value.
     if (!decl) {
+      const here = [...at, key];
       report.warn('F0009', here, { path: formatPath(here) });
       continue;
     }
@@ -308,35 +315,38 @@ function convertGroup(
       if (value === null) {
         out[key] = null;
       } else if (typeof value !== 'object' || Array.isArray(value)) {
+        const here = [...at, key];
         report.error('F0004', here, { path: formatPath(here), expected: 'mapping', actual: describe(value) });
       } else {
         const inner: FactRecord = Object.create(null) as FactRecord;
-        convertGroup(decl, value as Record<string, unknown>, inner, here, ctx, false);
+        convertGroup(decl, value as Record<string, unknown>, inner, [...at, key], ctx, false);
         out[key] = inner;
       }
       continue;
     }
-    const converted = convertValue(decl.type, value, here, ctx, out, key);
+    const converted = convertValue(decl.type, value, at, key, ctx, out, key);
     if (converted !== INVALID) out[key] = converted;
   }
 }
 
 const INVALID = Symbol('invalid');
 
+function badValue(report: Reporter, at: readonly (string | number)[], value: unknown, expected: string): typeof INVALID {
+  report.error('F0004', at, { path: formatPath(at), expected, actual: describe(value) });
+  return INVALID;
+}
+
 function convertValue(
   type: Type,
   value: unknown,
-  at: readonly (string | number)[],
+  parent: readonly (string | number)[],
+  seg: string | number,
   ctx: Ctx,
   holder: FactRecord,
   key: string,
 ): unknown {
-  const report = ctx.report;
   if (value === null) return null;
-  const bad = (expected: string) => {
-    report.error('F0004', at, { path: formatPath(at), expected, actual: describe(value) });
-    return INVALID;
-  };
+  const bad = (expected: string): typeof INVALID => badValue(ctx.report, [...parent, seg], value, expected);
   switch (type.t) {
     case 'integer':
     case 'number':
@@ -357,7 +367,7 @@ function convertValue(
     case 'date':
       if (typeof value !== 'string') return bad('date (YYYY-MM-DD)');
       if (!isValidDate(value)) {
-        report.error('F0011', at, { path: formatPath(at), value });
+        ctx.report.error('F0011', [...parent, seg], { path: formatPath([...parent, seg]), value });
         return INVALID;
       }
       return value;
@@ -368,7 +378,7 @@ function convertValue(
     case 'string': {
       const bad2 = typeof value === 'string' ? TEXT_CONTROL.exec(value) : null;
       if (bad2) {
-        report.error('F0020', at, { path: formatPath(at), char: controlName(bad2[0]) });
+        ctx.report.error('F0020', [...parent, seg], { path: formatPath([...parent, seg]), char: controlName(bad2[0]) });
         return INVALID;
       }
       return typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : bad('string');
@@ -377,21 +387,25 @@ function convertValue(
       if (typeof value !== 'string') return bad(type.name);
       const e = ctx.policy.enums.get(type.name);
       if (e && !e.members.has(value)) {
-        report.error('F0005', at, { path: formatPath(at), value, type: type.name });
+        ctx.report.error('F0005', [...parent, seg], { path: formatPath([...parent, seg]), value, type: type.name });
         return INVALID;
       }
       return value;
     }
     case 'subject': {
       if (typeof value !== 'string' && !(typeof value === 'number' && Number.isSafeInteger(value))) return bad(`${type.kind} id`);
-      ctx.refs.push({ holder, key, kind: type.kind, id: String(value), at });
-      return String(value);
+      const id = String(value);
+      // Resolved at once when the target is already known (regions come before institutions).
+      const target = ctx.byKind.get(type.kind)?.get(id) ?? ctx.context?.byKind.get(type.kind)?.get(id);
+      if (target) return target;
+      ctx.refs.push({ holder, key, kind: type.kind, id, at: [...parent, seg] });
+      return id;
     }
     case 'list': {
       if (!Array.isArray(value)) return bad(typeName(type));
       const out: unknown[] = [];
       value.forEach((v, i) => {
-        const c = convertValue(type.of, v, [...at, i], ctx, out as unknown as FactRecord, String(i));
+        const c = convertValue(type.of, v, [...parent, seg], i, ctx, out as unknown as FactRecord, String(i));
         if (c !== INVALID) out[i] = c;
       });
       return out;
@@ -405,6 +419,7 @@ function fromPercent(p: Num): unknown {
   return typeof p === 'number' ? parseDecimal(String(p / 100)) ?? p / 100 : parseDecimal(String(p.n / p.d / 100));
 }
 
+/** Reports reference cycles among subjects of one kind (a region that is its own ancestor). */
 /**
  * Reports reference cycles among subjects of one kind (a region that is its own ancestor), and
  * chains of such references deeper than `maxChain`.

@@ -39,6 +39,7 @@ export const CATALOGUE = {
   S0013: { zh: '子句 `{clause}` 在同一条规则中重复出现', en: 'clause `{clause}` appears twice in one rule' },
   S0012: { zh: '错误过多，仅显示前 {limit} 个', en: 'too many errors, only the first {limit} are shown' },
   S0014: { zh: '文件不是有效的 UTF-8 编码（第 {byte} 字节起）', en: 'file is not valid UTF-8 (from byte {byte})' },
+  S0015: { zh: '词法单元超过 {limit} 个上限', en: 'more than the limit of {limit} tokens' },
   // yaml form
   Y0001: { zh: 'YAML 语法错误：{detail}', en: 'YAML syntax error: {detail}' },
   Y0002: { zh: '{where}：{detail}', en: '{where}: {detail}' },
@@ -104,6 +105,7 @@ export const CATALOGUE = {
   F0018: { zh: '事实文件中不支持标签 `{tag}`', en: 'unsupported tag `{tag}` in facts' },
   F0019: { zh: '事实文件不是有效的 UTF-8 编码（第 {byte} 字节起）', en: 'the facts file is not valid UTF-8 (from byte {byte})' },
   F0020: { zh: '`{path}` 含有控制字符 {char}', en: '`{path}` contains the control character {char}' },
+  F0040: { zh: '第 {line} 行的 {kind} 出现在流式读取的主体（自第 {first} 行起）之后；使用 --stream 时，被其他主体引用的主体须排在前面', en: 'line {line}: a {kind} comes after the streamed subjects (from line {first}); with --stream, subjects that others refer to must come first' },
   F0021: { zh: '`{path}` 所在的引用链超过 {limit} 层上限', en: '`{path}` starts a chain of references deeper than the limit of {limit}' },
   // cli
   X0001: { zh: '未知命令 `{name}`', en: 'unknown command `{name}`' },
