@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+// `npm run bench`: the benchmark suite. Plain Node scripts, not timed unit tests: each section
+// runs in its own process, every comparison is measured in the same run, and the table is
+// printed and written to bench/results.json (git-ignored). docs/performance.md explains the
+// figures and how to read them on a shared machine.
+//
+//   node bench/run.js                 the default suite (about 5 minutes on 2 cores)
+//   node bench/run.js --scale         adds 1,000,000 institutions end to end and 5,000,000 streamed workers
+//   node bench/run.js --only core,e2e sections: compile, core, e2e, stream, jobs, html
+//
+// Requires a build (npm run build). Generated inputs are cached in $CLAUSAL_BENCH_DATA
+// (default: the system temp directory, clausal-bench/); they take a few GB with --scale.
+
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { AS_OF, CLI, DATA, POLICY, ROOT, fmt, loadAverage, province, runNode } from './lib/common.js';
+
+const argv = process.argv.slice(2);
+const scale = argv.includes('--scale');
+const onlyArg = argv.includes('--only') ? argv[argv.indexOf('--only') + 1].split(',') : undefined;
+const want = (s) => !onlyArg || onlyArg.includes(s);
+if (!existsSync(join(ROOT, 'dist/cli/main.js'))) {
+  console.error('bench: build first (npm run build)');
+  process.exit(2);
+}
+
+const started = performance.now();
+const results = {
+  machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGb: Math.round(totalmem() / 2 ** 30), platform: process.platform },
+  startedAt: new Date().toISOString(),
+  loadAverageAtStart: loadAverage(),
+  sections: {},
+  targets: [],
+};
+const rows = [];
+const row = (section, what, figure, target, met, note = '') => {
+  rows.push({ section, what, figure, target, met, note });
+  if (target) results.targets.push({ section, what, figure, target, met });
+};
+const say = (s) => process.stderr.write(`${s}\n`);
+
+async function sha(file) {
+  const h = createHash('sha256');
+  for await (const c of createReadStream(file)) h.update(c);
+  return h.digest('hex');
+}
+
+function child(script, args = []) {
+  const r = runNode([join(ROOT, 'bench', script), ...args, '--json']);
+  if (r.status !== 0) throw new Error(`${script} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const clausal = (facts, more, out) => [CLI, 'eval', POLICY, '--facts', facts, '--as-of', AS_OF, '--max-subjects', '20000000', '--max-facts-size', String(2 ** 31), ...more, ...(out ? ['--out', out] : [])];
+function evalRun(label, facts, more, out, opts) {
+  say(`  ${label}…`);
+  const r = runNode(clausal(facts, more, out), opts);
+  if (r.status !== 0) throw new Error(`${label} failed (${r.status}):\n${r.stderr}`);
+  return { wallS: r.wall / 1000, cpuS: r.cpu / 1000, maxRssMb: r.maxRssMb, outMb: out && existsSync(out) ? Math.round(statSync(out).size / 1e6) : undefined };
+}
+function handRun(facts, out) {
+  say('  hand-written script…');
+  const r = runNode([join(ROOT, 'bench/handwritten-eval.js'), facts, AS_OF, out]);
+  if (r.status !== 0) throw new Error(`hand-written failed:\n${r.stderr}`);
+  return { wallS: r.wall / 1000, cpuS: r.cpu / 1000, maxRssMb: r.maxRssMb, outMb: Math.round(statSync(out).size / 1e6) };
+}
+
+// ── 1. compile ──
+if (want('compile')) {
+  say('compile…');
+  const c = child('compile.js');
+  results.sections.compile = c;
+  row('compile', 'cold (first load of the policy in a process)', `${fmt(c.coldMs)} ms`);
+  row('compile', `warm (median of ${c.runs}; ${c.rules} rules)`, `${fmt(c.warmMs, 1)} ms`, '< 50 ms', c.warmMs < 50);
+}
+
+// ── 2. core evaluation ──
+if (want('core')) {
+  say('core evaluation…');
+  const c = child('core.js');
+  results.sections.core = c;
+  const all = c.results['all rules'];
+  const sub = c.results['rules JSON Logic can express'];
+  row('core', `engine, all ${c.rules} rules, ${fmt(c.subjectsEvaluated)} subjects`, `${(all.engine.perSec / 1e6).toFixed(2)}M evals/s`);
+  row('core', 'hand-written JS, same rules', `${(all.handwritten.perSec / 1e6).toFixed(2)}M evals/s`);
+  row('core', 'hand-written / engine (all rules)', `${all.ratio.toFixed(2)}x`, '≤ 2.5x', all.ratio <= 2.5, `status mismatches: ${c.statusMismatchesVsHandwritten}`);
+  row('core', `hand-written / engine (${c.exportableRules} exportable rules)`, `${sub.ratio.toFixed(2)}x`, '≤ 2.5x', sub.ratio <= 2.5);
+  row('core', `json-logic-js on the export (${fmt(c.jsonLogic.sampleSubjects)} subjects)`, `${(c.jsonLogic.perSec / 1e6).toFixed(3)}M evals/s`);
+  row('core', 'engine / json-logic-js (same rules)', `${c.jsonLogic.engineRatio.toFixed(1)}x`, '≥ 20x', c.jsonLogic.engineRatio >= 20, `hand-written / json-logic-js: ${(sub.handwritten.perSec / c.jsonLogic.perSec).toFixed(1)}x`);
+  row('core', `json-rules-engine (${c.jreRules} rules, ${fmt(c.jsonRulesEngine.sampleSubjects)} subjects)`, `${(c.jsonRulesEngine.perSec / 1e6).toFixed(4)}M evals/s`);
+  row('core', 'engine / json-rules-engine (same rules)', `${fmt(c.jsonRulesEngine.engineRatio)}x`);
+}
+
+// ── 3. end to end ──
+function endToEnd(name, facts, label, withFull = true) {
+  const handOut = join(DATA, `${name}-hand.ndjson`);
+  const statusOut = join(DATA, `${name}-status.ndjson`);
+  const fullOut = join(DATA, `${name}-full.ndjson`);
+  const hand = handRun(facts, handOut);
+  const status = evalRun('clausal --fields status', facts, ['--format', 'ndjson', '--fields', 'status'], statusOut);
+  const full = withFull ? evalRun('clausal (full output)', facts, ['--format', 'ndjson'], fullOut) : undefined;
+  return { label, hand, status, full, handOut, statusOut };
+}
+if (want('e2e')) {
+  say('end to end, 100,000 institutions…');
+  const facts = province('e2e-100k.json', ['--institutions', '100000']);
+  const e = endToEnd('e2e-100k', facts, '100,000 institutions');
+  const same = (await sha(e.handOut)) === (await sha(e.statusOut));
+  const statusRatio = e.status.wallS / e.hand.wallS;
+  const fullRatio = e.full.wallS / e.hand.wallS;
+  results.sections.e2e100k = { facts, factsMb: Math.round(statSync(facts).size / 1e6), hand: e.hand, status: e.status, full: e.full, sameBytes: same, statusRatio, fullRatio, loadAverage: loadAverage() };
+  row('e2e 100k', `hand-written script (${results.sections.e2e100k.factsMb} MB JSON in, ${e.hand.outMb} MB out)`, `${e.hand.wallS.toFixed(1)} s, ${e.hand.maxRssMb} MB`);
+  row('e2e 100k', `clausal --fields status (same bytes: ${same ? 'yes' : 'NO'})`, `${e.status.wallS.toFixed(1)} s, ${e.status.maxRssMb} MB`);
+  row('e2e 100k', 'clausal --fields status / hand-written', `${statusRatio.toFixed(2)}x`, '≤ 2x', statusRatio <= 2);
+  row('e2e 100k', `clausal full output with explanations (${e.full.outMb} MB)`, `${e.full.wallS.toFixed(1)} s, ${e.full.maxRssMb} MB`);
+  row('e2e 100k', 'clausal full / hand-written', `${fullRatio.toFixed(2)}x`, '≤ 2x', fullRatio <= 2);
+  const peak = Math.max(e.status.maxRssMb, e.full.maxRssMb);
+  row('e2e 100k', 'peak RSS of clausal', `${peak} MB`, '< 1024 MB', peak < 1024);
+  if (scale) {
+    say('end to end, 1,000,000 institutions…');
+    const big = province('e2e-1m.json', ['--institutions', '1000000']);
+    const m = endToEnd('e2e-1m', big, '1,000,000 institutions');
+    results.sections.e2e1m = { facts: big, factsMb: Math.round(statSync(big).size / 1e6), hand: m.hand, status: m.status, full: m.full, loadAverage: loadAverage() };
+    row('e2e 1M', `hand-written script (${results.sections.e2e1m.factsMb} MB in)`, `${m.hand.wallS.toFixed(1)} s, ${m.hand.maxRssMb} MB`);
+    row('e2e 1M', 'clausal --fields status', `${m.status.wallS.toFixed(1)} s, ${m.status.maxRssMb} MB`);
+    row('e2e 1M', `clausal full output (${m.full.outMb} MB)`, `${m.full.wallS.toFixed(1)} s, ${m.full.maxRssMb} MB`);
+  }
+}
+
+// ── 4. streaming ──
+if (want('stream')) {
+  results.sections.stream = [];
+  const sizes = scale ? [100_000, 1_000_000, 5_000_000] : [100_000, 1_000_000];
+  for (const workers of sizes) {
+    say(`streaming ${fmt(workers)} workers…`);
+    // 20,000 institutions and the default regions are held; the workers stream.
+    const facts = province(`stream-${workers}.ndjson`, ['--institutions', '20000', '--workers', String(workers), '--format', 'ndjson']);
+    // Output to /dev/null (stdout ignored): the figure is the engine's, not the disk's.
+    const r = runNode(clausal(facts, ['--format', 'ndjson', '--fields', 'status', '--stream']), { discardStdout: true });
+    if (r.status !== 0) throw new Error(`streaming failed:\n${r.stderr}`);
+    const s = { workers, wallS: r.wall / 1000, cpuS: r.cpu / 1000, maxRssMb: r.maxRssMb, workersPerSec: workers / (r.wall / 1000) };
+    results.sections.stream.push(s);
+    row('stream', `${fmt(workers)} workers streamed (20,000 institutions held)`, `${s.wallS.toFixed(1)} s, ${s.maxRssMb} MB`, '', undefined, `${fmt(s.workersPerSec)} workers/s`);
+  }
+  const first = results.sections.stream[0];
+  const last = results.sections.stream[results.sections.stream.length - 1];
+  const growth = last.maxRssMb - first.maxRssMb;
+  row('stream', `RSS growth ${fmt(first.workers)} → ${fmt(last.workers)} workers`, `${growth} MB`, '≈ 0 (flat)', growth < 100);
+}
+
+// ── 5. parallel ──
+if (want('jobs')) {
+  say('parallel, 100,000 institutions…');
+  const facts = province('e2e-100k.json', ['--institutions', '100000']);
+  const out1 = join(DATA, 'jobs-1.ndjson');
+  const out2 = join(DATA, 'jobs-2.ndjson');
+  const one = evalRun('--jobs 1', facts, ['--format', 'ndjson'], out1);
+  const two = evalRun('--jobs 2', facts, ['--format', 'ndjson', '--jobs', '2'], out2);
+  const same = (await sha(out1)) === (await sha(out2));
+  const speedup = one.wallS / two.wallS;
+  results.sections.jobs = { one, two, speedup, sameBytes: same, loadAverage: loadAverage() };
+  row('jobs', `--jobs 1 (full output)`, `${one.wallS.toFixed(1)} s, ${one.maxRssMb} MB`);
+  row('jobs', `--jobs 2 (same bytes: ${same ? 'yes' : 'NO'})`, `${two.wallS.toFixed(1)} s, ${two.maxRssMb} MB`);
+  row('jobs', 'speed-up at 2 workers', `${speedup.toFixed(2)}x`, '', undefined, `CPU ${one.cpuS.toFixed(0)} s -> ${two.cpuS.toFixed(0)} s`);
+}
+
+// ── 6. HTML report ──
+if (want('html')) {
+  if (!existsSync(join(ROOT, 'dist/report/html.js'))) {
+    row('html', 'HTML report', 'not built (src/report/html.ts absent)');
+  } else {
+    say('HTML report, 100,000 institutions…');
+    const facts = province('e2e-100k.json', ['--institutions', '100000']);
+    const out = join(DATA, 'report-100k.html');
+    const html = evalRun('--format html', facts, ['--format', 'html'], out);
+    const subjects = 15_545 + 100_000 + 50_000;
+    results.sections.html = { ...html, subjects, sizeMb: Number((statSync(out).size / 1e6).toFixed(1)) };
+    row('html', `report of ${fmt(subjects)} subjects (eval + render)`, `${html.wallS.toFixed(1)} s, ${results.sections.html.sizeMb} MB`, '', undefined, `peak RSS ${html.maxRssMb} MB`);
+  }
+}
+
+results.totalS = (performance.now() - started) / 1000;
+results.loadAverageAtEnd = loadAverage();
+writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+// The table.
+const w = [10, 62, 26, 11, 5];
+const line = (cells) => cells.map((c, i) => String(c ?? '').padEnd(w[i])).join(' ').trimEnd();
+console.log(`\nclausal benchmarks — Node ${process.version}, ${results.machine.cpus} CPUs (${results.machine.cpuModel}), ${results.machine.memGb} GB; load average ${results.loadAverageAtStart} at start, ${results.loadAverageAtEnd} at end\n`);
+console.log(line(['section', 'measure', 'figure', 'target', 'met']));
+console.log(line(w.map((n) => '-'.repeat(n))));
+for (const r of rows) {
+  console.log(line([r.section, r.what, r.figure, r.target, r.met === undefined ? '' : r.met ? 'yes' : 'NO']));
+  if (r.note) console.log(line(['', `  ${r.note}`]));
+}
+console.log(`\nsuite time ${results.totalS.toFixed(0)} s; results in bench/results.json`);
