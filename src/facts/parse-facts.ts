@@ -148,7 +148,8 @@ function loadYaml(policy: Policy, file: string, text: string, limits: FactsLimit
   const problems = [...doc.errors];
   if (problems.length) {
     return {
-      diagnostics: problems.slice(0, limits.maxErrors).map((p) => error('F0002', { file, start: p.pos[0], end: p.pos[1] }, { detail: firstLine(p.message) })),
+      // `yaml` places some errors one past the end of the text: clamp them into the file.
+      diagnostics: problems.slice(0, limits.maxErrors).map((p) => error('F0002', { file, start: Math.min(p.pos[0], text.length), end: Math.min(p.pos[1], text.length) }, { detail: firstLine(p.message) })),
     };
   }
   let root: unknown;
