@@ -46,19 +46,13 @@ function run(data: EvalWorkerData, post: (m: EvalWorkerMessage, transfer?: Array
   if (!facts) return;
   const ctx = prepareRun(policy, { asOf: data.asOf, lang: data.lang, explain: data.fields === 'all' });
   const summary = emptySummary();
-  const renderer = new NdjsonRenderer(data.fields);
-  const prefix = data.format === 'json' ? ',\n    ' : '';
+  // JSON lines all start with a comma here; the main thread drops the very first one.
+  const renderer = new NdjsonRenderer(data.fields, data.format === 'json', true);
   for (let seq = data.index; seq < chunks; seq += data.jobs) {
     const out = new Utf8Chunker(1 << 22);
-    const parts: Uint8Array[] = [];
-    for (const r of evaluateSubjects(ctx, subjects.slice(seq * data.chunk, (seq + 1) * data.chunk), summary)) {
-      const line = renderer.line(r);
-      const full = out.add(prefix ? `${prefix}${line.slice(0, -1)}` : line);
-      if (full) parts.push(full);
-    }
-    const last = out.take();
-    if (last) parts.push(last);
-    const bytes = parts.length === 1 ? parts[0] : concat(parts);
+    for (const r of evaluateSubjects(ctx, subjects.slice(seq * data.chunk, (seq + 1) * data.chunk), summary)) renderer.write(r, out);
+    out.flush();
+    const bytes = out.ready.length === 1 ? out.ready[0] : concat(out.ready);
     post({ type: 'chunk', seq, bytes }, [bytes.buffer as ArrayBuffer]);
   }
   post({ type: 'done', summary: { ...summary } });

@@ -95,6 +95,24 @@ function labelOf(x: TExpr, lang: Lang, policy: Policy): string | undefined {
   return undefined;
 }
 
+const texts = new WeakMap<TExpr, string>();
+/** The expression as written, computed once per node (explanations print it per result). */
+function textOf(x: TExpr): string {
+  let t = texts.get(x);
+  if (t === undefined) texts.set(x, (t = texprText(x)));
+  return t;
+}
+
+const labels = new WeakMap<TExpr, Partial<Record<Lang, string | null>>>();
+/** {@link labelOf}, computed once per node and language. */
+function labelMemo(x: TExpr, lang: Lang, policy: Policy): string | undefined {
+  let byLang = labels.get(x);
+  if (!byLang) labels.set(x, (byLang = {}));
+  let l = byLang[lang];
+  if (l === undefined) byLang[lang] = l = labelOf(x, lang, policy) ?? null;
+  return l ?? undefined;
+}
+
 /** Builds the explainer of one rule. */
 export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compiler): Explainer {
   const atoms = atomsOf(rule.condition, compiler);
@@ -107,11 +125,20 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
     zh: { text: `不适用（${rule.cite}）`, figures: [] },
     en: { text: `not applicable (${rule.cite})`, figures: [] },
   };
+  // One frame per run, reused: explaining re-evaluates a few comparisons, it need not allocate.
+  let frameRun: RunContext | undefined;
+  let frame: Frame = { slots: [], asOf: '', params: {}, missing: [], errors: [] };
   return (ctx, subject, status, due, missing, errors) => {
     const lang = ctx.lang;
     const cite = rule.cite;
     if (status === 'not_applicable') return notApplicable[lang];
-    const frame: Frame = { slots: new Array<unknown>(Math.max(1, rule.slots)), asOf: ctx.asOf, params: ctx.params, missing: [], errors: [] };
+    if (frameRun !== ctx) {
+      frameRun = ctx;
+      frame = { slots: new Array<unknown>(Math.max(1, rule.slots)), asOf: ctx.asOf, params: ctx.params, missing: [], errors: [] };
+    } else {
+      if (frame.missing.length) frame.missing.length = 0;
+      if (frame.errors.length) frame.errors.length = 0;
+    }
     frame.slots[0] = subject;
     const figures: Figure[] = [];
     const seen = new Set<string>();
@@ -122,7 +149,7 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
       if (x.op === 'param') path = `param ${x.name}`;
       else if (x.op === 'field') {
         const target = x.target.op === 'var' ? frame.slots[x.target.slot] : undefined;
-        path = target && typeof target === 'object' && 'path' in target ? `${(target as Subject).path}.${x.path}` : texprText(x);
+        path = target && typeof target === 'object' && 'path' in target ? `${(target as Subject).path}.${x.path}` : textOf(x);
       }
       if (!path || seen.has(path)) return;
       seen.add(path);
@@ -133,9 +160,9 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
       note(s, value);
       const formatted = formatValue(value, s.x.type, lang, policy);
       if (s.kind === 'leaf') {
-        const label = labelOf(s.x, lang, policy);
+        const label = labelMemo(s.x, lang, policy);
         if (s.x.op === 'field' && label) return { text: `${label} ${formatted}`, value };
-        if (s.x.op === 'param' || s.x.op === 'const' || !label) return { text: s.x.op === 'call' || s.x.op === 'table' || s.x.op === 'aggregate' ? `${texprText(s.x)} = ${formatted}` : formatted, value };
+        if (s.x.op === 'param' || s.x.op === 'const' || !label) return { text: s.x.op === 'call' || s.x.op === 'table' || s.x.op === 'aggregate' ? `${textOf(s.x)} = ${formatted}` : formatted, value };
         return { text: formatted, value };
       }
       const l = render(s.left);
@@ -163,7 +190,7 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
     let gap = '';
     if (shortfall !== undefined && (status === 'violation' || status === 'pending' || status === 'advisory')) {
       const atom = atoms.find((a) => a.op && (a.op === '>=' || a.op === '>'));
-      const label = atom?.left ? labelOf(atom.left.x, lang, policy) : undefined;
+      const label = atom?.left ? labelMemo(atom.left.x, lang, policy) : undefined;
       gap = lang === 'zh' ? `，还差 ${shortfall}${label ? `（${label}）` : ''}` : `, short by ${shortfall}${label ? ` (${label})` : ''}`;
     }
     const where = lang === 'zh' ? `（${cite}${due ? `，期限 ${due}` : ''}）` : ` (${cite}${due ? `, due ${due}` : ''})`;

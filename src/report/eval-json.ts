@@ -57,61 +57,123 @@ export type ResultFields = 'all' | 'status';
 interface RuleText {
   /** `},"rule":…,"cite":…,"modality":…,"status":"…","due":` per status. */
   readonly upToDue: Map<Status, string>;
-  /** The whole tail of a not-applicable line, for the explanation text it was made with. */
+  /** The whole tail of a not-applicable line as UTF-8, for the explanation it was made with. */
   naText?: string;
-  naTail?: string;
+  naTail?: Uint8Array;
+  /** Tails of status-only lines without missing facts, as UTF-8, by status then due date. */
+  readonly statusTails: Map<Status, Map<string | null, Uint8Array>>;
 }
 
+const encoder = new TextEncoder();
+
 /**
- * Renders results as NDJSON lines, the same text as {@link resultToNdjson} (for `all`), with
- * what repeats computed once: the subject's head per subject, the rule's fields per rule and
- * status, the whole line tail of a not-applicable result (half of a province's results).
+ * Renders results as NDJSON lines (or the result lines of a JSON report), the same text as
+ * {@link resultToNdjson} for `all`, with what repeats made once and kept as UTF-8 bytes: the
+ * subject's head per subject, the rule's fields per rule and status, the whole tail of a
+ * not-applicable line (half of a province's results) and of a status-only line.
  */
 export class NdjsonRenderer {
   private lastSubject: SubjectRef | undefined;
   private head = '';
+  private headBytes = new Uint8Array(0);
   private readonly rules = new Map<string, RuleText>();
+  private lines = 0;
 
-  constructor(readonly fields: ResultFields = 'all') {}
+  /**
+   * `json`: lines of a JSON report's `results` array (separated by commas, no newline);
+   * `continued`: the array already has lines, so even the first one starts with a comma.
+   */
+  constructor(readonly fields: ResultFields = 'all', private readonly json = false, continued = false) {
+    if (continued) this.lines = 1;
+  }
 
-  /** One result as one line, with the trailing newline. */
-  line(r: RuleResult): string {
-    if (r.subject !== this.lastSubject) {
-      this.lastSubject = r.subject;
-      this.head = `{"subject":{"kind":${q(r.subject.kind)},"id":${JSON.stringify(r.subject.id)}`;
-    }
+  private ruleText(r: RuleResult): RuleText {
     let text = this.rules.get(r.rule);
     if (text === undefined) {
-      text = { upToDue: new Map() };
+      text = { upToDue: new Map(), statusTails: new Map() };
       this.rules.set(r.rule, text);
     }
+    return text;
+  }
+
+  private upToDue(text: RuleText, r: RuleResult): string {
     let upToDue = text.upToDue.get(r.status);
     if (upToDue === undefined) {
       upToDue = `},"rule":${q(r.rule)},"cite":${q(r.cite)},"modality":"${r.modality}","status":"${r.status}","due":`;
       text.upToDue.set(r.status, upToDue);
     }
+    return upToDue;
+  }
+
+  private get end(): string {
+    return this.json ? '}' : '}\n';
+  }
+
+  /** One result as one line (for NDJSON with the trailing newline; for JSON with its separator). */
+  line(r: RuleResult): string {
+    if (r.subject !== this.lastSubject) {
+      this.lastSubject = r.subject;
+      this.head = `{"subject":{"kind":${q(r.subject.kind)},"id":${JSON.stringify(r.subject.id)}`;
+      this.headBytes = encoder.encode(this.head);
+    }
+    const sep = this.json ? (this.lines++ === 0 ? '\n    ' : ',\n    ') : '';
+    return `${sep}${this.head}${this.tail(r)}`;
+  }
+
+  /** Everything after the subject's head. */
+  private tail(r: RuleResult): string {
+    const text = this.ruleText(r);
+    const upToDue = this.upToDue(text, r);
     const due = r.due === null ? 'null' : q(r.due);
     const missing = r.missing.length === 0 ? '[]' : JSON.stringify(r.missing);
-    if (this.fields === 'status') return `${this.head}${upToDue}${due},"missing":${missing}}\n`;
-    if (r.status === 'not_applicable' && r.due === null && r.missing.length === 0 && r.figures.length === 0 && r.shortfall === undefined) {
-      if (text.naText !== r.explanation) {
-        text.naText = r.explanation;
-        text.naTail = `${upToDue}null,"missing":[],"explanation":${JSON.stringify(r.explanation)},"figures":[]}\n`;
-      }
-      return this.head + text.naTail!;
-    }
+    if (this.fields === 'status') return `${upToDue}${due},"missing":${missing}${this.end}`;
     const figures = r.figures.length === 0 ? '[]' : JSON.stringify(r.figures);
     const shortfall = r.shortfall !== undefined ? `,"shortfall":${r.shortfall}` : '';
-    return `${this.head}${upToDue}${due},"missing":${missing},"explanation":${JSON.stringify(r.explanation)},"figures":${figures}${shortfall}}\n`;
+    return `${upToDue}${due},"missing":${missing},"explanation":${JSON.stringify(r.explanation)},"figures":${figures}${shortfall}${this.end}`;
+  }
+
+  /** Appends one result to `out` as UTF-8, copying the bytes of what repeats. */
+  write(r: RuleResult, out: Utf8Chunker): void {
+    if (r.subject !== this.lastSubject) {
+      this.lastSubject = r.subject;
+      this.head = `{"subject":{"kind":${q(r.subject.kind)},"id":${JSON.stringify(r.subject.id)}`;
+      this.headBytes = encoder.encode(this.head);
+    }
+    if (this.json) out.addBytes(this.lines++ === 0 ? FIRST_SEP : SEP);
+    out.addBytes(this.headBytes);
+    const simple = r.missing.length === 0 && r.due === null;
+    if (this.fields === 'status' && r.missing.length === 0) {
+      const text = this.ruleText(r);
+      let byDue = text.statusTails.get(r.status);
+      if (!byDue) text.statusTails.set(r.status, (byDue = new Map()));
+      let tail = byDue.get(r.due);
+      if (!tail) byDue.set(r.due, (tail = encoder.encode(this.tail(r))));
+      out.addBytes(tail);
+      return;
+    }
+    if (this.fields === 'all' && simple && r.status === 'not_applicable' && r.figures.length === 0 && r.shortfall === undefined) {
+      const text = this.ruleText(r);
+      if (text.naText !== r.explanation || !text.naTail) {
+        text.naText = r.explanation;
+        text.naTail = encoder.encode(this.tail(r));
+      }
+      out.addBytes(text.naTail);
+      return;
+    }
+    out.add(this.tail(r));
   }
 }
 
+const FIRST_SEP = encoder.encode('\n    ');
+const SEP = encoder.encode(',\n    ');
+
 /**
- * Text to UTF-8 in chunks of about `size` bytes. Uses `TextEncoder` (not Node's Buffer) so the
- * report layer still loads in a browser.
+ * Text to UTF-8 in chunks of about `size` bytes; full chunks wait in {@link ready}. Uses
+ * `TextEncoder` (not Node's Buffer) so the report layer still loads in a browser.
  */
 export class Utf8Chunker {
-  private readonly encoder = new TextEncoder();
+  /** Full chunks, in order; the caller takes them out. */
+  readonly ready: Uint8Array[] = [];
   private buf: Uint8Array;
   private off = 0;
 
@@ -119,33 +181,38 @@ export class Utf8Chunker {
     this.buf = new Uint8Array(size);
   }
 
-  /** Appends text; returns a full chunk when one is ready (the chunk is not reused afterwards). */
-  add(s: string): Uint8Array | undefined {
+  /** Appends text. */
+  add(s: string): void {
     // A UTF-16 code unit takes at most 3 bytes of UTF-8.
-    if (this.off + s.length * 3 <= this.size) {
-      this.off += this.encoder.encodeInto(s, this.off === 0 ? this.buf : this.buf.subarray(this.off)).written;
-      return undefined;
+    if (this.off + s.length * 3 > this.size) {
+      this.flush();
+      if (s.length * 3 > this.size) {
+        this.ready.push(encoder.encode(s));
+        return;
+      }
     }
-    const full = this.take();
-    if (s.length * 3 > this.size) {
-      const big = this.encoder.encode(s);
-      if (!full) return big;
-      const both = new Uint8Array(full.length + big.length);
-      both.set(full);
-      both.set(big, full.length);
-      return both;
-    }
-    this.off = this.encoder.encodeInto(s, this.buf).written;
-    return full;
+    this.off += encoder.encodeInto(s, this.off === 0 ? this.buf : this.buf.subarray(this.off)).written;
   }
 
-  /** Whatever is buffered, or undefined when nothing is. */
-  take(): Uint8Array | undefined {
-    if (this.off === 0) return undefined;
-    const out = this.buf.subarray(0, this.off);
+  /** Appends bytes (copied). */
+  addBytes(b: Uint8Array): void {
+    if (this.off + b.length > this.size) {
+      this.flush();
+      if (b.length > this.size) {
+        this.ready.push(b.slice());
+        return;
+      }
+    }
+    this.buf.set(b, this.off);
+    this.off += b.length;
+  }
+
+  /** Moves what is buffered to {@link ready}. */
+  flush(): void {
+    if (this.off === 0) return;
+    this.ready.push(this.buf.subarray(0, this.off));
     this.buf = new Uint8Array(this.size);
     this.off = 0;
-    return out;
   }
 }
 
@@ -154,29 +221,27 @@ export function* ndjsonBytes(results: Iterable<RuleResult>, fields: ResultFields
   const renderer = new NdjsonRenderer(fields);
   const out = new Utf8Chunker();
   for (const r of results) {
-    const chunk = out.add(renderer.line(r));
-    if (chunk) yield chunk;
+    renderer.write(r, out);
+    if (out.ready.length) yield* out.ready.splice(0);
   }
-  const last = out.take();
-  if (last) yield last;
+  out.flush();
+  yield* out.ready.splice(0);
 }
 
 /** A report as JSON text, UTF-8 encoded, from results produced one by one; `summary()` is read after the last result. */
 export function* jsonBytes(head: { policy: EvaluationReport['policy']; asOf: string }, results: Iterable<RuleResult>, summary: () => Summary, fields: ResultFields = 'all'): Generator<Uint8Array> {
-  const renderer = new NdjsonRenderer(fields);
+  const renderer = new NdjsonRenderer(fields, true);
   const out = new Utf8Chunker();
-  const encoder = new TextEncoder();
-  yield encoder.encode(`{\n  "policy": ${JSON.stringify({ id: head.policy.id, version: head.policy.version })},\n  "asOf": ${JSON.stringify(head.asOf)},\n  "results": [`);
+  out.add(`{\n  "policy": ${JSON.stringify({ id: head.policy.id, version: head.policy.version })},\n  "asOf": ${JSON.stringify(head.asOf)},\n  "results": [`);
   let first = true;
   for (const r of results) {
-    const line = renderer.line(r);
-    const chunk = out.add(`${first ? '\n    ' : ',\n    '}${line.slice(0, -1)}`);
+    renderer.write(r, out);
     first = false;
-    if (chunk) yield chunk;
+    if (out.ready.length) yield* out.ready.splice(0);
   }
-  const last = out.take();
-  if (last) yield last;
-  yield encoder.encode(`${first ? '' : '\n  '}],\n  "summary": ${JSON.stringify(summary())}\n}\n`);
+  out.add(`${first ? '' : '\n  '}],\n  "summary": ${JSON.stringify(summary())}\n}\n`);
+  out.flush();
+  yield* out.ready.splice(0);
 }
 
 /** Streams a report as JSON text from results produced one by one; `summary()` is read after the last result. */
