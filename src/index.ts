@@ -117,3 +117,13 @@ export type { ReportInput } from './report/report-data.js';
  */
 export { startWorkbench, isLoopback, appCsp, WorkbenchStartError, type WorkbenchOptions, type RunningWorkbench } from './serve/server.js';
 export { DEFAULT_WORKSPACE_LIMITS, type WorkspaceLimits } from './serve/workspace.js';
+/**
+ * Facts from spreadsheets (Node only): {@link loadSpreadsheetFacts} reads an `.xlsx` workbook
+ * or a folder of CSV files (sheets or files `regions`, `institutions`, `workers`; headers are
+ * field paths or their zh labels) through the same validation as YAML, each diagnostic naming
+ * its sheet (or file), row and column; {@link factsTemplateBytes} writes the empty workbook of
+ * `clausal template`. {@link factsFromTables} is the format-free core (browser-safe).
+ */
+export { loadSpreadsheetFacts, isSpreadsheetFacts, parseCsv, type SpreadsheetFactsResult } from './loader/load-spreadsheet.js';
+export { factsTemplate, factsTemplateBytes, templateColumns, TEMPLATE_ROWS } from './loader/facts-template.js';
+export { factsFromTables, type Table, type TableRow, type Cell, type CellValue } from './loader/sheet-table.js';

@@ -9,3 +9,4 @@ import './cmd-diff.js';
 import './cmd-fmt.js';
 import './cmd-serve.js';
 import '../report/formats.js';
+import './cmd-template.js';

@@ -11,7 +11,9 @@ import { loadPolicy } from '../loader/load-policy.js';
 import { readFactsFile } from '../loader/load-facts.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
 import { subjectInfos } from '../facts/subject-info.js';
-import { evaluate, evaluateLazily } from '../eval/evaluate.js';
+import type { evaluate } from '../eval/evaluate.js';
+import { createProgress, evaluateLazilyWithProgress, evaluateWithProgress, progressWanted } from './progress.js';
+import { isSpreadsheetFacts, loadSpreadsheetFacts } from '../loader/load-spreadsheet.js';
 import { traceSubject, traceToText } from '../eval/trace.js';
 import { emptySummary } from '../model/result.js';
 import { sourceCoverage } from '../check/coverage.js';
@@ -140,6 +142,13 @@ export function loadFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsT
   return result.facts;
 }
 
+/** Reads and validates spreadsheet facts (an `.xlsx` workbook or a folder of CSV files): facts, or undefined after reporting. */
+export async function loadSpreadsheetFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], path: string, limits?: FactsLimits) {
+  const result = await loadSpreadsheetFacts(policy, path, limits);
+  if (result.diagnostics.length) ctx.report(result.diagnostics, result.texts);
+  return result.facts;
+}
+
 registerCommand('check', {
   options: { lang: 'value', coverage: 'flag', format: 'value' },
   usage: 'clausal check <policy-dir>... [--coverage [--format text|json]] [--lang zh|en]',
@@ -187,7 +196,7 @@ registerCommand('eval', {
     if (!loaded?.policy) return EXIT.diagnostics;
     const policy = loaded.policy;
     const machine = format === 'json' || format === 'ndjson' ? format : undefined;
-    if (machine && perf.jobs > 1 && args.values.get('explain') === undefined) {
+    if (machine && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath)) {
       // Worker threads each load the facts and decide every jobs-th chunk of subjects.
       const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits });
       if (!done.ok) {
@@ -210,9 +219,14 @@ registerCommand('eval', {
       // Every kind is related back to (or referred to): nothing can stream, load everything.
       ctx.io.stderr.write(ctx.lang === 'zh' ? 'clausal: 该政策的每类主体都被其他主体引用或汇总，无法流式读取，改为全部载入\n' : 'clausal: every kind of subject is referred to or aggregated by others under this policy: nothing can stream, loading everything\n');
     }
-    const facts = loadFactsOrReport(ctx, policy, factsPath, perf.limits);
-    if (!facts) return EXIT.badFacts;
     const out = args.values.get('out');
+    const progress = createProgress(ctx.io, progressWanted(ctx.io, format, out), ctx.lang);
+    progress.phase('loading facts');
+    // The line is cleared before any diagnostic is printed, so messages start at column 1.
+    const quiet: Ctx = { io: ctx.io, lang: ctx.lang, report: (d, t) => { progress.end(); ctx.report(d, t); } };
+    const facts = isSpreadsheetFacts(factsPath) ? await loadSpreadsheetFactsOrReport(quiet, policy, factsPath, perf.limits) : loadFactsOrReport(quiet, policy, factsPath, perf.limits);
+    progress.end();
+    if (!facts) return EXIT.badFacts;
     const options = { asOf, lang: ctx.lang };
     const explainId = args.values.get('explain');
     if (explainId !== undefined) {
@@ -228,10 +242,10 @@ registerCommand('eval', {
     let chunks: Iterable<string | Uint8Array>;
     if (format === 'json' || format === 'ndjson') {
       // Streamed: a province's results are never all in memory at once.
-      const results = evaluateLazily(policy, facts, { ...options, explain: perf.fields === 'all' }, summary);
+      const results = evaluateLazilyWithProgress(policy, facts, { ...options, explain: perf.fields === 'all' }, summary, progress);
       chunks = format === 'json' ? jsonBytes({ policy: { id: policy.id, version: policy.version }, asOf }, results, () => summary, perf.fields) : ndjsonBytes(results, perf.fields);
     } else {
-      const report = evaluate(policy, facts, options);
+      const report = evaluateWithProgress(policy, facts, options, progress);
       summary = report.summary;
       if (format === 'text') {
         const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
@@ -241,7 +255,9 @@ registerCommand('eval', {
         chunks = render({ report, lang: ctx.lang, subjects: subjectInfos(policy, facts), policy });
       }
     }
-    if (!emit(ctx, out, chunks)) return EXIT.diagnostics;
+    const written = emit(ctx, out, chunks);
+    progress.end();
+    if (!written) return EXIT.diagnostics;
     if (failOn.some((s) => summary[s as Status] > 0)) return EXIT.failOn;
     return EXIT.ok;
   },
@@ -316,6 +332,10 @@ usage:
   clausal fmt <file>... [--check]
   clausal export <policy-dir> --to jsonlogic [--as-of YYYY-MM-DD] [--out FILE]
   clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
+  clausal template <policy-dir> --out FILE.xlsx
+
+--facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, or a folder of CSV files
+(sheets or files regions, institutions, workers; see clausal template)
 
 options common to all commands: --lang zh|en (default zh)
 `;

@@ -107,6 +107,10 @@ export const CATALOGUE = {
   F0020: { zh: '`{path}` 含有控制字符 {char}', en: '`{path}` contains the control character {char}' },
   F0040: { zh: '第 {line} 行的 {kind} 出现在流式读取的主体（自第 {first} 行起）之后；使用 --stream 时，被其他主体引用的主体须排在前面', en: 'line {line}: a {kind} comes after the streamed subjects (from line {first}); with --stream, subjects that others refer to must come first' },
   F0021: { zh: '`{path}` 所在的引用链超过 {limit} 层上限', en: '`{path}` starts a chain of references deeper than the limit of {limit}' },
+  F0022: { zh: '{sheet} 的列 `{header}` 不是 {kind} 已声明的字段，已忽略', en: 'column `{header}` of {sheet} is not a declared field of {kind} and is ignored' },
+  F0023: { zh: '{sheet} 的列 `{header}` 与第 {first} 列重复', en: 'column `{header}` of {sheet} repeats column {first}' },
+  F0024: { zh: '无法读取电子表格：{detail}', en: 'cannot read the spreadsheet: {detail}' },
+  F0025: { zh: '`{path}` 应留空：`{record}` 已填为无', en: '`{path}` should be empty: `{record}` is none' },
   // cli
   X0001: { zh: '未知命令 `{name}`', en: 'unknown command `{name}`' },
   X0002: { zh: '未知选项 `{name}`', en: 'unknown option `{name}`' },
