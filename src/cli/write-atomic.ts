@@ -11,10 +11,7 @@ export function writeFileAtomic(path: string, chunks: Iterable<string | Uint8Arr
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx');
-    for (const chunk of chunks) {
-      if (typeof chunk === 'string') writeSync(fd, chunk);
-      else writeSync(fd, chunk);
-    }
+    for (const chunk of chunks) writeAll(fd, chunk);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -29,5 +26,20 @@ export function writeFileAtomic(path: string, chunks: Iterable<string | Uint8Arr
     }
     rmSync(tmp, { force: true });
     throw e;
+  }
+}
+
+/**
+ * Writes all of `chunk`. `writeSync` may write fewer bytes than asked without throwing (a disk
+ * that fills in the middle of a chunk): unchecked, a full disk left a truncated report and exit 0.
+ */
+function writeAll(fd: number, chunk: string | Uint8Array): void {
+  const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+  let offset = 0;
+  while (offset < bytes.length) {
+    const n = writeSync(fd, bytes, offset, bytes.length - offset);
+    // The next call after a short write reports the cause (ENOSPC); zero bytes would loop forever.
+    if (n <= 0) throw Object.assign(new Error('no bytes written'), { code: 'EIO' });
+    offset += n;
   }
 }
