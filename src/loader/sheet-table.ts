@@ -129,6 +129,7 @@ interface Origin {
   readonly col: number;
   readonly span: Span;
   readonly header?: string;
+  readonly label?: string;
 }
 
 /** Facts from tables, with every diagnostic pointing at its sheet (or file), row and column. */
@@ -184,7 +185,7 @@ export function factsFromTables(policy: Policy, file: string, tables: readonly T
         const f = columns[col];
         if (!f || !c || c.value === undefined || (typeof c.value === 'string' && c.value.trim() === '')) return;
         const path = f === 'id' ? ['id'] : f.path.split('.');
-        origins.set(formatPath([...at, ...path]), { table, row: r.row, col, span: c.span, header: f === 'id' ? 'id' : f.path });
+        origins.set(formatPath([...at, ...path]), { table, row: r.row, col, span: c.span, header: f === 'id' ? 'id' : f.path, label: f === 'id' ? '编号' : f.label?.zh });
         const value = f === 'id' ? (typeof c.value === 'string' ? c.value.trim() : c.value instanceof Date ? dateText(c.value) : c.value) : cellToFact(f.isRecord ? { t: 'none' } : f.type, c.value);
         if (f !== 'id' && f.isRecord) {
           // A record column says only whether the group exists: `null`/`无` = none.
@@ -233,8 +234,12 @@ export function factsFromTables(policy: Policy, file: string, tables: readonly T
     if (!o) return d;
     const name = cellName(o.table, o.row, o.col);
     const where = o.header ? name : `${o.table.shown} row ${o.row}`;
+    // The help says where in words: a CSV cell name's second number is a field, not a character.
+    const where2 = o.table.style === 'sheet'
+      ? { zh: `单元格 ${name}`, en: `cell ${name}` }
+      : { zh: `${o.table.shown} 第 ${o.row} 行第 ${o.col + 1} 个字段`, en: `${o.table.shown} row ${o.row}, field ${o.col + 1}` };
     const help = o.header
-      ? { zh: `单元格 ${name}（列 \`${o.header}\`）`, en: `cell ${name} (column \`${o.header}\`)` }
+      ? { zh: `${where2.zh}，列 \`${o.header}\`${o.label ? `（${o.label}）` : ''}`, en: `${where2.en}, column \`${o.header}\`` }
       : { zh: `${o.table.shown} 第 ${o.row} 行`, en: `${o.table.shown} row ${o.row}` };
     const args = typeof d.args.path === 'string' ? { ...d.args, path: where } : d.args;
     return { ...d, args, factsPath: where, help: d.help ?? help };

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import '../../src/cli/commands.js';
 import { main } from '../../src/cli/main.js';
 import { runCli } from '../helpers/policy.js';
+import { expectGolden } from '../helpers/golden.js';
 import { loadPolicy } from '../../src/loader/load-policy.js';
 import { loadSpreadsheetFacts } from '../../src/loader/load-spreadsheet.js';
 import { templateColumns } from '../../src/loader/facts-template.js';
@@ -309,5 +310,27 @@ describe('progress line', () => {
     }
     const redraws = out.split('\r').length - 1;
     expect(redraws).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('rendered diagnostics (golden)', () => {
+  it('xlsx and CSV, zh and en', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('regions').addRows([['编号', '名称', '层级'], ['530000', '云南省', 'province']]);
+    wb.addWorksheet('institutions').addRows([['id', 'category', 'region', '社会工作岗位数', 'colour'], ['A', 'school', '530000', 'many', 'red'], ['B', 'castle', '530001', 3], ['A', 'school', '530000', 1]]);
+    wb.addWorksheet('notes').addRows([['x']]);
+    const folder = join(dir, 'golden');
+    mkdirSync(folder, { recursive: true });
+    const xlsx = join(folder, 'facts.xlsx');
+    await wb.xlsx.writeFile(xlsx);
+    writeFileSync(join(folder, 'regions.csv'), csv([['编号', '名称', '层级'], ['530000', '云南省', 'province']]));
+    writeFileSync(join(folder, 'institutions.csv'), csv([['id', 'category', 'region', '社会工作岗位数'], ['A', 'school', '530000', 'many'], ['B', 'castle', '530001', '3'], ['A', 'school', '530000', '1']]));
+    for (const lang of ['zh', 'en']) {
+      for (const [name, facts] of [['xlsx', xlsx], ['csv', folder]]) {
+        const r = await run(['eval', POLICY, '--facts', facts, '--lang', lang]);
+        expect(r.code).toBe(4);
+        expectGolden(`test/spreadsheet/golden/errors-${name}.${lang}.txt`, r.stderr.split(folder).join('<dir>'));
+      }
+    }
   });
 });
