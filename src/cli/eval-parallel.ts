@@ -5,7 +5,7 @@
  * linked object graphs, which threads cannot share, so parsing is repeated in every worker
  * (at the same time) and memory is about N times that of one run.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { error, type Diagnostic } from '../model/diagnostics.js';
@@ -14,6 +14,7 @@ import type { FactsLimits } from '../facts/facts.js';
 import type { ResultFields } from '../report/eval-json.js';
 import type { EvalWorkerData, EvalWorkerMessage } from './eval-worker.js';
 import type { CliIo } from './main.js';
+import { writeAll } from './write-atomic.js';
 
 /** What a parallel evaluation needs. */
 export interface ParallelEval {
@@ -50,7 +51,7 @@ class Sink {
 
   write(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    if (this.fd !== undefined) writeSync(this.fd, bytes);
+    if (this.fd !== undefined) writeAll(this.fd, bytes);
     else this.io.stdout.write(this.io.stdout === process.stdout ? bytes : new TextDecoder().decode(bytes));
   }
 
@@ -84,6 +85,14 @@ export async function evaluateInParallel(io: CliIo, run: ParallelEval): Promise<
   let sink: Sink | undefined;
   const encoder = new TextEncoder();
 
+  // A file-system error while writing `--out` (a full disk, a path under a file) is the user's
+  // X0005 with exit 1, as for one thread, not an internal error.
+  const writeFailure = (e: unknown): ParallelOutcome | undefined => {
+    const errno = e as NodeJS.ErrnoException;
+    if (!run.out || typeof errno.code !== 'string' || errno.syscall === undefined) return undefined;
+    return { ok: false, diagnostics: [error('X0005', undefined, { path: run.out, detail: errno.code })], texts: new Map(), badFacts: false };
+  };
+
   return await new Promise<ParallelOutcome>((resolve, reject) => {
     let settled = false;
     const finish = (outcome: ParallelOutcome | Error): void => {
@@ -93,7 +102,9 @@ export async function evaluateInParallel(io: CliIo, run: ParallelEval): Promise<
       try {
         sink?.close(!(outcome instanceof Error) && outcome.ok);
       } catch (e) {
-        reject(e);
+        const failed = writeFailure(e);
+        if (failed) resolve(failed);
+        else reject(e);
         return;
       }
       if (outcome instanceof Error) reject(outcome);
@@ -149,7 +160,7 @@ export async function evaluateInParallel(io: CliIo, run: ParallelEval): Promise<
             return;
         }
       } catch (e) {
-        finish(e as Error);
+        finish(writeFailure(e) ?? (e as Error));
       }
     };
     for (let index = 0; index < run.jobs; index++) {

@@ -201,7 +201,7 @@ registerCommand('eval', {
       const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits });
       if (!done.ok) {
         ctx.report(done.diagnostics, done.texts);
-        return EXIT.badFacts;
+        return done.badFacts ? EXIT.badFacts : EXIT.diagnostics;
       }
       return failOn.some((s) => done.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
     }

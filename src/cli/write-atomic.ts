@@ -30,10 +30,10 @@ export function writeFileAtomic(path: string, chunks: Iterable<string | Uint8Arr
 }
 
 /**
- * Writes all of `chunk`. `writeSync` may write fewer bytes than asked without throwing (a disk
+ * Writes all of `chunk` to `fd`. `writeSync` may write fewer bytes than asked without throwing (a disk
  * that fills in the middle of a chunk): unchecked, a full disk left a truncated report and exit 0.
  */
-function writeAll(fd: number, chunk: string | Uint8Array): void {
+export function writeAll(fd: number, chunk: string | Uint8Array): void {
   const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
   let offset = 0;
   while (offset < bytes.length) {
