@@ -135,7 +135,9 @@ interface Origin {
 /** Facts from tables, with every diagnostic pointing at its sheet (or file), row and column. */
 export function factsFromTables(policy: Policy, file: string, tables: readonly Table[], limits: FactsLimits = DEFAULT_FACTS_LIMITS): FactsResult {
   const extra: Diagnostic[] = [];
-  const origins = new Map<string, Origin>();
+  // Rows and columns by list, to find a diagnostic's cell from its facts path on demand:
+  // recording a path for every cell cost more than reading the workbook.
+  const sources = new Map<string, { table: Table; rows: TableRow[]; colOf: Map<string, number>; columns: (FieldInfo | 'id' | undefined)[] }>();
   const byKind = new Map<KindInfo, Table>();
   for (const t of tables) {
     const kind = kindOfTable(policy, t.name);
@@ -174,22 +176,23 @@ export function factsFromTables(policy: Policy, file: string, tables: readonly T
     // The template's second row repeats the headers as zh labels: skip it when it does.
     if (body.length > 0 && isLabelRow(body[0], columns)) body = body.slice(1);
     let index = 0;
+    const colOf = new Map<string, number>([...seen]);
+    const kept: TableRow[] = [];
+    sources.set(kind.listKey, { table, rows: kept, colOf, columns });
     for (const r of body) {
       if (r.cells.every((c) => c === undefined || c.value === undefined || (typeof c.value === 'string' && c.value.trim() === ''))) continue;
       const at = [kind.listKey, index++] as const;
       const obj: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-      const nones = new Map<string, string>();
-      const firstCell = r.cells.find((c) => c !== undefined);
-      origins.set(formatPath(at), { table, row: r.row, col: 0, span: firstCell?.span ?? table.origin });
+      const nones = new Map<string, Cell & { name: string }>();
+      kept.push(r);
       r.cells.forEach((c, col) => {
         const f = columns[col];
         if (!f || !c || c.value === undefined || (typeof c.value === 'string' && c.value.trim() === '')) return;
         const path = f === 'id' ? ['id'] : f.path.split('.');
-        origins.set(formatPath([...at, ...path]), { table, row: r.row, col, span: c.span, header: f === 'id' ? 'id' : f.path, label: f === 'id' ? '编号' : f.label?.zh });
         const value = f === 'id' ? (typeof c.value === 'string' ? c.value.trim() : c.value instanceof Date ? dateText(c.value) : c.value) : cellToFact(f.isRecord ? { t: 'none' } : f.type, c.value);
         if (f !== 'id' && f.isRecord) {
           // A record column says only whether the group exists: `null`/`无` = none.
-          if (value === null) nones.set(f.path, cellName(table, r.row, col));
+          if (value === null) nones.set(f.path, { ...c, name: cellName(table, r.row, col) });
           // `TRUE`/`是`: the group exists, its fields as their own columns say.
           else if (TRUE_TEXTS.has(cellText(c.value).trim()) || c.value === true) {
             if (readObj(obj, path) === undefined) setPath(obj, path, Object.create(null));
@@ -198,36 +201,38 @@ export function factsFromTables(policy: Policy, file: string, tables: readonly T
         }
         setPath(obj, path, value);
       });
-      for (const [rec, where] of nones) {
+      for (const [rec, cell] of nones) {
         const segs = rec.split('.');
-        if (readObj(obj, segs) !== undefined) {
-          const o = origins.get(formatPath([...at, ...segs]))!;
-          extra.push({ ...error('F0025', o.span, { path: where, record: rec }), factsPath: where });
-        } else setPath(obj, segs, null);
+        if (readObj(obj, segs) !== undefined) extra.push({ ...error('F0025', cell.span, { path: cell.name, record: rec }), factsPath: cell.name });
+        else setPath(obj, segs, null);
       }
       raw.push({ kind, value: obj, at });
     }
   }
   if (extra.some((d) => d.severity === 'error')) return { diagnostics: extra };
-  const lookup = (at: readonly (string | number)[]): Origin | undefined => {
-    for (let n = at.length; n >= 2; n--) {
-      const o = origins.get(formatPath(at.slice(0, n)));
-      if (o) return o;
-    }
-    return undefined;
-  };
-  const result = buildFacts(policy, raw, file, (at) => lookup(at)?.span, limits);
-  const byPath = (p: string): Origin | undefined => {
-    const direct = origins.get(p);
-    if (direct) return direct;
-    // A deeper path (a list item) or a whole subject: the nearest recorded prefix.
-    for (let cut = p.length; cut > 0; cut--) {
-      if (p[cut] === '.' || p[cut] === '[') {
-        const o = origins.get(p.slice(0, cut));
-        if (o) return o;
+  /** The cell of a field of the index-th subject of a list (the row's first cell without a field). */
+  const originOf = (list: string, index: number, field: string): Origin | undefined => {
+    const src = sources.get(list);
+    const r = src?.rows[index];
+    if (!src || !r) return undefined;
+    // A list item or a field inside a group: the nearest column the sheet has.
+    for (let f = field; f !== ''; f = f.includes('.') ? f.slice(0, f.lastIndexOf('.')) : '') {
+      const col = src.colOf.get(f);
+      const cell = col === undefined ? undefined : r.cells[col];
+      if (col !== undefined && cell) {
+        const decl = src.columns[col];
+        return { table: src.table, row: r.row, col, span: cell.span, header: f, label: decl === 'id' ? '编号' : decl?.label?.zh };
       }
     }
-    return undefined;
+    const col = r.cells.findIndex((c) => c !== undefined);
+    return { table: src.table, row: r.row, col: Math.max(0, col), span: r.cells[col]?.span ?? src.table.origin };
+  };
+  const lookup = (at: readonly (string | number)[]): Origin | undefined =>
+    typeof at[0] === 'string' && typeof at[1] === 'number' ? originOf(at[0], at[1], at.slice(2).filter((x) => typeof x === 'string').join('.')) : undefined;
+  const result = buildFacts(policy, raw, file, (at) => lookup(at)?.span, limits);
+  const byPath = (p: string): Origin | undefined => {
+    const m = /^([^.[]+)\[(\d+)\](?:\.(.*))?$/.exec(p);
+    return m ? originOf(m[1], Number(m[2]), (m[3] ?? '').replace(/\[\d+\]/g, '')) : undefined;
   };
   const mapped = result.diagnostics.map((d) => {
     const o = d.factsPath === undefined ? undefined : byPath(d.factsPath);
