@@ -102,7 +102,7 @@ export interface RunContext {
   readonly frameByIndex: (Frame | undefined)[];
   /** Whether each rule (by index) is in force on the as-of date. */
   readonly inWindow: readonly boolean[];
-  /** The deadline in force found by the last {@link decideStatus} (`YYYY-MM-DD`), or null. */
+  /** The deadline in force found by the last `decideStatus` (`YYYY-MM-DD`), or null. */
   due: string | null;
 }
 
