@@ -75,7 +75,7 @@ export async function evaluateInParallel(io: CliIo, run: ParallelEval): Promise<
   const workerUrl = new URL('./eval-worker.js', import.meta.url);
   const chunk = run.chunk ?? 2048;
   const workers: Worker[] = [];
-  const pending = new Map<number, Uint8Array>();
+  const pending = new Map<number, readonly Uint8Array[]>();
   const summary = emptySummary();
   let next = 0;
   let total = -1;
@@ -111,15 +111,17 @@ export async function evaluateInParallel(io: CliIo, run: ParallelEval): Promise<
       else resolve(outcome);
     };
     const drain = (): void => {
-      for (let bytes = pending.get(next); bytes !== undefined; bytes = pending.get(next)) {
+      for (let parts = pending.get(next); parts !== undefined; parts = pending.get(next)) {
         pending.delete(next);
         next++;
-        if (run.format === 'json' && firstLine && bytes.length > 0) {
-          // Every line of a worker starts `,\n    `; the first of the report has no comma.
-          bytes = bytes.subarray(1);
-          firstLine = false;
+        for (let bytes of parts) {
+          if (run.format === 'json' && firstLine && bytes.length > 0) {
+            // Every line of a worker starts `,\n    `; the first of the report has no comma.
+            bytes = bytes.subarray(1);
+            firstLine = false;
+          }
+          sink!.write(bytes);
         }
-        sink!.write(bytes);
       }
     };
     const onMessage = (m: EvalWorkerMessage): void => {
@@ -146,7 +148,7 @@ export async function evaluateInParallel(io: CliIo, run: ParallelEval): Promise<
             }
             return;
           case 'chunk':
-            pending.set(m.seq, m.bytes);
+            pending.set(m.seq, m.parts);
             drain();
             return;
           case 'done':
@@ -165,7 +167,9 @@ export async function evaluateInParallel(io: CliIo, run: ParallelEval): Promise<
     };
     for (let index = 0; index < run.jobs; index++) {
       const data: EvalWorkerData = { policyDir: run.policyDir, factsPath: run.factsPath, asOf: run.asOf, lang: run.lang, fields: run.fields, format: run.format, index, jobs: run.jobs, chunk, limits: run.limits };
-      const w = new Worker(workerUrl, { workerData: data });
+      // A young generation larger than the default: each worker holds a whole province in its
+      // old generation, and fewer scavenges mean fewer walks over it.
+      const w = new Worker(workerUrl, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
       w.on('message', onMessage);
       w.on('error', (e) => finish(e));
       w.on('exit', (code) => {

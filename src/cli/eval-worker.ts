@@ -31,7 +31,7 @@ export interface EvalWorkerData {
 /** Messages from a worker. */
 export type EvalWorkerMessage =
   | { readonly type: 'loaded'; readonly ok: boolean; readonly diagnostics: readonly import('../model/diagnostics.js').Diagnostic[]; readonly chunks: number }
-  | { readonly type: 'chunk'; readonly seq: number; readonly bytes: Uint8Array }
+  | { readonly type: 'chunk'; readonly seq: number; readonly parts: readonly Uint8Array[] }
   | { readonly type: 'done'; readonly summary: Record<string, number> };
 
 function run(data: EvalWorkerData, post: (m: EvalWorkerMessage, transfer?: ArrayBuffer[]) => void): void {
@@ -48,24 +48,15 @@ function run(data: EvalWorkerData, post: (m: EvalWorkerMessage, transfer?: Array
   const summary = emptySummary();
   // JSON lines all start with a comma here; the main thread drops the very first one.
   const renderer = new NdjsonRenderer(data.fields, data.format === 'json', true);
+  const out = new Utf8Chunker(1 << 20);
   for (let seq = data.index; seq < chunks; seq += data.jobs) {
-    const out = new Utf8Chunker(1 << 22);
     for (const r of evaluateSubjects(ctx, subjects.slice(seq * data.chunk, (seq + 1) * data.chunk), summary)) renderer.write(r, out);
     out.flush();
-    const bytes = out.ready.length === 1 ? out.ready[0] : concat(out.ready);
-    post({ type: 'chunk', seq, bytes }, [bytes.buffer as ArrayBuffer]);
+    // Each part owns its buffer: transferred, not copied.
+    const parts = out.ready.splice(0);
+    post({ type: 'chunk', seq, parts }, parts.map((p) => p.buffer as ArrayBuffer));
   }
   post({ type: 'done', summary: { ...summary } });
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 if (parentPort) {

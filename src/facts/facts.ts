@@ -469,10 +469,13 @@ function checkCycles(policy: Policy, byKind: Map<string, Map<string, Subject>>, 
 function linkRelations(policy: Policy, byKind: Map<string, Map<string, Subject>>): void {
   for (const kind of policy.kinds.values()) {
     for (const rel of kind.relations.values()) {
-      for (const s of byKind.get(kind.name)!.values()) s.related[rel.name] = [];
+      const owners = byKind.get(kind.name)!;
+      for (const s of owners.values()) s.related[rel.name] = [];
       for (const t of byKind.get(rel.target)?.values() ?? []) {
         const owner = readPath(t.data, rel.via);
-        if (owner && typeof owner === 'object' && (owner as Subject).kind === kind.name) (owner as Subject).related[rel.name].push(t);
+        // Only owners built here: a streamed batch must not add itself to the held subjects
+        // (no rule reads those relations, or the kind would not stream, and they would grow).
+        if (owner && typeof owner === 'object' && (owner as Subject).kind === kind.name && owners.get((owner as Subject).id) === owner) (owner as Subject).related[rel.name].push(t);
       }
     }
   }

@@ -1,8 +1,10 @@
 /**
- * Reads a text file line by line with bounded memory (Node only): a megabyte at a time,
- * decoded as UTF-8 across chunk boundaries. Used to stream NDJSON facts, where a file may hold
+ * Reads a text file line by line with bounded memory (Node only): a megabyte at a time, cut
+ * after its last line break, so each piece decodes on its own (a line break is one byte in
+ * UTF-8, never part of another character). Used to stream NDJSON facts, where a file may hold
  * millions of subjects that are never all in memory.
  */
+import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 /** One line of a file, without its line break. */
@@ -17,9 +19,9 @@ export interface TextLine {
 
 /** Bytes that are not UTF-8 (refused, not replaced: an id must say what the file says). */
 export class NotUtf8Error extends Error {
-  /** Start of the megabyte chunk in which the bad bytes were found. */
+  /** Start of the piece of the file in which the bad bytes were found. */
   constructor(readonly byteOffset: number) {
-    super(`not UTF-8 (in the chunk from byte ${byteOffset})`);
+    super(`not UTF-8 (in the piece from byte ${byteOffset})`);
   }
 }
 
@@ -30,23 +32,32 @@ export class NotUtf8Error extends Error {
 export function* readLines(path: string, chunkSize = 1 << 20): Generator<TextLine> {
   const fd = openSync(path, 'r');
   try {
-    const buf = new Uint8Array(chunkSize);
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    let bytesRead = 0;
-    let pending = '';
+    let buf = Buffer.allocUnsafe(chunkSize);
+    let kept = 0; // bytes of an unfinished line carried over from the previous read
+    let fileOffset = 0; // bytes of the file before buf[0]
     let line = 0;
     let offset = 0;
     let first = true;
     for (;;) {
-      const n = readSync(fd, buf, 0, chunkSize, null);
-      let text: string;
-      try {
-        text = n > 0 ? decoder.decode(buf.subarray(0, n), { stream: true }) : decoder.decode();
-      } catch {
-        throw new NotUtf8Error(bytesRead);
+      if (kept === buf.length) {
+        // A line longer than the buffer: grow it.
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, kept);
+        buf = bigger;
       }
-      bytesRead += n;
-      if (first && text.length > 0) {
+      const n = readSync(fd, buf, kept, buf.length - kept, null);
+      const filled = kept + n;
+      let end = n === 0 ? filled : buf.lastIndexOf(10, filled - 1) + 1;
+      if (end <= 0) {
+        if (n === 0) break;
+        kept = filled;
+        continue;
+      }
+      if (end > filled) end = filled;
+      const piece = buf.subarray(0, end);
+      if (!isUtf8(piece)) throw new NotUtf8Error(fileOffset);
+      let text = piece.toString('utf8');
+      if (first) {
         // A byte-order mark is not part of the first line.
         if (text.charCodeAt(0) === 0xfeff) {
           text = text.slice(1);
@@ -54,21 +65,24 @@ export function* readLines(path: string, chunkSize = 1 << 20): Generator<TextLin
         }
         first = false;
       }
-      const all = pending + text;
       let start = 0;
-      for (let nl = all.indexOf('\n'); nl >= 0; nl = all.indexOf('\n', start)) {
-        const end = nl > start && all.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        const stop = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
         line++;
-        yield { text: all.slice(start, end), line, offset };
+        yield { text: text.slice(start, stop), line, offset };
         offset += nl + 1 - start;
         start = nl + 1;
       }
-      pending = all.slice(start);
-      if (n === 0) break;
-    }
-    if (pending.length > 0) {
-      line++;
-      yield { text: pending.endsWith('\r') ? pending.slice(0, -1) : pending, line, offset };
+      if (start < text.length) {
+        // Only at the end of the file: the last line has no line break.
+        line++;
+        yield { text: text.endsWith('\r') ? text.slice(start, -1) : text.slice(start), line, offset };
+        offset += text.length - start;
+      }
+      buf.copy(buf, 0, end, filled);
+      kept = filled - end;
+      fileOffset += end;
+      if (n === 0 && kept === 0) break;
     }
   } finally {
     closeSync(fd);
