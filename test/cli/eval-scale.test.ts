@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileMemory, runCli } from '../helpers/policy.js';
 import { loadPolicy } from '../../src/loader/load-policy.js';
-import { streamableKinds } from '../../src/facts/stream-facts.js';
+import { streamableKinds, streamFacts } from '../../src/facts/stream-facts.js';
+import type { Facts } from '../../src/facts/facts.js';
 
 const POLICY = 'policies/yunnan-social-work/2021';
 const root = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url));
@@ -81,6 +82,27 @@ rule staffed "有人员" cite "一" for unit u must count(p in u.staff where p.c
     });
     expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect([...streamableKinds(loaded.policy!)]).toEqual([]);
+  });
+
+  it('hands workers on in batches and keeps nothing of them in the held subjects', () => {
+    const policy = loadPolicy(root(POLICY)).policy!;
+    const lines = readFileSync(ndjson, 'utf8').split('\n').map((text, i) => ({ text, line: i + 1, offset: 0 }));
+    const parts = streamFacts(policy, ndjson, lines, { streamed: streamableKinds(policy), batchSize: 50 });
+    let held: Facts | undefined;
+    let batches = 0;
+    let workers = 0;
+    for (let step = parts.next(); !step.done; step = parts.next()) {
+      if (step.value.held) held = step.value.facts;
+      else {
+        batches++;
+        workers += step.value.facts.subjects.length;
+        expect(step.value.facts.subjects.length).toBeLessThanOrEqual(50);
+      }
+    }
+    expect(workers).toBe(200);
+    expect(batches).toBe(4);
+    // A batch must not link itself into the held institutions (memory would grow with the stream).
+    for (const s of held!.byKind.get('institution')!.values()) expect(s.related.workers).toEqual([]);
   });
 
   it.each([['ndjson', 'all'], ['ndjson', 'status'], ['json', 'all'], ['json', 'status']])('gives the bytes of a full load (--format %s --fields %s)', async (format, fields) => {
