@@ -4,10 +4,10 @@
  * that names a place (`file:line:col`, or a facts path) with a non-zero exit code, within a
  * bound; never in an uncaught exception, a stack trace, an internal error or a hang.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { Diagnostic } from '../../src/model/diagnostics.js';
 import { runCli, type CliRun } from '../helpers/policy.js';
 
@@ -17,9 +17,12 @@ export const POLICY = 'policies/yunnan-social-work/2021';
 /** Generous on purpose: the bound only catches hangs (typical cases take milliseconds). */
 export const BOUND_MS = 10_000;
 
-/** A fresh temporary directory for one test file. */
+/** A fresh temporary directory for one test file, removed when the file's tests are done. */
 export function tempDir(name: string): string {
-  return mkdtempSync(join(tmpdir(), `clausal-robust-${name}-`));
+  const dir = mkdtempSync(join(tmpdir(), `clausal-robust-${name}-`));
+  // The scale tests leave over 150 MB here; nothing of it is worth keeping.
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** Writes `text` (or bytes) to `dir/name`, creating folders, and returns the path. */
