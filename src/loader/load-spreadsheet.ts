@@ -123,6 +123,10 @@ function readCsvFolder(dir: string, limits: FactsLimits, texts: Map<string, stri
   } catch (e) {
     return { tables: [], diagnostics: [error('F0001', undefined, { detail: `${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` })] };
   }
+  if (names.length === 0) {
+    // A folder with no CSV in it is almost always the wrong path: say so rather than evaluate nothing.
+    return { tables: [], diagnostics: [error('F0001', undefined, { detail: `${dir}: no .csv files (regions.csv, institutions.csv, workers.csv)` })] };
+  }
   const tables: Table[] = [];
   const diagnostics: Diagnostic[] = [];
   const max = maxFactsFileSize(limits, false);

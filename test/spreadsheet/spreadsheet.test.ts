@@ -154,6 +154,15 @@ describe('a folder of CSV files', () => {
     expect(fromCsv.stderr).toBe('');
     expect(fromCsv.stdout).toBe(fromYaml.stdout);
   });
+
+  it('a folder without CSV files is bad facts (exit 4), not an empty evaluation', async () => {
+    const empty = join(dir, 'empty-folder');
+    mkdirSync(empty, { recursive: true });
+    const r = await run(['eval', POLICY, '--facts', empty, '--lang', 'en']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('error F0001: cannot read the facts file: ');
+    expect(r.stderr).toContain('no .csv files');
+  });
 });
 
 /** A small workbook or CSV folder for error cases: the same rows either way. */
