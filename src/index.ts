@@ -43,6 +43,15 @@ export { reportToJsonChunks, resultToJson, resultToNdjson, jsonChunks, ndjsonChu
 export { sourceCoverage, type SourceCoverage, type ParagraphCoverage, type ParagraphState } from './check/coverage.js';
 
 /**
+ * Evaluation at scale (docs/performance.md): decisions without explanations, results of a
+ * prepared run over subjects that arrive in parts, streamed NDJSON facts (held kinds first, the
+ * others in batches), and result lines encoded to UTF-8 as they are made.
+ */
+export { decideStatus, missingOf, frameOf, evaluateSubjects } from './eval/evaluate.js';
+export { streamFacts, streamableKinds, type FactsLine, type FactsPart, type StreamEnd, type StreamOptions } from './facts/stream-facts.js';
+export { NdjsonRenderer, Utf8Chunker, ndjsonBytes, jsonBytes, type ResultFields } from './report/eval-json.js';
+
+/**
  * Policy tests (`clausal test`): parse a policy's `tests.yaml` files, run them, measure rule
  * and branch coverage, render the report. {@link loadPolicyTests} reads from disk (Node only);
  * everything else works on texts held in memory.

@@ -130,6 +130,15 @@ function describe(v: unknown): string {
   return String(v);
 }
 
+/**
+ * A record without a prototype (a key such as `__proto__` or `toString` is data) whose
+ * properties stay in V8's fast mode: `Object.create(null)` makes a hash-table object, which rules
+ * read about twice as slowly, millions of times a run.
+ */
+function newRecord(): FactRecord {
+  return Object.setPrototypeOf({}, null) as FactRecord;
+}
+
 /** Collects diagnostics with caps, so a broken million-row file reports quickly. */
 class Reporter {
   readonly diagnostics: Diagnostic[] = [];
@@ -270,10 +279,10 @@ export function buildFacts(policy: Policy, raw: Iterable<RawSubject>, file: stri
       report.error('F0006', [...at, 'id'], { kind: kind.name, id });
       continue;
     }
-    const data: FactRecord = Object.create(null) as FactRecord;
+    const data = newRecord();
     data.id = id;
     convertGroup(shapeOf(kind), obj, data, at, ctx, true);
-    const subject: Subject = { kind: kind.name, id, ref: { kind: kind.name, id }, order: subjects.length, path: `${kind.listKey}[${id}]`, data, related: Object.create(null) as Record<string, Subject[]> };
+    const subject: Subject = { kind: kind.name, id, ref: { kind: kind.name, id }, order: subjects.length, path: `${kind.listKey}[${id}]`, data, related: newRecord() as Record<string, Subject[]> };
     ofKind.set(id, subject);
     subjects.push(subject);
   }
@@ -318,7 +327,7 @@ function convertGroup(
         const here = [...at, key];
         report.error('F0004', here, { path: formatPath(here), expected: 'mapping', actual: describe(value) });
       } else {
-        const inner: FactRecord = Object.create(null) as FactRecord;
+        const inner = newRecord();
         convertGroup(decl, value as Record<string, unknown>, inner, [...at, key], ctx, false);
         out[key] = inner;
       }
