@@ -5,7 +5,8 @@
  * linked object graphs, which threads cannot share, so parsing is repeated in every worker
  * (at the same time) and memory is about N times that of one run.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { error, type Diagnostic } from '../model/diagnostics.js';
@@ -68,6 +69,14 @@ class Sink {
       else rmSync(this.tmp, { force: true });
     }
   }
+}
+
+/**
+ * Whether the worker module is there: it is when the CLI runs from its build, not when the
+ * TypeScript sources run in-process (tests), where `--jobs` then runs on one thread.
+ */
+export function parallelAvailable(): boolean {
+  return existsSync(fileURLToPath(new URL('./eval-worker.js', import.meta.url)));
 }
 
 /** Runs the evaluation on `jobs` worker threads and writes its output. */

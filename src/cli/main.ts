@@ -21,7 +21,7 @@ import { coverageToText } from '../report/coverage-text.js';
 import { DiagnosticRenderer } from '../report/diagnostics.js';
 import { jsonBytes, ndjsonBytes, type ResultFields } from '../report/eval-json.js';
 import { DEFAULT_FACTS_LIMITS, type FactsLimits } from '../facts/facts.js';
-import { badJobs, evaluateInParallel } from './eval-parallel.js';
+import { badJobs, evaluateInParallel, parallelAvailable } from './eval-parallel.js';
 import { evaluateStreamed, streamableKinds } from './eval-stream.js';
 import { reportToText } from '../report/eval-text.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
@@ -196,7 +196,7 @@ registerCommand('eval', {
     if (!loaded?.policy) return EXIT.diagnostics;
     const policy = loaded.policy;
     const machine = format === 'json' || format === 'ndjson' ? format : undefined;
-    if (machine && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath)) {
+    if (machine && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
       // Worker threads each load the facts and decide every jobs-th chunk of subjects.
       const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits });
       if (!done.ok) {

@@ -154,6 +154,15 @@ rule staffed "有人员" cite "一" for unit u must count(p in u.staff where p.c
   });
 });
 
+describe('--jobs in-process (from the sources, no built worker module)', () => {
+  it('runs on one thread and gives the same bytes', async () => {
+    const one = await runCli(base(json, '--format', 'ndjson', '--fields', 'status'));
+    const two = await runCli(base(json, '--format', 'ndjson', '--fields', 'status', '--jobs', '2'));
+    expect(two.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+  });
+});
+
 describe('facts limits as options', () => {
   it('--max-subjects lowers the subject limit (F0012)', async () => {
     const r = await runCli(base(json, '--format', 'ndjson', '--max-subjects', '10'));
