@@ -55,7 +55,7 @@ export async function spreadsheetFactsFromBytes(policy: Policy, file: string, in
 export function csvSetFacts(policy: Policy, file: string, files: readonly BytesFile[], limits: FactsLimits = DEFAULT_FACTS_LIMITS): SpreadsheetFactsResult {
   const texts = new Map<string, string>();
   const encodings = new Map<string, TextEncodingName>();
-  const read = csvTables(files, limits, texts, encodings);
+  const read = csvTables(fileNameOf(file), files, limits, texts, encodings);
   if (read.diagnostics.length) return { diagnostics: read.diagnostics, texts, encodings };
   return { ...factsFromTables(policy, file, read.tables, limits), texts, encodings };
 }
@@ -118,7 +118,7 @@ async function workbookTables(input: BytesFile, limits: FactsLimits, texts: Map<
       offset += line.length + 1;
     }
     texts.set(file, lines.join('\n'));
-    tables.push({ name: ws.name, shown: ws.name, style: 'sheet', origin: { file, start: 0, end: 0 }, rows });
+    tables.push({ name: ws.name, shown: ws.name, book: fileNameOf(path), style: 'sheet', origin: { file, start: 0, end: 0 }, rows });
   }
   return { tables, diagnostics: [] };
 }
@@ -127,11 +127,12 @@ async function workbookTables(input: BytesFile, limits: FactsLimits, texts: Map<
 
 /** The last segment of a path written with `/` or `\` (a Windows path read anywhere). */
 export function fileNameOf(path: string): string {
+  path = path.replace(/[\\/]+$/, '');
   const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return cut >= 0 ? path.slice(cut + 1) : path;
 }
 
-function csvTables(files: readonly BytesFile[], limits: FactsLimits, texts: Map<string, string>, encodings: Map<string, TextEncodingName>): ReadTables {
+function csvTables(book: string, files: readonly BytesFile[], limits: FactsLimits, texts: Map<string, string>, encodings: Map<string, TextEncodingName>): ReadTables {
   const tables: Table[] = [];
   const diagnostics: Diagnostic[] = [];
   const max = maxFactsFileSize(limits, false);
@@ -149,7 +150,7 @@ function csvTables(files: readonly BytesFile[], limits: FactsLimits, texts: Map<
     texts.set(file, decoded.text);
     encodings.set(file, decoded.encoding);
     const name = fileNameOf(file);
-    tables.push({ name: name.slice(0, name.length - 4), shown: name, style: 'csv', origin: { file, start: 0, end: 0 }, rows: parseCsv(file, decoded.text) });
+    tables.push({ name: name.slice(0, name.length - 4), shown: name, book, style: 'csv', origin: { file, start: 0, end: 0 }, rows: parseCsv(file, decoded.text) });
   }
   return { tables, diagnostics };
 }
