@@ -333,6 +333,7 @@ usage:
   clausal export <policy-dir> --to jsonlogic [--as-of YYYY-MM-DD] [--out FILE]
   clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
   clausal template <policy-dir> --out FILE.xlsx
+  clausal bundle <policy-dir> --out FILE.html
 
 --facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, or a folder of CSV files
 (sheets or files regions, institutions, workers; see clausal template)

@@ -112,6 +112,7 @@ export const CATALOGUE = {
   F0024: { zh: '无法读取电子表格：{detail}', en: 'cannot read the spreadsheet: {detail}' },
   F0025: { zh: '`{path}` 应留空：`{record}` 已填为无', en: '`{path}` should be empty: `{record}` is none' },
   F0700: { zh: 'CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码（第 {byte} 字节起无法识别）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”', en: 'the CSV file is neither UTF-8 nor GBK/GB18030 (unreadable from byte {byte}); save it from Excel as "CSV UTF-8 (Comma delimited)"' },
+  F0701: { zh: '不能同时选择{first}和{second}：请只选一个工作簿、一组 CSV 文件或一个 YAML/JSON 文件', en: 'cannot take {first} together with {second}: choose one workbook, one set of CSV files, or one YAML/JSON file' },
   // cli
   X0001: { zh: '未知命令 `{name}`', en: 'unknown command `{name}`' },
   X0002: { zh: '未知选项 `{name}`', en: 'unknown option `{name}`' },
@@ -127,6 +128,7 @@ export const CATALOGUE = {
   X0012: { zh: '`{path}` 有语法错误，未保存', en: '`{path}` does not parse and was not saved' },
   X0014: { zh: '事实中没有编号为 `{id}` 的主体', en: 'no subject with id `{id}` in the facts' },
   X0013: { zh: '`--host` 的取值 `{host}` 不是本机回环地址，工作台将对网络开放（无登录、可写文件）', en: '`--host {host}` is not a loopback address: the workbench (no login, writes files) is open to the network' },
+  X0700: { zh: '自查页的程序尚未构建（缺少 `{path}`）：请先运行 `npm run build`', en: 'the self-check page\'s code is not built (`{path}` is missing): run `npm run build` first' },
   // policy tests (`clausal test`)
   T0001: { zh: '目录 `{path}` 中没有测试文件（tests.yaml 或 *.tests.yaml）', en: 'no test files (tests.yaml or *.tests.yaml) in `{path}`' },
   T0002: { zh: '政策中没有规则 `{rule}`', en: 'the policy has no rule `{rule}`' },
