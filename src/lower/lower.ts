@@ -4,6 +4,7 @@
  * and listed in `unsupported` with the construct, never approximated.
  */
 import * as Q from '../model/rational.js';
+import type { Span } from '../model/span.js';
 import type { ConstValue, Policy, RuleInfo, TExpr, Type } from '../model/types.js';
 import { isNumeric } from '../model/types.js';
 import { Compiler, UNKNOWN, type Frame } from '../compile/compile.js';
@@ -19,7 +20,7 @@ export interface LowerOptions {
 
 /** Thrown inside the lowering of one rule; caught per rule and listed as unsupported. */
 class Refused {
-  constructor(readonly construct: string, readonly reason: string) {}
+  constructor(readonly construct: string, readonly reason: string, readonly span: Span) {}
 }
 
 /** An exact number: numerator (integer or decimal) over a positive integer denominator. */
@@ -75,7 +76,7 @@ export function lowerPolicy(policy: Policy, options: LowerOptions): LoweredPolic
       rules.push(new RuleLowering(policy, rule, compiler, options.asOf, params).lower(index, inForce));
     } catch (e) {
       if (!(e instanceof Refused)) throw e;
-      unsupported.push({ rule: rule.id, construct: e.construct, reason: e.reason });
+      unsupported.push({ rule: rule.id, construct: e.construct, reason: e.reason, span: e.span });
     }
   });
   return { policy: { id: policy.id, version: policy.version }, asOf: options.asOf, kinds: lowerKinds(policy), rules, unsupported };
@@ -119,7 +120,7 @@ class RuleLowering {
   }
 
   private refuse(x: TExpr, reason: string): never {
-    throw new Refused(texprText(x), reason);
+    throw new Refused(texprText(x), reason, x.span);
   }
 
   /** Evaluates an expression that reads no facts with the engine's own closures. */

@@ -16,6 +16,7 @@
  * - Reading order is kept: `and`/`or` short-circuit, `all`/`any` stop at the first deciding
  *   item, and the absent facts met on the way are the result's `missing`, in that order.
  */
+import type { Span } from '../model/span.js';
 
 /** The kind of value a lowered expression has. */
 /** `record`: a group of facts that may be none as a whole (`sw_station`); its value says only whether it is there. */
@@ -136,6 +137,8 @@ export interface Unsupported {
   readonly construct: string;
   /** A stable reason identifier (`reference-chain`, `division`, …). */
   readonly reason: string;
+  /** Where the construct is written. */
+  readonly span: Span;
 }
 
 /** A declared fact column of a kind's table. */

@@ -16,7 +16,8 @@ import type { Policy } from '../model/types.js';
 import { readPath, type Facts, type Subject } from '../facts/facts.js';
 import { prepareRun, type CompiledRule, type EvaluateOptions } from '../eval/evaluate.js';
 import { lowerPolicy } from '../lower/lower.js';
-import type { LColumn, LKind, LoweredPolicy } from '../lower/lowered.js';
+import type { LColumn, LKind } from '../lower/lowered.js';
+import { unsupportedDiagnostics } from './unsupported.js';
 import { DIALECTS } from './dialects.js';
 import { factTablesDdl, knownColumn, resultQuery } from './print-sql.js';
 
@@ -29,11 +30,6 @@ export interface DuckDbRun {
 /** Decimal facts are held as DECIMAL(38,10): exact to ten places. */
 const SCALE = 10;
 const TEN_POW = 10n ** BigInt(SCALE);
-
-/** The diagnostics for rules the SQL backends cannot run (X0401), one per rule. */
-export function unsupportedDiagnostics(lowered: LoweredPolicy): Diagnostic[] {
-  return lowered.unsupported.map((u) => error('X0401', undefined, { rule: u.rule, construct: u.construct, reason: u.reason }));
-}
 
 /** Evaluates with DuckDB; the results equal the in-process engine's, field for field. */
 export async function evaluateWithDuckDb(policy: Policy, facts: Facts, options: EvaluateOptions, summary?: Summary): Promise<DuckDbRun> {
