@@ -1,7 +1,8 @@
 /**
- * The workspace as the browser holds it: every rule and source file's text on disk (as last
+ * The workspace as an editor holds it: every rule and source file's text on disk (as last
  * loaded or saved) and the edited buffers, and the policies compiled from either. Pure: no DOM,
- * so it is tested in Node like the engine it calls.
+ * no file system, so the browser workbench and the language server share it, and it is tested
+ * in Node like the engine it calls.
  */
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import { compileSources, type LoadedPolicy, type PolicySourceFile } from '../policy-sources.js';
