@@ -7,13 +7,15 @@
  */
 import { realpathSync } from 'node:fs';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
-import type * as A from '../model/ast.js';
 import type { SourceFileAst } from '../model/ast.js';
 import type { Policy } from '../model/types.js';
-import { parseRuleFile, type LoadedPolicy } from '../policy-sources.js';
+import type { LoadedPolicy } from '../policy-sources.js';
 import { scanWorkspace } from '../serve/workspace.js';
 import { joinPath, WorkspaceModel } from '../language/workspace-model.js';
 import { indexPolicy, type SymbolIndex } from '../language/symbols.js';
+
+/** `extends "…"` of a `.clause` header or `extends: …` of a YAML one. */
+const EXTENDS = /^\s*extends\s*(?::\s*)?["']?([^"'\n#]+?)["']?\s*(?:#.*)?$/m;
 
 /** A scanned folder. */
 export interface Root {
@@ -33,7 +35,6 @@ export class LspWorkspace {
   private readonly roots: Root[] = [];
   /** Open documents by absolute path. */
   private readonly open = new Map<string, string>();
-  private readonly parsed = new Map<string, { text: string; ast: SourceFileAst }>();
   private readonly indexes = new Map<string, SymbolIndex>();
   /** The last policy of each version that checked far enough to have one. */
   private readonly lastPolicy = new Map<string, Policy>();
@@ -149,16 +150,10 @@ export class LspWorkspace {
     return root.model.policies.find((p) => p.dir === dir)?.files ?? [];
   }
 
-  /** Parses a file (cached by text). */
+  /** Parses a file (cached by text, shared with the compiles). */
   ast(root: Root, rel: string): SourceFileAst | undefined {
     const text = root.model.text(rel);
-    if (text === undefined) return undefined;
-    const key = `${root.abs}\u0000${rel}`;
-    const hit = this.parsed.get(key);
-    if (hit && hit.text === text) return hit.ast;
-    const ast = parseRuleFile({ path: rel, text }).value;
-    this.parsed.set(key, { text, ast });
-    return ast;
+    return text === undefined ? undefined : root.model.parse({ path: rel, text }).value;
   }
 
   /** The version directories a version is built on, the outermost base first, itself last. */
@@ -167,8 +162,12 @@ export class LspWorkspace {
     let cur: string | undefined = dir;
     while (cur !== undefined && !out.includes(cur)) {
       out.unshift(cur);
-      const header: A.Decl | undefined = this.files(root, cur).map((f) => this.ast(root, f)).flatMap((a) => a?.decls ?? []).find((d) => d.kind === 'policy');
-      const ext: string | undefined = header?.kind === 'policy' ? header.extends?.value : undefined;
+      // Read from the text, not the AST: this runs on every keystroke for every version.
+      let ext: string | undefined;
+      for (const f of this.files(root, cur)) {
+        ext = EXTENDS.exec(root.model.text(f) ?? '')?.[1];
+        if (ext !== undefined) break;
+      }
       cur = ext === undefined ? undefined : joinPath(cur, ext);
       if (cur !== undefined && !this.dirs(root).includes(cur)) cur = undefined;
     }

@@ -85,6 +85,11 @@ export class LspClient {
     await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
   }
 
+  /** The exit code of a spawned server once it has exited. */
+  get exitCode(): number | null | undefined {
+    return this.child?.exitCode;
+  }
+
   /** The text last sent for `uri`. */
   text(uri: string): string {
     return this.texts.get(uri)!;
@@ -112,9 +117,10 @@ export class LspClient {
   /** `shutdown` + `exit`, then closes the connection. */
   async close(): Promise<void> {
     if (this.child) {
+      const exited = new Promise((r) => (this.child!.exitCode !== null ? r(null) : this.child!.once('exit', r)));
       await this.connection.sendRequest('shutdown');
       await this.connection.sendNotification('exit');
-      await new Promise((r) => (this.child!.exitCode !== null ? r(null) : this.child!.once('exit', r)));
+      await exited;
     }
     this.connection.dispose();
   }

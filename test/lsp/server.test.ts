@@ -82,7 +82,7 @@ describe('diagnostics', () => {
     const uri = uriOf(POSTS);
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { clausal: { lang: 'en' } } });
     await client.change(uri, disk(POSTS).replace('civil_affairs_share * i.posts', 'civil_affairs_shar * i.posts'));
-    const [d] = await client.waitForDiagnostics(uri, (ds) => ds.length > 0 && ds[0].message.startsWith('unknown'));
+    const [d] = await client.waitForDiagnostics(uri, (ds) => ds.length > 0 && String(ds[0].message).startsWith('unknown'));
     expect(d.message).toBe('unknown name `civil_affairs_shar`\nhelp: did you mean `civil_affairs_share`?');
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { clausal: { lang: 'zh' } } });
     await client.change(uri, disk(POSTS));
