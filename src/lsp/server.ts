@@ -68,6 +68,8 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
   const lines = new Map<string, LineIndex>();
   /** The diagnostics last published per file URI, with the text they were computed on. */
   const published = new Map<string, { text: string; diagnostics: readonly Diagnostic[] }>();
+  /** What was last sent per URI, to skip sending the same list again. */
+  const sent = new Map<string, string>();
   const pending = new Set<string>();
   let flushScheduled = false;
 
@@ -115,7 +117,7 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
   };
 
   /** Checks a version and every version built on it, and publishes each rule file's diagnostics. */
-  const publishDir = (root: Root, dir: string) => {
+  const publishDir = (root: Root, dir: string, force: ReadonlySet<string>) => {
     for (const d of ws.dependents(root, dir)) {
       const loaded = ws.compile(root, d);
       const files = ws.files(root, d);
@@ -130,7 +132,13 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
         const text = root.model.text(file) ?? '';
         const uri = uriOf(root, file);
         published.set(ws.absPath(root, file), { text, diagnostics: diags });
-        void connection.sendDiagnostics({ uri, diagnostics: diags.map((x) => toLsp(x, text)) });
+        const lsp = diags.map((x) => toLsp(x, text));
+        // A keystroke in one file re-checks the others too; only what changed goes to the editor
+        // (the edited or opened file always gets an answer).
+        const key = JSON.stringify(lsp);
+        if (sent.get(uri) === key && !force.has(uri)) continue;
+        sent.set(uri, key);
+        void connection.sendDiagnostics({ uri, diagnostics: lsp });
       }
     }
   };
@@ -139,17 +147,23 @@ export function startLanguageServer(connection: Connection, host: ServerHost): v
     const uris = [...pending];
     pending.clear();
     const done = new Set<string>();
+    const force = new Set<string>();
+    for (const uri of uris) {
+      const at = locate(uri);
+      if (at) force.add(uriOf(at.root, at.rel));
+    }
     for (const uri of uris) {
       const at = locate(uri);
       const dir = at && ws.policyDir(at);
       if (!at || dir === undefined) {
+        sent.delete(uri);
         void connection.sendDiagnostics({ uri, diagnostics: [] });
         continue;
       }
       const key = `${at.root.abs}\u0000${dir}`;
       if (done.has(key)) continue;
       done.add(key);
-      publishDir(at.root, dir);
+      publishDir(at.root, dir, force);
     }
   };
   const schedule = (uri: string) => {
