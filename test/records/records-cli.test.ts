@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/policy.js';
 import { openRecords } from '../../src/records/database.js';
 import { SCHEMA_VERSION } from '../../src/records/schema.js';
+import { RECORDS_SCENARIOS } from './scenarios.js';
 
 const POLICY = 'policies/yunnan-social-work/2021';
 const PROVINCE = 'policies/yunnan-social-work/examples/province.yaml';
@@ -233,4 +234,10 @@ describe('records databases that cannot be used', () => {
     expect(await sql(old, `SELECT CAST(max(version) AS INTEGER) AS v FROM clausal_schema`)).toEqual([{ v: SCHEMA_VERSION }]);
     expect((await runCli(['runs', 'verify', '1', '--db', old])).code).toBe(0);
   });
+});
+
+describe('a database held by another process', () => {
+  it('a recorder that cannot get the lock within its wait fails with R0501 (it waits 30 s by default)', async () => {
+    expect(await RECORDS_SCENARIOS['records-locked']()).toEqual(['R0501']);
+  }, 60_000);
 });
