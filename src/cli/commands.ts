@@ -11,3 +11,4 @@ import './cmd-serve.js';
 import '../report/formats.js';
 import './cmd-template.js';
 import './cmd-runs.js';
+import './cmd-lsp.js';
