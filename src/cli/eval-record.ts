@@ -38,7 +38,7 @@ export interface RecordedEval {
 }
 
 /** The options that cannot be combined with `--record` (they stream, split or trim results). */
-export const NOT_WITH_RECORD = ['stream', 'jobs', 'explain', 'fields'] as const;
+export const NOT_WITH_RECORD = ['stream', 'jobs', 'explain', 'fields', 'engine'] as const;
 
 function commandLine(args: ParsedArgs): string[] {
   const out = ['clausal', 'eval', ...args.positionals];
