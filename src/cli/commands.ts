@@ -10,5 +10,6 @@ import './cmd-fmt.js';
 import './cmd-serve.js';
 import '../report/formats.js';
 import './cmd-template.js';
+import './cmd-runs.js';
 import './cmd-lsp.js';
 import './cmd-bundle.js';
