@@ -17,7 +17,8 @@ import type { Span } from '../model/span.js';
 import type { Policy } from '../model/types.js';
 import { DEFAULT_FACTS_LIMITS, maxFactsFileSize, type FactsLimits, type FactsResult } from '../facts/facts.js';
 import { readTextFile } from './read-text.js';
-import { dateText, factsFromTables, type Cell, type CellValue, type Table, type TableRow } from './sheet-table.js';
+import type { RawFactsPart } from '../facts/raw-facts.js';
+import { dateText, factsFromTables, tablesToRaw, type Cell, type CellValue, type Table, type TableRow } from './sheet-table.js';
 
 /** Facts with the texts their diagnostics point into (CSV files, or a text rendering of each sheet). */
 export interface SpreadsheetFactsResult extends FactsResult {
@@ -41,6 +42,14 @@ export async function loadSpreadsheetFacts(policy: Policy, path: string, limits:
   if (read.diagnostics.length) return { diagnostics: read.diagnostics, texts };
   const result = factsFromTables(policy, path, read.tables, limits);
   return { ...result, texts };
+}
+
+/** Reads an `.xlsx` workbook or a CSV folder as raw subjects, to be validated with other files (see `mergeFactsParts`). */
+export async function readSpreadsheetPart(policy: Policy, path: string, limits: FactsLimits = DEFAULT_FACTS_LIMITS): Promise<{ part: RawFactsPart; texts: ReadonlyMap<string, string> }> {
+  const texts = new Map<string, string>();
+  const read = path.toLowerCase().endsWith('.xlsx') ? await readWorkbook(path, limits, texts) : readCsvFolder(path, limits, texts);
+  if (read.diagnostics.length) return { part: { file: path, raw: [], diagnostics: read.diagnostics }, texts };
+  return { part: tablesToRaw(policy, path, read.tables), texts };
 }
 
 interface ReadTables {
