@@ -11,5 +11,6 @@ import './cmd-serve.js';
 import '../report/formats.js';
 import './cmd-template.js';
 import './cmd-runs.js';
+import './cmd-ledger.js';
 import './cmd-lsp.js';
 import './cmd-bundle.js';
