@@ -12,6 +12,8 @@ import { subjectInfos } from '../facts/subject-info.js';
 import { reportToJsonChunks } from '../report/eval-json.js';
 import { reportToHtml } from '../report/html.js';
 import { subjectKeyOf } from '../report/report-data.js';
+import { placeOfMissing, withMissingPlaces } from '../report/fact-places.js';
+import { placeText } from '../facts/raw-facts.js';
 
 /** A fact some decision waits for: one row of the missing-facts list. */
 export interface MissingFact {
@@ -23,6 +25,8 @@ export interface MissingFact {
   /** The field (`sw_station.established`) and its label in the page's language. */
   readonly field: string;
   readonly label?: string;
+  /** Where to fill it in, when the facts came from a spreadsheet: `云南-昆明.xlsx 机构!F5（…）`. */
+  readonly place?: string;
   /** Cites of the rules that stay unknown until the fact is given, in policy order. */
   readonly cites: readonly string[];
 }
@@ -45,8 +49,13 @@ export function runSelfCheck(policy: Policy, facts: Facts, asOf: string, lang: L
   const report = evaluate(policy, facts, { asOf, lang });
   const subjects = subjectInfos(policy, facts);
   const json = [...reportToJsonChunks(report)].join('');
-  const html = reportToHtml({ report, lang, subjects, policy });
-  return { report, subjects, json, html, missing: missingFacts(policy, report, subjects, lang) };
+  // As the CLI does: reports people read name a missing fact's cell when the facts came from a spreadsheet.
+  const html = reportToHtml({ report: withMissingPlaces(report, policy, facts, lang), lang, subjects, policy });
+  const missing = missingFacts(policy, report, subjects, lang).map((m) => {
+    const place = placeOfMissing(policy, facts, m.path);
+    return place ? { ...m, place: placeText(place, lang) } : m;
+  });
+  return { report, subjects, json, html, missing };
 }
 
 /** The facts that unknown results wait for, one row per fact, in order of first need. */

@@ -204,6 +204,8 @@ describe('clausal bundle: the self-check page in Chromium from file://', () => {
     const unknownPaths = new Set((cli.results as { status: string; missing: string[] }[]).filter((r) => r.status === 'unknown').flatMap((r) => r.missing));
     const rows = await page.$$eval('#missing tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-path')));
     expect(new Set(rows)).toEqual(unknownPaths);
+    // …and where in the workbook to fill each in, as the CLI's reports name it.
+    expect(await page.textContent('#missing tbody tr[data-path="regions[530111].sw_in_performance_targets"]')).toMatch(/昆明-怒江\.xlsx 地区!L\d+（纳入绩效目标管理）/);
 
     await page.screenshot({ path: join(ARTIFACTS, 'selfcheck-workbook.png'), fullPage: true });
     expect(problems).toEqual([]);

@@ -197,7 +197,7 @@ class PageView {
     append(section, h('table', {},
       h('thead', {}, h('tr', {}, ...w.missingCols.map((c) => h('th', {}, c)))),
       h('tbody', {}, ...result.missing.map((m) => h('tr', { 'data-path': m.path },
-        h('td', {}, m.name ?? ''), h('td', {}, m.id), h('td', {}, m.label ?? m.field), h('td', {}, h('code', {}, m.field)), h('td', {}, m.cites.join('、')))))));
+        h('td', {}, m.name ?? ''), h('td', {}, m.id), h('td', {}, m.label ?? m.field), h('td', {}, h('code', {}, m.field)), h('td', {}, m.place ?? ''), h('td', {}, m.cites.join('、')))))));
     return section;
   }
 }
