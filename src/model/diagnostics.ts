@@ -84,6 +84,8 @@ export const CATALOGUE = {
   C0036: { zh: '规则 `{rule}` 只能有一个要求（must/should/may）或资格条件（eligible when）', en: 'rule `{rule}` may have one requirement (must/should/may) or one eligibility condition (eligible when), not several' },
   C0037: { zh: '`{name}` 应为常量（字面量、枚举值或集合）', en: '`{name}` must be a constant (a literal, an enum value or a set)' },
   C0038: { zh: '字段 `{name}` 的上级 `{parent}` 不是 record 类型', en: 'field `{name}` is nested under `{parent}`, which is not a record' },
+  C0100: { zh: '这一常量运算的结果超出精确数值范围（分子、分母的绝对值不超过 2^53 − 1，约 15 位有效数字）', en: 'this constant arithmetic leaves the exact number range (numerator and denominator of magnitude at most 2^53 − 1, about 15 significant digits)' },
+  C0101: { zh: '政策编译后有 {size} 个表达式节点，超过 {limit} 的上限', en: 'the policy compiles to {size} expression nodes, more than the limit of {limit}' },
   // facts
   F0001: { zh: '无法读取事实文件：{detail}', en: 'cannot read the facts file: {detail}' },
   F0002: { zh: '事实文件语法错误：{detail}', en: 'facts syntax error: {detail}' },
