@@ -6,7 +6,8 @@
 import { extname } from 'node:path';
 import { error, hasErrors, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import { isValidDate } from '../model/dates.js';
-import type { Status } from '../model/result.js';
+import type { EvaluationReport, Status } from '../model/result.js';
+import type { Policy } from '../model/types.js';
 import { loadPolicy } from '../loader/load-policy.js';
 import { readFactsFile } from '../loader/load-facts.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
@@ -20,7 +21,8 @@ import { sourceCoverage } from '../check/coverage.js';
 import { coverageToText } from '../report/coverage-text.js';
 import { DiagnosticRenderer } from '../report/diagnostics.js';
 import { jsonBytes, ndjsonBytes, type ResultFields } from '../report/eval-json.js';
-import { DEFAULT_FACTS_LIMITS, type FactsLimits } from '../facts/facts.js';
+import { DEFAULT_FACTS_LIMITS, type Facts, type FactsLimits } from '../facts/facts.js';
+import { evaluateWithDuckDb } from '../sql/duckdb-engine.js';
 import { badJobs, evaluateInParallel, parallelAvailable } from './eval-parallel.js';
 import { evaluateStreamed, streamableKinds } from './eval-stream.js';
 import { reportToText } from '../report/eval-text.js';
@@ -56,6 +58,7 @@ export interface Ctx {
 
 const LANGS = ['zh', 'en'];
 const EVAL_FORMATS = ['text', 'json', 'ndjson'];
+const ENGINES = ['in-process', 'duckdb'];
 const FAIL_ON = ['violation', 'pending', 'advisory', 'unknown'];
 
 /** Today's date at the CLI edge (`io.today` in tests), `YYYY-MM-DD`. */
@@ -179,8 +182,8 @@ registerCommand('check', {
 });
 
 registerCommand('eval', {
-  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value' },
-  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory] [--fields all|status] [--stream] [--jobs N] [--max-subjects N] [--max-facts-size BYTES]',
+  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', engine: 'value' },
+  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory] [--fields all|status] [--stream] [--jobs N] [--max-subjects N] [--max-facts-size BYTES] [--engine in-process|duckdb]',
   async run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     const factsPath = args.values.get('facts');
@@ -193,11 +196,16 @@ registerCommand('eval', {
     if (!asOf || !format) return EXIT.usage;
     const perf = evalPerfOptions(ctx, args, format, factsPath);
     if (!perf) return EXIT.usage;
+    const engine = choice(ctx, args, 'engine', ENGINES, 'in-process');
+    if (!engine) return EXIT.usage;
+    if (engine === 'duckdb' && (perf.stream || perf.jobs > 1)) {
+      return usage(ctx, error('X0004', undefined, { option: '--engine', value: 'duckdb', expected: 'in-process (with --stream or --jobs)' }));
+    }
     const loaded = loadPolicyOrReport(ctx, args.positionals[0]);
     if (!loaded?.policy) return EXIT.diagnostics;
     const policy = loaded.policy;
     const machine = format === 'json' || format === 'ndjson' ? format : undefined;
-    if (machine && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
+    if (engine === 'in-process' && machine && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
       // Worker threads each load the facts and decide every jobs-th chunk of subjects.
       const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits });
       if (!done.ok) {
@@ -206,7 +214,7 @@ registerCommand('eval', {
       }
       return failOn.some((s) => done.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
     }
-    if (machine && perf.stream && args.values.get('explain') === undefined) {
+    if (engine === 'in-process' && machine && perf.stream && args.values.get('explain') === undefined) {
       if (streamableKinds(policy).size > 0) {
         const streamed = evaluateStreamed(ctx.io, policy, { factsPath, options: { asOf, lang: ctx.lang }, fields: perf.fields, format: machine, out: args.values.get('out'), limits: perf.limits });
         if (streamed.diagnostics.length) ctx.report(streamed.diagnostics);
@@ -241,20 +249,26 @@ registerCommand('eval', {
     }
     let summary = emptySummary();
     let chunks: Iterable<string | Uint8Array>;
-    if (format === 'json' || format === 'ndjson') {
+    if (engine === 'duckdb') {
+      const run = await evaluateWithDuckDb(policy, facts, { ...options, explain: perf.fields === 'all' || !machine }, summary);
+      if (!run.results) {
+        ctx.report(run.diagnostics, loaded.texts);
+        return run.diagnostics.some((d) => d.code === 'X0402') ? EXIT.badFacts : EXIT.diagnostics;
+      }
+      if (machine) {
+        chunks = format === 'json' ? jsonBytes({ policy: { id: policy.id, version: policy.version }, asOf }, run.results, () => summary, perf.fields) : ndjsonBytes(run.results, perf.fields);
+      } else {
+        const report = { policy: { id: policy.id, version: policy.version, title: policy.title?.zh }, asOf, results: run.results, summary };
+        chunks = renderReport(ctx, args, format, report, policy, facts, out);
+      }
+    } else if (format === 'json' || format === 'ndjson') {
       // Streamed: a province's results are never all in memory at once.
       const results = evaluateLazilyWithProgress(policy, facts, { ...options, explain: perf.fields === 'all' }, summary, progress);
       chunks = format === 'json' ? jsonBytes({ policy: { id: policy.id, version: policy.version }, asOf }, results, () => summary, perf.fields) : ndjsonBytes(results, perf.fields);
     } else {
       const report = evaluateWithProgress(policy, facts, options, progress);
       summary = report.summary;
-      if (format === 'text') {
-        const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
-        chunks = [reportToText(report, { lang: ctx.lang, color, subjects: subjectInfos(policy, facts), all: args.flags.has('all') })];
-      } else {
-        const render = extraFormats.get(format)!;
-        chunks = render({ report, lang: ctx.lang, subjects: subjectInfos(policy, facts), policy });
-      }
+      chunks = renderReport(ctx, args, format, report, policy, facts, out);
     }
     const written = emit(ctx, out, chunks);
     progress.end();
@@ -263,6 +277,16 @@ registerCommand('eval', {
     return EXIT.ok;
   },
 });
+
+/** The report formats (text and the registered ones) of a whole evaluation. */
+function renderReport(ctx: Ctx, args: ParsedArgs, format: string, report: EvaluationReport, policy: Policy, facts: Facts, out: string | undefined): Iterable<string | Uint8Array> {
+  if (format === 'text') {
+    const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
+    return [reportToText(report, { lang: ctx.lang, color, subjects: subjectInfos(policy, facts), all: args.flags.has('all') })];
+  }
+  const render = extraFormats.get(format)!;
+  return render({ report, lang: ctx.lang, subjects: subjectInfos(policy, facts), policy });
+}
 
 /** The eval options that trade completeness of the output or memory for speed. */
 interface EvalPerf {
