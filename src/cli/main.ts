@@ -28,6 +28,7 @@ import { evaluateStreamed, streamableKinds } from './eval-stream.js';
 import { reportToText } from '../report/eval-text.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { evalRecorded, NOT_WITH_RECORD } from './eval-record.js';
 
 /** Where the CLI reads and writes: injectable so tests run it in-process. */
 export interface CliIo {
@@ -182,8 +183,8 @@ registerCommand('check', {
 });
 
 registerCommand('eval', {
-  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', engine: 'value' },
-  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory] [--fields all|status] [--stream] [--jobs N] [--max-subjects N] [--max-facts-size BYTES] [--engine in-process|duckdb]',
+  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', engine: 'value', record: 'value', 'record-facts': 'flag' },
+  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory] [--fields all|status] [--stream] [--jobs N] [--max-subjects N] [--max-facts-size BYTES] [--engine in-process|duckdb] [--record DB [--record-facts]]',
   async run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     const factsPath = args.values.get('facts');
@@ -204,6 +205,9 @@ registerCommand('eval', {
     const loaded = loadPolicyOrReport(ctx, args.positionals[0]);
     if (!loaded?.policy) return EXIT.diagnostics;
     const policy = loaded.policy;
+    const record = recordOptionsOf(ctx, args);
+    if (record === false) return EXIT.usage;
+    if (record) return evalRecorded(ctx, { ...record, policyDir: args.positionals[0], loaded, factsPath, asOf, format, out: args.values.get('out'), failOn, limits: perf.limits, args });
     const machine = format === 'json' || format === 'ndjson' ? format : undefined;
     if (engine === 'in-process' && machine && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
       // Worker threads each load the facts and decide every jobs-th chunk of subjects.
@@ -278,6 +282,21 @@ registerCommand('eval', {
   },
 });
 
+/** `--record DB [--record-facts]`: the database and whether to keep a copy of the facts; false (after reporting) when combined with an option that trims results. */
+function recordOptionsOf(ctx: Ctx, args: ParsedArgs): { db: string; copyFacts: boolean } | undefined | false {
+  const db = args.values.get('record');
+  if (db === undefined) {
+    if (args.flags.has('record-facts')) ctx.report([error('X0500', undefined, { option: '--record-facts', other: '--record' })]);
+    return args.flags.has('record-facts') ? false : undefined;
+  }
+  const clash = NOT_WITH_RECORD.find((o) => (o === 'fields' ? args.values.get(o) === 'status' : o === 'jobs' ? (args.values.get(o) ?? '1') !== '1' : o === 'engine' ? (args.values.get(o) ?? 'in-process') !== 'in-process' : args.values.has(o) || args.flags.has(o)));
+  if (clash) {
+    ctx.report([error('X0501', undefined, { option: `--${clash}` })]);
+    return false;
+  }
+  return { db, copyFacts: args.flags.has('record-facts') };
+}
+
 /** The report formats (text and the registered ones) of a whole evaluation. */
 function renderReport(ctx: Ctx, args: ParsedArgs, format: string, report: EvaluationReport, policy: Policy, facts: Facts, out: string | undefined): Iterable<string | Uint8Array> {
   if (format === 'text') {
@@ -339,6 +358,11 @@ export type FormatRenderer = (input: {
 
 const extraFormats = new Map<string, FormatRenderer>();
 
+/** The renderer of an extra `eval --format`, if one is registered. */
+export function formatRenderer(name: string): FormatRenderer | undefined {
+  return extraFormats.get(name);
+}
+
 /** Adds an `eval --format` renderer. */
 export function registerFormat(name: string, render: FormatRenderer): void {
   extraFormats.set(name, render);
@@ -351,7 +375,7 @@ usage:
   clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv]
                [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--all]
                [--explain SUBJECT_ID] [--fields all|status] [--stream] [--jobs N]
-               [--max-subjects N] [--max-facts-size BYTES]
+               [--max-subjects N] [--max-facts-size BYTES] [--record DB [--record-facts]]
   clausal test <policy-dir> [--coverage] [--format text|json]
   clausal diff <old-dir> <new-dir> [--facts <file> --as-of <date>] [--format text|json|markdown]
   clausal fmt <file>... [--check]

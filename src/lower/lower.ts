@@ -91,12 +91,18 @@ function readsFacts(x: TExpr): boolean {
     case 'not': case 'neg': return readsFacts(x.operand);
     case 'binary': return readsFacts(x.left) || readsFacts(x.right);
     case 'call': case 'table': return x.args.some(readsFacts);
+    // A definition's body sees only its arguments, the parameters and the date.
+    case 'def': return x.args.some(readsFacts);
   }
 }
 
 class RuleLowering {
   /** The subject kind bound to each variable slot (undefined: a list element). */
   private readonly slotKinds = new Map<number, string | undefined>();
+  /** Inside a shared definition's body: its slots -> the rule's slots. */
+  private env: Map<number, number> | undefined;
+  /** Slots for the aggregate variables of inlined definition bodies, past any rule's own. */
+  private nextSlot = 1_000;
 
   constructor(
     private readonly policy: Policy,
@@ -117,6 +123,27 @@ class RuleLowering {
       condition: this.value(r.condition),
       ...(r.deadline ? { deadline: this.value(r.deadline) } : {}),
     };
+  }
+
+  /** The rule's slot for a slot of the expression being lowered. */
+  private slot(s: number): number {
+    return this.env?.get(s) ?? s;
+  }
+
+  /** A shared definition, inlined: its formals are the rule's variables given as arguments. */
+  private inline<T>(x: Extract<TExpr, { op: 'def' }>, lowerBody: (body: TExpr) => T): T {
+    const map = new Map<number, number>();
+    x.args.forEach((a, i) => {
+      if (a.op !== 'var') this.refuse(x, 'definition-argument');
+      map.set(i, this.slot(a.slot));
+    });
+    const saved = this.env;
+    this.env = map;
+    try {
+      return lowerBody(x.body);
+    } finally {
+      this.env = saved;
+    }
   }
 
   private refuse(x: TExpr, reason: string): never {
@@ -154,11 +181,13 @@ class RuleLowering {
     }
     switch (x.op) {
       case 'var': {
-        if (this.slotKinds.get(x.slot) !== undefined) return this.refuse(x, 'subject-value');
+        const slot = this.slot(x.slot);
+        if (this.slotKinds.get(slot) !== undefined) return this.refuse(x, 'subject-value');
         const type = lowerType(x.type);
         if (!type) return this.refuse(x, 'type');
-        return { op: 'item', type, slot: x.slot };
+        return { op: 'item', type, slot };
       }
+      case 'def': return this.inline(x, (body) => this.value(body));
       case 'field': return this.field(x);
       case 'not': return { op: 'not', type: 'bool', operand: this.value(x.operand) };
       case 'call': return this.call(x);
@@ -171,11 +200,12 @@ class RuleLowering {
 
   private field(x: Extract<TExpr, { op: 'field' }>): LExpr {
     if (x.target.op !== 'var') return this.refuse(x, 'reference-chain');
-    const kind = this.slotKinds.get(x.target.slot);
+    const slot = this.slot(x.target.slot);
+    const kind = this.slotKinds.get(slot);
     if (kind === undefined) return this.refuse(x, 'reference-chain');
     const type = lowerType(x.type);
     if (!type) return this.refuse(x, 'type');
-    return { op: 'field', type, slot: x.target.slot, kind, path: x.path };
+    return { op: 'field', type, slot, kind, path: x.path };
   }
 
   private call(x: Extract<TExpr, { op: 'call' }>): LExpr {
@@ -326,6 +356,7 @@ class RuleLowering {
         const t = this.table(x);
         return { n: t, d: ONE };
       }
+      case 'def': return this.inline(x, (body) => this.num(body));
       case 'aggregate': {
         if (x.fn === 'share') {
           const hits = this.aggregate({ ...x, fn: 'count' });
@@ -351,8 +382,8 @@ class RuleLowering {
     let itemKind: string | undefined;
     let source: import('./lowered.js').LSource;
     if (src.op === 'relation') {
-      if (src.target.op !== 'var' || this.slotKinds.get(src.target.slot) === undefined) return this.refuse(x, 'reference-chain');
-      const owner = src.target.slot;
+      if (src.target.op !== 'var' || this.slotKinds.get(this.slot(src.target.slot)) === undefined) return this.refuse(x, 'reference-chain');
+      const owner = this.slot(src.target.slot);
       const rel = src.relation;
       if (rel.via.includes('.')) return this.refuse(x, 'relation');
       itemKind = rel.target;
@@ -362,7 +393,10 @@ class RuleLowering {
       if (list.type !== 'list') return this.refuse(x, 'aggregate-source');
       source = { from: 'list', list };
     }
-    this.slotKinds.set(x.slot, itemKind);
+    // Inside a definition's body, the variable gets a slot of its own among the rule's.
+    if (this.env) this.env.set(x.slot, this.nextSlot++);
+    const slot = this.slot(x.slot);
+    this.slotKinds.set(slot, itemKind);
     const where = x.where ? this.value(x.where) : undefined;
     let body: LExpr | undefined;
     if (x.body) {
@@ -374,7 +408,7 @@ class RuleLowering {
     }
     const fn = as ?? (x.fn === 'share' ? 'count' : x.fn);
     const type: LType = fn === 'all' || fn === 'any' ? 'bool' : 'int';
-    return { op: 'aggregate', type, fn, slot: x.slot, ...(itemKind ? { itemKind } : {}), source, ...(where ? { where } : {}), ...(body ? { body } : {}) };
+    return { op: 'aggregate', type, fn, slot, ...(itemKind ? { itemKind } : {}), source, ...(where ? { where } : {}), ...(body ? { body } : {}) };
   }
 }
 
