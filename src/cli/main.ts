@@ -9,7 +9,7 @@ import { isValidDate } from '../model/dates.js';
 import type { EvaluationReport, Status } from '../model/result.js';
 import type { Policy } from '../model/types.js';
 import { loadPolicy } from '../loader/load-policy.js';
-import { readFactsFile } from '../loader/load-facts.js';
+import { loadFactsSet, readFactsFile } from '../loader/load-facts.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
 import { subjectInfos } from '../facts/subject-info.js';
 import type { evaluate } from '../eval/evaluate.js';
@@ -147,6 +147,13 @@ export function loadFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsT
   return result.facts;
 }
 
+/** Reads and validates the facts of every `--facts` (files or folders, merged): facts, or undefined after reporting. */
+export async function loadFactsSetOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], paths: readonly string[], limits?: FactsLimits) {
+  const result = await loadFactsSet(policy, paths, limits);
+  if (result.diagnostics.length) ctx.report(result.diagnostics, result.texts);
+  return result.facts;
+}
+
 /** Reads and validates spreadsheet facts (an `.xlsx` workbook or a folder of CSV files): facts, or undefined after reporting. */
 export async function loadSpreadsheetFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], path: string, limits?: FactsLimits) {
   const result = await loadSpreadsheetFacts(policy, path, limits);
@@ -183,12 +190,15 @@ registerCommand('check', {
 });
 
 registerCommand('eval', {
-  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', engine: 'value', record: 'value', 'record-facts': 'flag' },
+  options: { facts: 'multi', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', engine: 'value', record: 'value', 'record-facts': 'flag' },
   usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory] [--fields all|status] [--stream] [--jobs N] [--max-subjects N] [--max-facts-size BYTES] [--engine in-process|duckdb] [--record DB [--record-facts]]',
   async run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
-    const factsPath = args.values.get('facts');
+    // Several --facts (or a folder of files) are merged into one set of facts.
+    const factsPaths = args.multi.get('facts') ?? [];
+    const factsPath = factsPaths[0];
     if (!factsPath) return usage(ctx, error('X0003', undefined, { what: ' --facts <file>' }), this.usage);
+    const single = factsPaths.length === 1;
     const asOf = asOfOf(ctx, args);
     const format = choice(ctx, args, 'format', [...EVAL_FORMATS, ...extraFormats.keys()], 'text');
     const failOn = (args.multi.get('fail-on') ?? []).flatMap((v) => v.split(','));
@@ -209,7 +219,7 @@ registerCommand('eval', {
     if (record === false) return EXIT.usage;
     if (record) return evalRecorded(ctx, { ...record, policyDir: args.positionals[0], loaded, factsPath, asOf, format, out: args.values.get('out'), failOn, limits: perf.limits, args });
     const machine = format === 'json' || format === 'ndjson' ? format : undefined;
-    if (engine === 'in-process' && machine && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
+    if (engine === 'in-process' && machine && single && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
       // Worker threads each load the facts and decide every jobs-th chunk of subjects.
       const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits });
       if (!done.ok) {
@@ -218,7 +228,7 @@ registerCommand('eval', {
       }
       return failOn.some((s) => done.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
     }
-    if (engine === 'in-process' && machine && perf.stream && args.values.get('explain') === undefined) {
+    if (engine === 'in-process' && machine && single && perf.stream && args.values.get('explain') === undefined) {
       if (streamableKinds(policy).size > 0) {
         const streamed = evaluateStreamed(ctx.io, policy, { factsPath, options: { asOf, lang: ctx.lang }, fields: perf.fields, format: machine, out: args.values.get('out'), limits: perf.limits });
         if (streamed.diagnostics.length) ctx.report(streamed.diagnostics);
@@ -237,7 +247,7 @@ registerCommand('eval', {
     progress.phase('loading facts');
     // The line is cleared before any diagnostic is printed, so messages start at column 1.
     const quiet: Ctx = { io: ctx.io, lang: ctx.lang, report: (d, t) => { progress.end(); ctx.report(d, t); } };
-    const facts = isSpreadsheetFacts(factsPath) ? await loadSpreadsheetFactsOrReport(quiet, policy, factsPath, perf.limits) : loadFactsOrReport(quiet, policy, factsPath, perf.limits);
+    const facts = await loadFactsSetOrReport(quiet, policy, factsPaths, perf.limits);
     progress.end();
     if (!facts) return EXIT.badFacts;
     const options = { asOf, lang: ctx.lang };
@@ -384,8 +394,9 @@ usage:
   clausal template <policy-dir> --out FILE.xlsx
   clausal lsp [--stdio] [--as-of YYYY-MM-DD]   (language server for editors, on stdin/stdout)
 
---facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, or a folder of CSV files
-(sheets or files regions, institutions, workers; see clausal template)
+--facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, a folder of CSV files, or a folder
+of such files (one per prefecture), merged; --facts may be given several times
+(sheets or files regions, institutions, workers, or their zh labels; see clausal template)
 
 options common to all commands: --lang zh|en (default zh)
 `;

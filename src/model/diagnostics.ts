@@ -107,6 +107,8 @@ export const CATALOGUE = {
   F0018: { zh: '事实文件中不支持标签 `{tag}`', en: 'unsupported tag `{tag}` in facts' },
   F0019: { zh: '事实文件不是有效的 UTF-8 编码（第 {byte} 字节起）', en: 'the facts file is not valid UTF-8 (from byte {byte})' },
   F0020: { zh: '`{path}` 含有控制字符 {char}', en: '`{path}` contains the control character {char}' },
+  F0300: { zh: '{kind} 的编号 `{id}` 在两处定义：{first} 和 {second}', en: 'duplicate {kind} id `{id}`: defined in {first} and in {second}' },
+  F0301: { zh: '文件夹 `{path}` 中没有事实文件（.xlsx、.yaml、.yml、.json、.ndjson，或 CSV 文件）', en: 'no facts files (.xlsx, .yaml, .yml, .json, .ndjson, or CSV files) in the folder `{path}`' },
   F0040: { zh: '第 {line} 行的 {kind} 出现在流式读取的主体（自第 {first} 行起）之后；使用 --stream 时，被其他主体引用的主体须排在前面', en: 'line {line}: a {kind} comes after the streamed subjects (from line {first}); with --stream, subjects that others refer to must come first' },
   F0021: { zh: '`{path}` 所在的引用链超过 {limit} 层上限', en: '`{path}` starts a chain of references deeper than the limit of {limit}' },
   F0022: { zh: '{sheet} 的列 `{header}` 不是 {kind} 已声明的字段，已忽略', en: 'column `{header}` of {sheet} is not a declared field of {kind} and is ignored' },
