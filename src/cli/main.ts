@@ -26,6 +26,7 @@ import { evaluateWithDuckDb } from '../sql/duckdb-engine.js';
 import { badJobs, evaluateInParallel, parallelAvailable } from './eval-parallel.js';
 import { evaluateStreamed, streamableKinds } from './eval-stream.js';
 import { reportToText } from '../report/eval-text.js';
+import { withMissingPlaces } from '../report/fact-places.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { evalRecorded, NOT_WITH_RECORD } from './eval-record.js';
@@ -308,7 +309,9 @@ function recordOptionsOf(ctx: Ctx, args: ParsedArgs): { db: string; copyFacts: b
 }
 
 /** The report formats (text and the registered ones) of a whole evaluation. */
-function renderReport(ctx: Ctx, args: ParsedArgs, format: string, report: EvaluationReport, policy: Policy, facts: Facts, out: string | undefined): Iterable<string | Uint8Array> {
+function renderReport(ctx: Ctx, args: ParsedArgs, format: string, evaluated: EvaluationReport, policy: Policy, facts: Facts, out: string | undefined): Iterable<string | Uint8Array> {
+  // Reports people read name a missing fact's cell too, when the facts came from a spreadsheet.
+  const report = withMissingPlaces(evaluated, policy, facts, ctx.lang);
   if (format === 'text') {
     const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
     return [reportToText(report, { lang: ctx.lang, color, subjects: subjectInfos(policy, facts), all: args.flags.has('all') })];
