@@ -145,6 +145,7 @@ export const CATALOGUE = {
   R0507: { zh: '第 {run} 次检查保存的文件 `{file}` 与其哈希不符（已被改动）', en: 'the stored file `{file}` of run {run} does not match its hash (it was altered)' },
   R0508: { zh: '第 {run} 次检查没有保存事实副本，而 `{path}` {why}；无法复核（记录时加 --record-facts）', en: 'run {run} has no copy of its facts and `{path}` {why}: cannot re-evaluate (record with --record-facts)' },
   R0509: { zh: '记录库 `{path}` 不存在或是空的（用 clausal eval … --record 创建）', en: 'the records database `{path}` does not exist or is empty (clausal eval … --record creates it)' },
+  R0511: { zh: '记录库 `{path}` 中没有政策 `{policy}` 的检查', en: 'no runs of policy `{policy}` in the records database `{path}`' },
   R0510: { zh: '记录库 `{path}` 的结构已从版本 {from} 升级到 {to}', en: 'the records database `{path}` was migrated from schema version {from} to {to}' },
   X0401: { zh: '规则 `{rule}` 无法编译为 SQL：不支持 `{construct}`（{reason}）', en: 'rule `{rule}` cannot be compiled to SQL: `{construct}` is not supported ({reason})' },
   X0402: { zh: '事实 `{path}` 的数值 `{value}` 超出 SQL 引擎可精确保存的范围（DECIMAL(38,10)）', en: 'fact `{path}`: the number `{value}` cannot be held exactly by the SQL engine (DECIMAL(38,10))' },
