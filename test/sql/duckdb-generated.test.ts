@@ -48,8 +48,10 @@ const unit = fc.record({
   group: fc.option(fc.nat(5), { nil: undefined }),
 });
 
+type Unit = typeof unit extends fc.Arbitrary<infer T> ? T : never;
+
 /** Facts JSON with absent fields left out (undefined) and `null` kept. */
-function factsText(groups: (number | undefined)[], units: fc.infer<typeof unit>[]): string {
+function factsText(groups: (number | undefined)[], units: Unit[]): string {
   return JSON.stringify({
     // A group's parent is an earlier group: the references never form a cycle.
     groups: groups.map((p, i) => ({ id: `G${i}`, ...(p !== undefined && p < i ? { parent: `G${p}` } : {}) })),
