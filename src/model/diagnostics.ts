@@ -116,6 +116,9 @@ export const CATALOGUE = {
   F0024: { zh: '无法读取电子表格：{detail}', en: 'cannot read the spreadsheet: {detail}' },
   F0025: { zh: '`{path}` 应留空：`{record}` 已填为无', en: '`{path}` should be empty: `{record}` is none' },
   F0700: { zh: 'CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码（第 {byte} 字节起无法识别）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”', en: 'the CSV file is neither UTF-8 nor GBK/GB18030 (unreadable from byte {byte}); save it from Excel as "CSV UTF-8 (Comma delimited)"' },
+  // evaluation
+  E0100: { zh: '规则 `{rule}` 对{kind} `{subject}` 的求值超过每个主体 {limit} 步的上限（嵌套汇总过大）；可用 --max-steps 调整', en: 'evaluating rule `{rule}` for {kind} `{subject}` took more than the limit of {limit} steps per subject (aggregates nested over large relations); change it with --max-steps' },
+  E0101: { zh: '规则 `{rule}` 对{kind} `{subject}` 求值时，本次运行超过 {limit} 步的总上限；可用 --max-run-steps 调整', en: 'the run passed its limit of {limit} steps while evaluating rule `{rule}` for {kind} `{subject}`; change it with --max-run-steps' },
   // cli
   X0001: { zh: '未知命令 `{name}`', en: 'unknown command `{name}`' },
   X0002: { zh: '未知选项 `{name}`', en: 'unknown option `{name}`' },
