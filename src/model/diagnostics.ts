@@ -117,6 +117,9 @@ export const CATALOGUE = {
   F0025: { zh: '`{path}` 应留空：`{record}` 已填为无', en: '`{path}` should be empty: `{record}` is none' },
   F0700: { zh: 'CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码（第 {byte} 字节起无法识别）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”', en: 'the CSV file is neither UTF-8 nor GBK/GB18030 (unreadable from byte {byte}); save it from Excel as "CSV UTF-8 (Comma delimited)"' },
   F0701: { zh: '不能同时选择{first}和{second}：请只选一个工作簿、一组 CSV 文件或一个 YAML/JSON 文件', en: 'cannot take {first} together with {second}: choose one workbook, one set of CSV files, or one YAML/JSON file' },
+  // evaluation
+  E0100: { zh: '规则 `{rule}` 对{kind} `{subject}` 的求值超过每个主体 {limit} 步的上限（嵌套汇总过大）；可用 --max-steps 调整', en: 'evaluating rule `{rule}` for {kind} `{subject}` took more than the limit of {limit} steps per subject (aggregates nested over large relations); change it with --max-steps' },
+  E0101: { zh: '规则 `{rule}` 对{kind} `{subject}` 求值时，本次运行超过 {limit} 步的总上限；可用 --max-run-steps 调整', en: 'the run passed its limit of {limit} steps while evaluating rule `{rule}` for {kind} `{subject}`; change it with --max-run-steps' },
   // cli
   X0001: { zh: '未知命令 `{name}`', en: 'unknown command `{name}`' },
   X0002: { zh: '未知选项 `{name}`', en: 'unknown option `{name}`' },
@@ -135,6 +138,11 @@ export const CATALOGUE = {
   X0500: { zh: '`{option}` 需要与 `{other}` 一起使用', en: '`{option}` needs `{other}`' },
   X0501: { zh: '`--record` 不能与 `{option}` 同时使用：记录需要完整的、逐项的结果', en: '`--record` cannot be combined with `{option}`: a record needs every result in full' },
   X0502: { zh: '`{value}` 不是检查编号，应为正整数（见 clausal runs list）', en: '`{value}` is not a run number: expected a positive integer (see clausal runs list)' },
+  X0503: { zh: '无法在 {address} 上启动决策接口：{detail}', en: 'cannot start the decision API on {address}: {detail}' },
+  X0504: { zh: '`--host {host}` 不是本机回环地址，决策接口须设置访问令牌（--token 或环境变量 CLAUSAL_API_TOKEN）', en: '`--host {host}` is not a loopback address: the decision API needs an access token (--token or CLAUSAL_API_TOKEN)' },
+  X0505: { zh: '请求体不是有效的 JSON：{detail}', en: 'the request body is not valid JSON: {detail}' },
+  X0506: { zh: '请求中有未知字段 `{field}`（应为 facts、asOf、lang）', en: 'unknown field `{field}` in the request (expected facts, asOf, lang)' },
+  X0507: { zh: '`{field}` 应为 {expected}', en: '`{field}` should be {expected}' },
   // records (`--record`, `clausal runs`, ledger, trend)
   R0500: { zh: '无法打开记录库 `{path}`：{detail}', en: 'cannot open the records database `{path}`: {detail}' },
   R0501: { zh: '记录库 `{path}` 正被另一个进程使用，已等待 {seconds} 秒；请稍后重试', en: 'the records database `{path}` is in use by another process; waited {seconds} s: try again later' },
