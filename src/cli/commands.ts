@@ -13,4 +13,5 @@ import './cmd-template.js';
 import './cmd-facts.js';
 import './cmd-runs.js';
 import './cmd-ledger.js';
+import './cmd-api.js';
 import './cmd-lsp.js';
