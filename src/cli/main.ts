@@ -208,6 +208,7 @@ registerCommand('eval', {
     const badFailOn = failOn.find((v) => !FAIL_ON.includes(v));
     if (badFailOn) return usage(ctx, error('X0004', undefined, { option: '--fail-on', value: badFailOn, expected: FAIL_ON.join('|') }));
     if (!asOf || !format) return EXIT.usage;
+    if (FILE_FORMATS.has(format) && !args.values.get('out')) return usage(ctx, error('X0003', undefined, { what: ` --out FILE.${format}` }), this.usage);
     const perf = evalPerfOptions(ctx, args, format, factsPath);
     if (!perf) return EXIT.usage;
     const engine = choice(ctx, args, 'engine', ENGINES, 'in-process');
@@ -276,7 +277,7 @@ registerCommand('eval', {
         chunks = format === 'json' ? jsonBytes({ policy: { id: policy.id, version: policy.version }, asOf }, run.results, () => summary, perf.fields) : ndjsonBytes(run.results, perf.fields);
       } else {
         const report = { policy: { id: policy.id, version: policy.version, title: policy.title?.zh }, asOf, results: run.results, summary };
-        chunks = renderReport(ctx, args, format, report, policy, facts, out);
+        chunks = await renderReport(ctx, args, format, report, policy, facts, out);
       }
     } else if (format === 'json' || format === 'ndjson') {
       // Streamed: a province's results are never all in memory at once.
@@ -285,7 +286,7 @@ registerCommand('eval', {
     } else {
       const report = evaluateWithProgress(policy, facts, options, progress);
       summary = report.summary;
-      chunks = renderReport(ctx, args, format, report, policy, facts, out);
+      chunks = await renderReport(ctx, args, format, report, policy, facts, out);
     }
     const written = emit(ctx, out, chunks);
     progress.end();
@@ -311,7 +312,7 @@ function recordOptionsOf(ctx: Ctx, args: ParsedArgs): { db: string; copyFacts: b
 }
 
 /** The report formats (text and the registered ones) of a whole evaluation. */
-function renderReport(ctx: Ctx, args: ParsedArgs, format: string, evaluated: EvaluationReport, policy: Policy, facts: Facts, out: string | undefined): Iterable<string | Uint8Array> {
+function renderReport(ctx: Ctx, args: ParsedArgs, format: string, evaluated: EvaluationReport, policy: Policy, facts: Facts, out: string | undefined): Iterable<string | Uint8Array> | Promise<Iterable<string | Uint8Array>> {
   // Reports people read name a missing fact's cell too, when the facts came from a spreadsheet.
   const report = withMissingPlaces(evaluated, policy, facts, ctx.lang);
   if (format === 'text') {
@@ -381,7 +382,10 @@ export type FormatRenderer = (input: {
   lang: Lang;
   subjects: ReturnType<typeof subjectInfos>;
   policy: NonNullable<ReturnType<typeof loadPolicy>['policy']>;
-}) => Iterable<string>;
+}) => Iterable<string | Uint8Array> | Promise<Iterable<string | Uint8Array>>;
+
+/** Formats whose output is bytes for a file, never terminal text: they need `--out`. */
+const FILE_FORMATS = new Set(['xlsx']);
 
 const extraFormats = new Map<string, FormatRenderer>();
 
@@ -399,7 +403,7 @@ const HELP = `clausal — policy rules as code
 
 usage:
   clausal check <policy-dir>... [--coverage [--format text|json]]
-  clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv]
+  clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv|xlsx]
                [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--all]
                [--explain SUBJECT_ID] [--fields all|status] [--stream] [--jobs N]
                [--max-subjects N] [--max-facts-size BYTES] [--record DB [--record-facts]]
