@@ -4,26 +4,27 @@
  * diagnostic and a non-zero exit code, never a stack trace.
  */
 import { extname } from 'node:path';
-import { error, hasErrors, type Diagnostic, type Lang } from '../model/diagnostics.js';
+import { error, hasErrors, warning, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import { isValidDate } from '../model/dates.js';
-import type { Status } from '../model/result.js';
+import { STATUSES, type Status } from '../model/result.js';
+import type { Policy } from '../model/types.js';
 import { loadPolicy } from '../loader/load-policy.js';
 import { readFactsFile } from '../loader/load-facts.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
-import { subjectInfos } from '../facts/subject-info.js';
-import type { evaluate } from '../eval/evaluate.js';
-import { createProgress, evaluateLazilyWithProgress, evaluateWithProgress, progressWanted } from './progress.js';
-import { isSpreadsheetFacts, loadSpreadsheetFacts } from '../loader/load-spreadsheet.js';
+import { createProgress, progressWanted } from './progress.js';
+import { loadSpreadsheetFacts } from '../loader/load-spreadsheet.js';
 import { traceSubject, traceToText } from '../eval/trace.js';
-import { emptySummary } from '../model/result.js';
 import { sourceCoverage } from '../check/coverage.js';
 import { coverageToText } from '../report/coverage-text.js';
 import { DiagnosticRenderer } from '../report/diagnostics.js';
-import { jsonBytes, ndjsonBytes, type ResultFields } from '../report/eval-json.js';
+import type { ResultFields } from '../report/eval-json.js';
 import { DEFAULT_FACTS_LIMITS, type FactsLimits } from '../facts/facts.js';
-import { badJobs, evaluateInParallel, parallelAvailable } from './eval-parallel.js';
-import { evaluateStreamed, streamableKinds } from './eval-stream.js';
-import { reportToText } from '../report/eval-text.js';
+import { engineNamed, engineNames, sinkNamed, sinkNames, type FactsSource } from '../pipeline/engine.js';
+import '../pipeline/in-process-engine.js';
+import '../pipeline/sinks.js';
+import { loadFactsForSource } from '../pipeline/load-source.js';
+import { runEvaluation } from '../pipeline/run-eval.js';
+import { fileOutput, stdoutOutput } from './output.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
 import { writeFileAtomic } from './write-atomic.js';
 
@@ -55,7 +56,6 @@ export interface Ctx {
 }
 
 const LANGS = ['zh', 'en'];
-const EVAL_FORMATS = ['text', 'json', 'ndjson'];
 const FAIL_ON = ['violation', 'pending', 'advisory', 'unknown'];
 
 function todayOf(io: CliIo): string {
@@ -178,118 +178,96 @@ registerCommand('check', {
 });
 
 registerCommand('eval', {
-  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value' },
-  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory] [--fields all|status] [--stream] [--jobs N] [--max-subjects N] [--max-facts-size BYTES]',
+  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', omit: 'multi', engine: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value' },
+  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|…] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--fields all|status] [--omit STATUS,…] [--engine NAME] [--stream] [--max-subjects N] [--max-facts-size BYTES]',
   async run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     const factsPath = args.values.get('facts');
     if (!factsPath) return usage(ctx, error('X0003', undefined, { what: ' --facts <file>' }), this.usage);
     const asOf = asOfOf(ctx, args);
-    const format = choice(ctx, args, 'format', [...EVAL_FORMATS, ...extraFormats.keys()], 'text');
+    const format = choice(ctx, args, 'format', sinkNames(), 'text');
     const failOn = (args.multi.get('fail-on') ?? []).flatMap((v) => v.split(','));
     const badFailOn = failOn.find((v) => !FAIL_ON.includes(v));
     if (badFailOn) return usage(ctx, error('X0004', undefined, { option: '--fail-on', value: badFailOn, expected: FAIL_ON.join('|') }));
     if (!asOf || !format) return EXIT.usage;
+    const engine = engineNamed(choice(ctx, args, 'engine', engineNames(), 'in-process') ?? '');
     const perf = evalPerfOptions(ctx, args, format, factsPath);
-    if (!perf) return EXIT.usage;
+    if (!perf || !engine) return EXIT.usage;
     const loaded = loadPolicyOrReport(ctx, args.positionals[0]);
     if (!loaded?.policy) return EXIT.diagnostics;
     const policy = loaded.policy;
-    const machine = format === 'json' || format === 'ndjson' ? format : undefined;
-    if (machine && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
-      // Worker threads each load the facts and decide every jobs-th chunk of subjects.
-      const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits });
-      if (!done.ok) {
-        ctx.report(done.diagnostics, done.texts);
-        return done.badFacts ? EXIT.badFacts : EXIT.diagnostics;
-      }
-      return failOn.some((s) => done.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
-    }
-    if (machine && perf.stream && args.values.get('explain') === undefined) {
-      if (streamableKinds(policy).size > 0) {
-        const streamed = evaluateStreamed(ctx.io, policy, { factsPath, options: { asOf, lang: ctx.lang }, fields: perf.fields, format: machine, out: args.values.get('out'), limits: perf.limits });
-        if (streamed.diagnostics.length) ctx.report(streamed.diagnostics);
-        if (streamed.writeError) {
-          ctx.report([streamed.writeError]);
-          return EXIT.diagnostics;
-        }
-        if (streamed.badFacts) return EXIT.badFacts;
-        return failOn.some((s) => streamed.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
-      }
-      // Every kind is related back to (or referred to): nothing can stream, load everything.
-      ctx.io.stderr.write(ctx.lang === 'zh' ? 'clausal: 该政策的每类主体都被其他主体引用或汇总，无法流式读取，改为全部载入\n' : 'clausal: every kind of subject is referred to or aggregated by others under this policy: nothing can stream, loading everything\n');
-    }
+    const source: FactsSource = { paths: [factsPath], limits: perf.limits };
     const out = args.values.get('out');
-    const progress = createProgress(ctx.io, progressWanted(ctx.io, format, out), ctx.lang);
-    progress.phase('loading facts');
-    // The line is cleared before any diagnostic is printed, so messages start at column 1.
-    const quiet: Ctx = { io: ctx.io, lang: ctx.lang, report: (d, t) => { progress.end(); ctx.report(d, t); } };
-    const facts = isSpreadsheetFacts(factsPath) ? await loadSpreadsheetFactsOrReport(quiet, policy, factsPath, perf.limits) : loadFactsOrReport(quiet, policy, factsPath, perf.limits);
-    progress.end();
-    if (!facts) return EXIT.badFacts;
-    const options = { asOf, lang: ctx.lang };
     const explainId = args.values.get('explain');
-    if (explainId !== undefined) {
-      const subjects = facts.subjects.filter((s) => s.id === explainId);
-      if (subjects.length === 0) return usage(ctx, error('X0014', undefined, { id: explainId }));
-      const traces = subjects.map((s) => ({ subject: s, traces: traceSubject(policy, s, options) }));
-      const chunks = format === 'json'
-        ? [`${JSON.stringify(traces.map((t) => ({ subject: t.subject.ref, rules: t.traces })), null, 2)}\n`]
-        : traces.map((t) => traceToText(t.subject, t.traces, ctx.lang));
-      return emit(ctx, out, chunks) ? EXIT.ok : EXIT.diagnostics;
-    }
-    let summary = emptySummary();
-    let chunks: Iterable<string | Uint8Array>;
-    if (format === 'json' || format === 'ndjson') {
-      // Streamed: a province's results are never all in memory at once.
-      const results = evaluateLazilyWithProgress(policy, facts, { ...options, explain: perf.fields === 'all' }, summary, progress);
-      chunks = format === 'json' ? jsonBytes({ policy: { id: policy.id, version: policy.version }, asOf }, results, () => summary, perf.fields) : ndjsonBytes(results, perf.fields);
-    } else {
-      const report = evaluateWithProgress(policy, facts, options, progress);
-      summary = report.summary;
-      if (format === 'text') {
-        const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
-        chunks = [reportToText(report, { lang: ctx.lang, color, subjects: subjectInfos(policy, facts), all: args.flags.has('all') })];
-      } else {
-        const render = extraFormats.get(format)!;
-        chunks = render({ report, lang: ctx.lang, subjects: subjectInfos(policy, facts), policy });
-      }
-    }
-    const written = emit(ctx, out, chunks);
+    if (explainId !== undefined) return explainSubject(ctx, policy, source, explainId, { asOf, format, out });
+    const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
+    const output = out ? fileOutput(out) : stdoutOutput(ctx.io);
+    const sink = sinkNamed(format)!.create({ format, output, lang: ctx.lang, fields: perf.fields, all: args.flags.has('all'), color, toFile: out !== undefined });
+    const progress = createProgress(ctx.io, progressWanted(ctx.io, format, out), ctx.lang);
+    const run = await runEvaluation(engine, source, { policy, policyDir: args.positionals[0], asOf, lang: ctx.lang, omit: perf.omit, stream: perf.stream, progress }, sink);
     progress.end();
-    if (!written) return EXIT.diagnostics;
-    if (failOn.some((s) => summary[s as Status] > 0)) return EXIT.failOn;
-    return EXIT.ok;
+    if (run.diagnostics.length) ctx.report(run.diagnostics, run.texts);
+    switch (run.outcome) {
+      case 'bad-facts': return EXIT.badFacts;
+      case 'unsupported':
+      case 'write-failed': return EXIT.diagnostics;
+      case 'ok': return failOn.some((s) => run.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
+    }
   },
 });
+
+/** `eval --explain ID`: every rule's trace for one subject (in-process: a trace is the closures' own walk). */
+async function explainSubject(ctx: Ctx, policy: Policy, source: FactsSource, id: string, run: { asOf: string; format: string; out?: string }): Promise<number> {
+  const loaded = await loadFactsForSource(policy, source);
+  if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
+  if (!loaded.facts) return EXIT.badFacts;
+  const subjects = loaded.facts.subjects.filter((s) => s.id === id);
+  if (subjects.length === 0) return usage(ctx, error('X0014', undefined, { id }));
+  const options = { asOf: run.asOf, lang: ctx.lang };
+  const traces = subjects.map((s) => ({ subject: s, traces: traceSubject(policy, s, options) }));
+  const chunks = run.format === 'json'
+    ? [`${JSON.stringify(traces.map((t) => ({ subject: t.subject.ref, rules: t.traces })), null, 2)}\n`]
+    : traces.map((t) => traceToText(t.subject, t.traces, ctx.lang));
+  return emit(ctx, run.out, chunks) ? EXIT.ok : EXIT.diagnostics;
+}
 
 /** The eval options that trade completeness of the output or memory for speed. */
 interface EvalPerf {
   readonly fields: ResultFields;
+  readonly omit: ReadonlySet<Status>;
   readonly stream: boolean;
-  readonly jobs: number;
   readonly limits?: FactsLimits;
 }
 
-/** Reads `--fields`, `--stream`, `--jobs`, `--max-subjects`, `--max-facts-size`; undefined (after reporting) when one is wrong. */
+/**
+ * Reads `--fields`, `--omit`, `--stream`, `--jobs`, `--max-subjects`, `--max-facts-size`;
+ * undefined (after reporting) when one is wrong.
+ */
 function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: string): EvalPerf | undefined {
-  const machine = format === 'json' || format === 'ndjson';
+  const machine = sinkNamed(format)?.machine ?? false;
   const fields = choice(ctx, args, 'fields', machine ? ['all', 'status'] : ['all'], 'all') as ResultFields | undefined;
   if (!fields) return undefined;
+  const omitted = (args.multi.get('omit') ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  for (const v of omitted) {
+    if (!machine || !(STATUSES as readonly string[]).includes(v)) {
+      ctx.report([error('X0004', undefined, { option: '--omit', value: v, expected: machine ? STATUSES.join('|') : 'a status, with a machine format (--format json|ndjson)' })]);
+      return undefined;
+    }
+  }
   const stream = args.flags.has('stream');
   if (stream && (!machine || factsFormatOf(factsPath) !== 'ndjson')) {
     ctx.report([error('X0004', undefined, { option: '--stream', value: `--format ${format} --facts ${factsPath}`, expected: '--format json|ndjson with .ndjson facts' })]);
     return undefined;
   }
-  const jobsText = args.values.get('jobs') ?? '1';
-  const jobs = /^[1-9]\d{0,2}$/.test(jobsText) ? Number(jobsText) : 0;
-  if (jobs === 0) {
-    ctx.report([badJobs(jobsText)]);
-    return undefined;
-  }
-  if (jobs > 1 && (!machine || stream)) {
-    ctx.report([error('X0004', undefined, { option: '--jobs', value: jobsText, expected: '1 (other values need --format json|ndjson, without --stream)' })]);
-    return undefined;
+  const jobsText = args.values.get('jobs');
+  if (jobsText !== undefined) {
+    if (!/^[1-9]\d{0,2}$/.test(jobsText)) {
+      ctx.report([error('X0004', undefined, { option: '--jobs', value: jobsText, expected: 'a positive integer' })]);
+      return undefined;
+    }
+    // Worker threads each parsed the whole facts file and were slower than one thread
+    // (0.51-0.88x, docs/performance.md): the option is kept for old scripts and ignored.
+    if (jobsText !== '1') ctx.report([warning('X0450', undefined, { value: jobsText })]);
   }
   let limits: FactsLimits | undefined;
   for (const [option, key] of [['max-subjects', 'maxSubjects'], ['max-facts-size', 'maxFileSize']] as const) {
@@ -301,23 +279,11 @@ function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: 
     }
     limits = { ...(limits ?? DEFAULT_FACTS_LIMITS), [key]: Number(v) };
   }
-  return { fields, stream, jobs, limits };
+  return { fields, omit: new Set(omitted as Status[]), stream, limits };
 }
 
-/** A report format contributed by another module (markdown, html, csv). */
-export type FormatRenderer = (input: {
-  report: ReturnType<typeof evaluate>;
-  lang: Lang;
-  subjects: ReturnType<typeof subjectInfos>;
-  policy: NonNullable<ReturnType<typeof loadPolicy>['policy']>;
-}) => Iterable<string>;
-
-const extraFormats = new Map<string, FormatRenderer>();
-
-/** Adds an `eval --format` renderer. */
-export function registerFormat(name: string, render: FormatRenderer): void {
-  extraFormats.set(name, render);
-}
+/** Adds an `eval --format` report renderer (kept here for the modules that register formats). */
+export { registerFormat, type FormatRenderer } from '../pipeline/sinks.js';
 
 const HELP = `clausal — policy rules as code
 
@@ -325,8 +291,8 @@ usage:
   clausal check <policy-dir>... [--coverage [--format text|json]]
   clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv]
                [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--all]
-               [--explain SUBJECT_ID] [--fields all|status] [--stream] [--jobs N]
-               [--max-subjects N] [--max-facts-size BYTES]
+               [--explain SUBJECT_ID] [--fields all|status] [--omit STATUS,…] [--engine NAME]
+               [--stream] [--max-subjects N] [--max-facts-size BYTES]
   clausal test <policy-dir> [--coverage] [--format text|json]
   clausal diff <old-dir> <new-dir> [--facts <file> --as-of <date>] [--format text|json|markdown]
   clausal fmt <file>... [--check]
