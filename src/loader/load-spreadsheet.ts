@@ -109,7 +109,7 @@ async function readWorkbook(path: string, limits: FactsLimits, texts: Map<string
       offset += line.length + 1;
     }
     texts.set(file, lines.join('\n'));
-    tables.push({ name: ws.name, shown: ws.name, style: 'sheet', origin: { file, start: 0, end: 0 }, rows });
+    tables.push({ name: ws.name, shown: ws.name, book: basename(path), style: 'sheet', origin: { file, start: 0, end: 0 }, rows });
   }
   return { tables, diagnostics: [] };
 }
@@ -142,7 +142,7 @@ function readCsvFolder(dir: string, limits: FactsLimits, texts: Map<string, stri
       continue;
     }
     texts.set(file, read.text);
-    tables.push({ name: basename(name, name.slice(name.length - 4)), shown: name, style: 'csv', origin: { file, start: 0, end: 0 }, rows: parseCsv(file, read.text) });
+    tables.push({ name: basename(name, name.slice(name.length - 4)), shown: name, book: basename(dir), style: 'csv', origin: { file, start: 0, end: 0 }, rows: parseCsv(file, read.text) });
   }
   return { tables, diagnostics };
 }
