@@ -94,8 +94,8 @@ export interface EvalRequest {
 export interface ProgressHook {
   /** A phase: `loading facts`, `evaluating` (counting subjects up to `total`). */
   phase(label: 'loading facts' | 'evaluating', total?: number): void;
-  /** Subjects done in the current phase (throttled by the line itself). */
-  tick(done: number): void;
+  /** Subjects done in the current phase (throttled by the line itself, unless `force`: give the last count so). */
+  tick(done: number, force?: boolean): void;
   /** Clears the line (before diagnostics are printed). */
   end(): void;
 }

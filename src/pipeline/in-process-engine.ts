@@ -74,7 +74,7 @@ async function runLoaded(source: FactsSource, request: EvalRequest, sink: Result
   request.progress?.phase('evaluating', facts.subjects.length);
   await pump.subjects(facts.subjects);
   await pump.flush();
-  request.progress?.tick(facts.subjects.length);
+  request.progress?.tick(facts.subjects.length, true);
   request.progress?.end();
   const ended = sink.end(summary);
   if (ended) await ended;
