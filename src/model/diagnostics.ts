@@ -111,6 +111,7 @@ export const CATALOGUE = {
   F0023: { zh: '{sheet} 的列 `{header}` 与第 {first} 列重复', en: 'column `{header}` of {sheet} repeats column {first}' },
   F0024: { zh: '无法读取电子表格：{detail}', en: 'cannot read the spreadsheet: {detail}' },
   F0025: { zh: '`{path}` 应留空：`{record}` 已填为无', en: '`{path}` should be empty: `{record}` is none' },
+  F0700: { zh: 'CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码（第 {byte} 字节起无法识别）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”', en: 'the CSV file is neither UTF-8 nor GBK/GB18030 (unreadable from byte {byte}); save it from Excel as "CSV UTF-8 (Comma delimited)"' },
   // cli
   X0001: { zh: '未知命令 `{name}`', en: 'unknown command `{name}`' },
   X0002: { zh: '未知选项 `{name}`', en: 'unknown option `{name}`' },

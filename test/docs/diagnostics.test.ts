@@ -13,6 +13,7 @@ import { DEFAULT_FACTS_LIMITS } from '../../src/facts/facts.js';
 import { loadFactsText } from '../../src/facts/parse-facts.js';
 import { loadFacts } from '../../src/loader/load-facts.js';
 import { loadPolicy } from '../../src/loader/load-policy.js';
+import { csvSetFacts } from '../../src/loader/spreadsheet-intake.js';
 import { CATALOGUE, type Lang } from '../../src/model/diagnostics.js';
 import { expectGolden } from '../helpers/golden.js';
 import { generateDiagnosticsPage, loadExamples, PAGE_PATH } from './diagnostics-page.js';
@@ -85,6 +86,12 @@ const BUILT: Record<string, () => string[]> = {
       writeFileSync(join(dir, 'facts.yaml'), latin1('regions:\n  - { id: "1", name: "Bj\u00f6rk", level: province }\n'));
       return loadFacts(policy, join(dir, 'facts.yaml')).diagnostics.map((d) => d.code);
     }),
+  'undecodable-csv': () => {
+    const policy = loadPolicy(POLICY_DIR).policy!;
+    // 0x80 then 0xff: a character in neither UTF-8 nor GB18030.
+    const bytes = new Uint8Array([...new TextEncoder().encode('id,name\r\n1,'), 0x80, 0xff, 0x0d, 0x0a]);
+    return csvSetFacts(policy, 'facts', [{ path: 'regions.csv', bytes }]).diagnostics.map((d) => d.code);
+  },
   'deep-reference-chain': () => {
     // The default limit is 100 levels; the same check with a limit of 2.
     const policy = loadPolicy(POLICY_DIR).policy!;
