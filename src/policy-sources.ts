@@ -30,6 +30,17 @@ export interface SourceResolver {
   readSource(relative: string): { readonly path: string; readonly text?: string };
   /** Loads the policy named by `extends "…"`. */
   loadBase(relative: string): LoadedPolicy;
+  /**
+   * Parses a rule file; an editor passes a cache here, so that a keystroke re-parses only the
+   * file it changed (ASTs are immutable, so sharing them between compiles is safe).
+   */
+  parse?(file: PolicySourceFile): ParsedRuleFile;
+}
+
+/** A parsed rule file and its syntax diagnostics. */
+export interface ParsedRuleFile {
+  readonly value: SourceFileAst;
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 /** Whether a file name is a rule file (policy tests live in `tests.yaml` / `*.tests.yaml`). */
@@ -39,7 +50,7 @@ export function isRuleFileName(name: string): boolean {
 }
 
 /** Parses one rule file by its extension. */
-export function parseRuleFile(file: PolicySourceFile): { value: SourceFileAst; diagnostics: readonly Diagnostic[] } {
+export function parseRuleFile(file: PolicySourceFile): ParsedRuleFile {
   return file.path.endsWith('.clause') ? parseClauseFile(file.path, file.text) : parseYamlPolicyFile(file.path, file.text);
 }
 
@@ -49,7 +60,7 @@ export function compileSources(files: readonly PolicySourceFile[], resolver: Sou
   const diagnostics: Diagnostic[] = [];
   const asts: SourceFileAst[] = [];
   for (const f of files) {
-    const parsed = parseRuleFile(f);
+    const parsed = resolver.parse ? resolver.parse(f) : parseRuleFile(f);
     diagnostics.push(...parsed.diagnostics);
     asts.push(parsed.value);
   }

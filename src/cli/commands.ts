@@ -10,3 +10,4 @@ import './cmd-fmt.js';
 import './cmd-serve.js';
 import '../report/formats.js';
 import './cmd-template.js';
+import './cmd-lsp.js';

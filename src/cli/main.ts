@@ -58,7 +58,8 @@ export interface Ctx {
 const LANGS = ['zh', 'en'];
 const FAIL_ON = ['violation', 'pending', 'advisory', 'unknown'];
 
-function todayOf(io: CliIo): string {
+/** Today's date at the CLI edge (`io.today` in tests), `YYYY-MM-DD`. */
+export function todayOf(io: CliIo): string {
   if (io.today) return io.today;
   const d = new Date();
   const pad = (n: number) => String(n).padStart(2, '0');
