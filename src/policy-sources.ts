@@ -55,7 +55,7 @@ export function parseRuleFile(file: PolicySourceFile): ParsedRuleFile {
 }
 
 /** Parses and checks a policy's files. */
-export function compileSources(files: readonly PolicySourceFile[], resolver: SourceResolver): LoadedPolicy {
+export function compileSources(files: readonly PolicySourceFile[], resolver: SourceResolver, options: { readonly maxCompiledSize?: number } = {}): LoadedPolicy {
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const diagnostics: Diagnostic[] = [];
   const asts: SourceFileAst[] = [];
@@ -81,6 +81,6 @@ export function compileSources(files: readonly PolicySourceFile[], resolver: Sou
     const read = resolver.readSource(header.source.value);
     source = read.text === undefined ? { path: read.path, missing: true } : { path: read.path, text: read.text };
   }
-  const checked = checkPolicy({ files: asts, source, base });
+  const checked = checkPolicy({ files: asts, source, base, maxCompiledSize: options.maxCompiledSize });
   return { policy: checked.policy, diagnostics: [...diagnostics, ...checked.diagnostics], texts };
 }

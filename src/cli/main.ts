@@ -21,6 +21,7 @@ import type { ResultFields } from '../report/eval-json.js';
 import { DEFAULT_FACTS_LIMITS, type FactsLimits } from '../facts/facts.js';
 import { engineNamed, engineNames, sinkNamed, sinkNames, type FactsSource } from '../pipeline/engine.js';
 import '../pipeline/in-process-engine.js';
+import '../pipeline/duckdb-engine.js';
 import '../pipeline/sinks.js';
 import { loadFactsForSource } from '../pipeline/load-source.js';
 import { runEvaluation } from '../pipeline/run-eval.js';
@@ -194,6 +195,9 @@ registerCommand('eval', {
     const engine = engineNamed(choice(ctx, args, 'engine', engineNames(), 'in-process') ?? '');
     const perf = evalPerfOptions(ctx, args, format, factsPath);
     if (!perf || !engine) return EXIT.usage;
+    if (perf.stream && engine.name !== 'in-process') {
+      return usage(ctx, error('X0004', undefined, { option: '--engine', value: engine.name, expected: 'in-process (with --stream)' }));
+    }
     const loaded = loadPolicyOrReport(ctx, args.positionals[0]);
     if (!loaded?.policy) return EXIT.diagnostics;
     const policy = loaded.policy;

@@ -46,7 +46,7 @@ function childrenOf(x: TExpr): TExpr[] {
   switch (x.op) {
     case 'field': return x.target.op === 'var' ? [] : [x.target];
     case 'relation': return [x.target];
-    case 'call': case 'table': return [...x.args];
+    case 'call': case 'table': case 'def': return [...x.args];
     case 'set': return [...x.items];
     case 'not': case 'neg': return [x.operand];
     case 'binary': return [x.left, x.right];

@@ -29,9 +29,18 @@ export function streamableKinds(policy: Policy): Set<string> {
       if (t.t === 'subject') blocked.add(t.kind);
     }
   }
+  const bodies = new Set<TExpr>();
   const walk = (x: TExpr | undefined): void => {
     if (!x) return;
     switch (x.op) {
+      case 'def':
+        x.args.forEach(walk);
+        // A shared definition body is walked once, however many calls reach it.
+        if (!bodies.has(x.body)) {
+          bodies.add(x.body);
+          walk(x.body);
+        }
+        return;
       case 'relation':
         blocked.add(x.relation.target);
         walk(x.target);

@@ -84,6 +84,8 @@ export const CATALOGUE = {
   C0036: { zh: '规则 `{rule}` 只能有一个要求（must/should/may）或资格条件（eligible when）', en: 'rule `{rule}` may have one requirement (must/should/may) or one eligibility condition (eligible when), not several' },
   C0037: { zh: '`{name}` 应为常量（字面量、枚举值或集合）', en: '`{name}` must be a constant (a literal, an enum value or a set)' },
   C0038: { zh: '字段 `{name}` 的上级 `{parent}` 不是 record 类型', en: 'field `{name}` is nested under `{parent}`, which is not a record' },
+  C0100: { zh: '这一常量运算的结果超出精确数值范围（分子、分母的绝对值不超过 2^53 − 1，约 15 位有效数字）', en: 'this constant arithmetic leaves the exact number range (numerator and denominator of magnitude at most 2^53 − 1, about 15 significant digits)' },
+  C0101: { zh: '政策编译后有 {size} 个表达式节点，超过 {limit} 的上限', en: 'the policy compiles to {size} expression nodes, more than the limit of {limit}' },
   // facts
   F0001: { zh: '无法读取事实文件：{detail}', en: 'cannot read the facts file: {detail}' },
   F0002: { zh: '事实文件语法错误：{detail}', en: 'facts syntax error: {detail}' },
@@ -128,6 +130,8 @@ export const CATALOGUE = {
   X0014: { zh: '事实中没有编号为 `{id}` 的主体', en: 'no subject with id `{id}` in the facts' },
   X0013: { zh: '`--host` 的取值 `{host}` 不是本机回环地址，工作台将对网络开放（无登录、可写文件）', en: '`--host {host}` is not a loopback address: the workbench (no login, writes files) is open to the network' },
   X0450: { zh: '`--jobs {value}` 已不再使用，评估在单线程中进行（多线程在实测中更慢，见 docs/performance.md）', en: '`--jobs {value}` is ignored: evaluation runs on one thread (worker threads were measured slower, see docs/performance.md)' },
+  X0401: { zh: '规则 `{rule}` 无法编译为 SQL：不支持 `{construct}`（{reason}）', en: 'rule `{rule}` cannot be compiled to SQL: `{construct}` is not supported ({reason})' },
+  X0402: { zh: '事实 `{path}` 的数值 `{value}` 超出 SQL 引擎可精确保存的范围（DECIMAL(38,10)）', en: 'fact `{path}`: the number `{value}` cannot be held exactly by the SQL engine (DECIMAL(38,10))' },
   // policy tests (`clausal test`)
   T0001: { zh: '目录 `{path}` 中没有测试文件（tests.yaml 或 *.tests.yaml）', en: 'no test files (tests.yaml or *.tests.yaml) in `{path}`' },
   T0002: { zh: '政策中没有规则 `{rule}`', en: 'the policy has no rule `{rule}`' },

@@ -75,6 +75,13 @@ const BUILT: Record<string, () => string[]> = {
       writeFileSync(join(dir, 'p.clause'), `policy t version "1"\ndefine x = 1${' + 1'.repeat(120_000)}\n`);
       return loadPolicy(dir).diagnostics.map((d) => d.code);
     }),
+  'compiled-size': () =>
+    inTemp((dir) => {
+      // The default budget is 1,000,000 nodes; the same check with a budget of 50.
+      const rules = Array.from({ length: 20 }, (_, i) => `rule r${i} cite "一" for unit u must u.n + ${i} >= 3\n`).join('');
+      writeFileSync(join(dir, 'p.clause'), `policy t version "1"\nkind unit from units { n: integer }\n${rules}`);
+      return loadPolicy(dir, { maxCompiledSize: 50 }).diagnostics.map((d) => d.code);
+    }),
   'many-errors': () => {
     const policy = loadPolicy(POLICY_DIR).policy!;
     const lines = Array.from({ length: 60 }, (_, i) => `  - { id: X-${i}, category: no_such_category }`);
