@@ -9,7 +9,7 @@ import { isValidDate } from '../model/dates.js';
 import { STATUSES, type Status } from '../model/result.js';
 import type { Policy } from '../model/types.js';
 import { loadPolicy } from '../loader/load-policy.js';
-import { readFactsFile } from '../loader/load-facts.js';
+import { loadFactsSet, readFactsFile } from '../loader/load-facts.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
 import { createProgress, progressWanted } from './progress.js';
 import { loadSpreadsheetFacts } from '../loader/load-spreadsheet.js';
@@ -28,6 +28,7 @@ import { runEvaluation } from '../pipeline/run-eval.js';
 import { fileOutput, stdoutOutput } from './output.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { evalRecorded, NOT_WITH_RECORD } from './eval-record.js';
 
 /** Where the CLI reads and writes: injectable so tests run it in-process. */
 export interface CliIo {
@@ -151,6 +152,13 @@ export async function loadSpreadsheetFactsOrReport(ctx: Ctx, policy: Parameters<
   return result.facts;
 }
 
+/** Reads and validates the facts of every `--facts` (files or folders, merged): facts, or undefined after reporting. */
+export async function loadFactsSetOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], paths: readonly string[], limits?: FactsLimits) {
+  const result = await loadFactsSet(policy, paths, limits);
+  if (result.diagnostics.length) ctx.report(result.diagnostics, result.texts);
+  return result.facts;
+}
+
 registerCommand('check', {
   options: { lang: 'value', coverage: 'flag', format: 'value' },
   usage: 'clausal check <policy-dir>... [--coverage [--format text|json]] [--lang zh|en]',
@@ -180,11 +188,13 @@ registerCommand('check', {
 });
 
 registerCommand('eval', {
-  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', omit: 'multi', engine: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value' },
-  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|…] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--fields all|status] [--omit STATUS,…] [--engine NAME] [--stream] [--max-subjects N] [--max-facts-size BYTES]',
+  options: { facts: 'multi', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', omit: 'multi', engine: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', record: 'value', 'record-facts': 'flag' },
+  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|…] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--fields all|status] [--omit STATUS,…] [--engine NAME] [--stream] [--max-subjects N] [--max-facts-size BYTES] [--record DB [--record-facts]]',
   async run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
-    const factsPath = args.values.get('facts');
+    // Several --facts (or a folder of files) are merged into one set of facts.
+    const factsPaths = args.multi.get('facts') ?? [];
+    const factsPath = factsPaths[0];
     if (!factsPath) return usage(ctx, error('X0003', undefined, { what: ' --facts <file>' }), this.usage);
     const asOf = asOfOf(ctx, args);
     const format = choice(ctx, args, 'format', sinkNames(), 'text');
@@ -201,7 +211,10 @@ registerCommand('eval', {
     const loaded = loadPolicyOrReport(ctx, args.positionals[0]);
     if (!loaded?.policy) return EXIT.diagnostics;
     const policy = loaded.policy;
-    const source: FactsSource = { paths: [factsPath], limits: perf.limits };
+    const record = recordOptionsOf(ctx, args);
+    if (record === false) return EXIT.usage;
+    if (record) return evalRecorded(ctx, { ...record, policyDir: args.positionals[0], loaded, factsPath, asOf, format, out: args.values.get('out'), failOn, limits: perf.limits, args });
+    const source: FactsSource = { paths: factsPaths, limits: perf.limits };
     const out = args.values.get('out');
     const explainId = args.values.get('explain');
     if (explainId !== undefined) return explainSubject(ctx, policy, source, explainId, { asOf, format, out });
@@ -234,6 +247,21 @@ async function explainSubject(ctx: Ctx, policy: Policy, source: FactsSource, id:
     ? [`${JSON.stringify(traces.map((t) => ({ subject: t.subject.ref, rules: t.traces })), null, 2)}\n`]
     : traces.map((t) => traceToText(t.subject, t.traces, ctx.lang));
   return emit(ctx, run.out, chunks) ? EXIT.ok : EXIT.diagnostics;
+}
+
+/** `--record DB [--record-facts]`: the database and whether to keep a copy of the facts; false (after reporting) when combined with an option that trims results. */
+function recordOptionsOf(ctx: Ctx, args: ParsedArgs): { db: string; copyFacts: boolean } | undefined | false {
+  const db = args.values.get('record');
+  if (db === undefined) {
+    if (args.flags.has('record-facts')) ctx.report([error('X0500', undefined, { option: '--record-facts', other: '--record' })]);
+    return args.flags.has('record-facts') ? false : undefined;
+  }
+  const clash = NOT_WITH_RECORD.find((o) => (o === 'fields' ? args.values.get(o) === 'status' : o === 'jobs' ? (args.values.get(o) ?? '1') !== '1' : o === 'engine' ? (args.values.get(o) ?? 'in-process') !== 'in-process' : args.values.has(o) || args.flags.has(o)));
+  if (clash) {
+    ctx.report([error('X0501', undefined, { option: `--${clash}` })]);
+    return false;
+  }
+  return { db, copyFacts: args.flags.has('record-facts') };
 }
 
 /** The eval options that trade completeness of the output or memory for speed. */
@@ -288,7 +316,7 @@ function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: 
 }
 
 /** Adds an `eval --format` report renderer (kept here for the modules that register formats). */
-export { registerFormat, type FormatRenderer } from '../pipeline/sinks.js';
+export { registerFormat, formatRenderer, type FormatRenderer } from '../pipeline/sinks.js';
 
 const HELP = `clausal — policy rules as code
 

@@ -40,6 +40,8 @@ export interface RawFactsPart {
   readonly diagnostics: readonly Diagnostic[];
   /** Rewrites a validation diagnostic (facts path in this part's own indexes) in the part's terms: a cell. */
   readonly relocate?: (d: Diagnostic) => Diagnostic;
+  /** The 1-based line of an offset in the part's text (text formats), for messages naming a subject. */
+  readonly lineOf?: (offset: number) => number;
   /** The cell of field `field` (dotted, `''` for the row) of the `index`-th subject of `list`. */
   readonly place?: (list: string, index: number, field: string) => CellPlace | undefined;
 }

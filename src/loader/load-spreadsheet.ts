@@ -16,7 +16,8 @@ import { error, type Diagnostic } from '../model/diagnostics.js';
 import type { Policy } from '../model/types.js';
 import { DEFAULT_FACTS_LIMITS, maxFactsFileSize, type FactsLimits } from '../facts/facts.js';
 import { readBytesFile } from './read-text.js';
-import { spreadsheetFactsFromBytes, type BytesFile, type SpreadsheetFactsResult } from './spreadsheet-intake.js';
+import type { RawFactsPart } from '../facts/raw-facts.js';
+import { spreadsheetFactsFromBytes, spreadsheetPartFromBytes, type BytesFile, type SpreadsheetFactsResult, type SpreadsheetInput } from './spreadsheet-intake.js';
 
 export { parseCsv, type SpreadsheetFactsResult } from './spreadsheet-intake.js';
 
@@ -32,21 +33,35 @@ export function isSpreadsheetFacts(path: string): boolean {
 
 /** Loads, validates and links facts from an `.xlsx` workbook or a folder of CSV files. */
 export async function loadSpreadsheetFacts(policy: Policy, path: string, limits: FactsLimits = DEFAULT_FACTS_LIMITS): Promise<SpreadsheetFactsResult> {
+  const read = readSpreadsheetInput(path, limits);
+  if (!read.input) return { diagnostics: read.diagnostics, texts: new Map() };
+  return spreadsheetFactsFromBytes(policy, path, read.input, limits);
+}
+
+/** Reads an `.xlsx` workbook or a CSV folder as raw subjects, to be validated with other files (see `mergeFactsParts`). */
+export async function readSpreadsheetPart(policy: Policy, path: string, limits: FactsLimits = DEFAULT_FACTS_LIMITS): Promise<{ part: RawFactsPart; texts: ReadonlyMap<string, string> }> {
+  const read = readSpreadsheetInput(path, limits);
+  if (!read.input) return { part: { file: path, raw: [], diagnostics: read.diagnostics }, texts: new Map() };
+  return spreadsheetPartFromBytes(policy, path, read.input, limits);
+}
+
+/** The bytes of a workbook, or of every CSV file of a folder. */
+function readSpreadsheetInput(path: string, limits: FactsLimits): { input?: SpreadsheetInput; diagnostics: Diagnostic[] } {
   const max = maxFactsFileSize(limits, false);
   if (path.toLowerCase().endsWith('.xlsx')) {
     const read = readBytesFile(path, max);
-    if (!read.ok) return { diagnostics: [unreadable(path, read, max)], texts: new Map() };
-    return spreadsheetFactsFromBytes(policy, path, { workbook: { path, bytes: read.bytes } }, limits);
+    if (!read.ok) return { diagnostics: [unreadable(path, read, max)] };
+    return { input: { workbook: { path, bytes: read.bytes } }, diagnostics: [] };
   }
   let names: string[];
   try {
     names = readdirSync(path).filter((n) => n.toLowerCase().endsWith('.csv')).sort();
   } catch (e) {
-    return { diagnostics: [error('F0001', undefined, { detail: `${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` })], texts: new Map() };
+    return { diagnostics: [error('F0001', undefined, { detail: `${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` })] };
   }
   if (names.length === 0) {
     // A folder with no CSV in it is almost always the wrong path: say so rather than evaluate nothing.
-    return { diagnostics: [error('F0001', undefined, { detail: `${path}: no .csv files (regions.csv, institutions.csv, workers.csv)` })], texts: new Map() };
+    return { diagnostics: [error('F0001', undefined, { detail: `${path}: no .csv files (regions.csv, institutions.csv, workers.csv)` })] };
   }
   const files: BytesFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -56,8 +71,8 @@ export async function loadSpreadsheetFacts(policy: Policy, path: string, limits:
     if (read.ok) files.push({ path: file, bytes: read.bytes });
     else diagnostics.push(unreadable(file, read, max));
   }
-  if (diagnostics.length) return { diagnostics, texts: new Map() };
-  return spreadsheetFactsFromBytes(policy, path, { csv: files }, limits);
+  if (diagnostics.length) return { diagnostics };
+  return { input: { csv: files }, diagnostics: [] };
 }
 
 function unreadable(file: string, read: { problem: 'too-large'; size: number } | { problem: 'io'; detail: string }, max: number): Diagnostic {

@@ -14,7 +14,8 @@ import type { Span } from '../model/span.js';
 import type { Policy } from '../model/types.js';
 import { DEFAULT_FACTS_LIMITS, maxFactsFileSize, type FactsLimits, type FactsResult } from '../facts/facts.js';
 import { decodeText, type TextEncodingName } from './decode-text.js';
-import { dateText, factsFromTables, type Cell, type CellValue, type Table, type TableRow } from './sheet-table.js';
+import type { RawFactsPart } from '../facts/raw-facts.js';
+import { dateText, factsFromTables, tablesToRaw, type Cell, type CellValue, type Table, type TableRow } from './sheet-table.js';
 
 /** Facts with the texts their diagnostics point into (CSV files, or a text rendering of each sheet). */
 export interface SpreadsheetFactsResult extends FactsResult {
@@ -49,6 +50,17 @@ export async function spreadsheetFactsFromBytes(policy: Policy, file: string, in
   const read = await workbookTables(input.workbook, limits, texts);
   if (read.diagnostics.length) return { diagnostics: read.diagnostics, texts };
   return { ...factsFromTables(policy, file, read.tables, limits), texts };
+}
+
+/**
+ * A workbook or CSV set held in memory as raw subjects, not yet validated: one part of a
+ * folder of prefecture files (see `mergeFactsParts`).
+ */
+export async function spreadsheetPartFromBytes(policy: Policy, file: string, input: SpreadsheetInput, limits: FactsLimits = DEFAULT_FACTS_LIMITS): Promise<{ part: RawFactsPart; texts: ReadonlyMap<string, string> }> {
+  const texts = new Map<string, string>();
+  const read = 'csv' in input ? csvTables(fileNameOf(file), input.csv, limits, texts, new Map()) : await workbookTables(input.workbook, limits, texts);
+  if (read.diagnostics.length) return { part: { file, raw: [], diagnostics: read.diagnostics }, texts };
+  return { part: tablesToRaw(policy, file, read.tables), texts };
 }
 
 /** The CSV half of {@link spreadsheetFactsFromBytes}, which needs no waiting. */

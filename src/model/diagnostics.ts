@@ -1,6 +1,6 @@
 /**
  * Diagnostics: one catalogue of codes with zh and en templates. The first letter of a code
- * names the stage (S syntax, Y yaml, C check, E eval, F facts, T policy tests, X cli). Stages return
+ * names the stage (S syntax, Y yaml, C check, E eval, F facts, T policy tests, X cli, R records). Stages return
  * diagnostics as data; wording is filled in only when rendered, so tests check codes and
  * arguments, and a translation never changes behaviour. Never reuse a retired code.
  */
@@ -107,6 +107,8 @@ export const CATALOGUE = {
   F0018: { zh: '事实文件中不支持标签 `{tag}`', en: 'unsupported tag `{tag}` in facts' },
   F0019: { zh: '事实文件不是有效的 UTF-8 编码（第 {byte} 字节起）', en: 'the facts file is not valid UTF-8 (from byte {byte})' },
   F0020: { zh: '`{path}` 含有控制字符 {char}', en: '`{path}` contains the control character {char}' },
+  F0300: { zh: '{kind} 的编号 `{id}` 在两处定义：{first} 和 {second}', en: 'duplicate {kind} id `{id}`: defined in {first} and in {second}' },
+  F0301: { zh: '文件夹 `{path}` 中没有事实文件（.xlsx、.yaml、.yml、.json、.ndjson，或 CSV 文件）', en: 'no facts files (.xlsx, .yaml, .yml, .json, .ndjson, or CSV files) in the folder `{path}`' },
   F0040: { zh: '第 {line} 行的 {kind} 出现在流式读取的主体（自第 {first} 行起）之后；使用 --stream 时，被其他主体引用的主体须排在前面', en: 'line {line}: a {kind} comes after the streamed subjects (from line {first}); with --stream, subjects that others refer to must come first' },
   F0021: { zh: '`{path}` 所在的引用链超过 {limit} 层上限', en: '`{path}` starts a chain of references deeper than the limit of {limit}' },
   F0022: { zh: '{sheet} 的列 `{header}` 不是 {kind} 已声明的字段，已忽略', en: 'column `{header}` of {sheet} is not a declared field of {kind} and is ignored' },
@@ -130,6 +132,21 @@ export const CATALOGUE = {
   X0014: { zh: '事实中没有编号为 `{id}` 的主体', en: 'no subject with id `{id}` in the facts' },
   X0013: { zh: '`--host` 的取值 `{host}` 不是本机回环地址，工作台将对网络开放（无登录、可写文件）', en: '`--host {host}` is not a loopback address: the workbench (no login, writes files) is open to the network' },
   X0450: { zh: '`--jobs {value}` 已不再使用，评估在单线程中进行（多线程在实测中更慢，见 docs/performance.md）', en: '`--jobs {value}` is ignored: evaluation runs on one thread (worker threads were measured slower, see docs/performance.md)' },
+  X0500: { zh: '`{option}` 需要与 `{other}` 一起使用', en: '`{option}` needs `{other}`' },
+  X0501: { zh: '`--record` 不能与 `{option}` 同时使用：记录需要完整的、逐项的结果', en: '`--record` cannot be combined with `{option}`: a record needs every result in full' },
+  X0502: { zh: '`{value}` 不是检查编号，应为正整数（见 clausal runs list）', en: '`{value}` is not a run number: expected a positive integer (see clausal runs list)' },
+  // records (`--record`, `clausal runs`, ledger, trend)
+  R0500: { zh: '无法打开记录库 `{path}`：{detail}', en: 'cannot open the records database `{path}`: {detail}' },
+  R0501: { zh: '记录库 `{path}` 正被另一个进程使用，已等待 {seconds} 秒；请稍后重试', en: 'the records database `{path}` is in use by another process; waited {seconds} s: try again later' },
+  R0502: { zh: '记录库 `{path}` 的结构版本为 {found}，新于本程序支持的版本 {known}；拒绝读写，请升级 clausal', en: 'the records database `{path}` has schema version {found}, newer than the {known} this clausal knows: refused, upgrade clausal' },
+  R0503: { zh: '`{path}` 不是 Clausal 记录库（有数据表但没有结构版本）；拒绝读写', en: '`{path}` is not a Clausal records database (it has tables but no schema version): refused' },
+  R0504: { zh: '无法写入记录库 `{path}`：{detail}；本次检查未记录，记录库保持原样', en: 'cannot write to the records database `{path}`: {detail}; nothing was recorded and the database is as it was' },
+  R0505: { zh: '记录库 `{path}` 中没有第 {run} 次检查', en: 'no run {run} in the records database `{path}`' },
+  R0506: { zh: '记录库 `{path}` 中没有回执 `{id}`', en: 'no receipt `{id}` in the records database `{path}`' },
+  R0507: { zh: '第 {run} 次检查保存的文件 `{file}` 与其哈希不符（已被改动）', en: 'the stored file `{file}` of run {run} does not match its hash (it was altered)' },
+  R0508: { zh: '第 {run} 次检查没有保存事实副本，而 `{path}` {why}；无法复核（记录时加 --record-facts）', en: 'run {run} has no copy of its facts and `{path}` {why}: cannot re-evaluate (record with --record-facts)' },
+  R0509: { zh: '记录库 `{path}` 不存在或是空的（用 clausal eval … --record 创建）', en: 'the records database `{path}` does not exist or is empty (clausal eval … --record creates it)' },
+  R0510: { zh: '记录库 `{path}` 的结构已从版本 {from} 升级到 {to}', en: 'the records database `{path}` was migrated from schema version {from} to {to}' },
   X0401: { zh: '规则 `{rule}` 无法编译为 SQL：不支持 `{construct}`（{reason}）', en: 'rule `{rule}` cannot be compiled to SQL: `{construct}` is not supported ({reason})' },
   X0402: { zh: '事实 `{path}` 的数值 `{value}` 超出 SQL 引擎可精确保存的范围（DECIMAL(38,10)）', en: 'fact `{path}`: the number `{value}` cannot be held exactly by the SQL engine (DECIMAL(38,10))' },
   // policy tests (`clausal test`)

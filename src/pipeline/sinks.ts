@@ -58,7 +58,7 @@ export type FormatRenderer = (input: {
   lang: Lang;
   subjects: ReadonlyMap<string, SubjectInfo>;
   policy: Policy;
-}) => Iterable<string | Uint8Array>;
+}) => Iterable<string>;
 
 /** Collects every result, then renders the report and writes it. */
 class ReportSink implements ResultSink {
@@ -88,11 +88,19 @@ class ReportSink implements ResultSink {
   }
 }
 
+const RENDERERS = new Map<string, FormatRenderer>();
+
+/** The report renderer registered for `--format name` (for callers that render a whole report themselves, such as `--record`). */
+export function formatRenderer(name: string): FormatRenderer | undefined {
+  return RENDERERS.get(name);
+}
+
 /**
  * Adds an `eval --format` report renderer (markdown, html, csv, xlsx…): it receives the whole
  * evaluation with subjects' names and regions.
  */
 export function registerFormat(name: string, render: FormatRenderer): void {
+  RENDERERS.set(name, render);
   registerSink(name, { machine: false, create: (o: SinkOptions) => new ReportSink(o.output, render, o.lang) });
 }
 

@@ -200,8 +200,7 @@ describe('a folder of CSV files', () => {
     mkdirSync(empty, { recursive: true });
     const r = await run(['eval', POLICY, '--facts', empty, '--lang', 'en']);
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('error F0001: cannot read the facts file: ');
-    expect(r.stderr).toContain('no .csv files');
+    expect(r.stderr).toContain(`error F0301: no facts files (.xlsx, .yaml, .yml, .json, .ndjson, or CSV files) in the folder \`${empty}\``);
   });
 });
 
