@@ -11,4 +11,5 @@ import './cmd-serve.js';
 import '../report/formats.js';
 import './cmd-template.js';
 import './cmd-runs.js';
+import './cmd-ledger.js';
 import './cmd-lsp.js';

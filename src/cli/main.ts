@@ -11,6 +11,7 @@ import type { Policy } from '../model/types.js';
 import { loadPolicy } from '../loader/load-policy.js';
 import { loadFactsSet, readFactsFile } from '../loader/load-facts.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
+import { EvaluationBudgetExceeded } from '../compile/budget.js';
 import { createProgress, progressWanted } from './progress.js';
 import { loadSpreadsheetFacts } from '../loader/load-spreadsheet.js';
 import { traceSubject, traceToText } from '../eval/trace.js';
@@ -114,6 +115,7 @@ export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string 
     writeFileAtomic(out, chunks);
     return true;
   } catch (e) {
+    if (e instanceof EvaluationBudgetExceeded) throw e; // not a write failure: the target is untouched
     ctx.report([error('X0005', undefined, { path: out, detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message })]);
     return false;
   }
@@ -188,8 +190,8 @@ registerCommand('check', {
 });
 
 registerCommand('eval', {
-  options: { facts: 'multi', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', omit: 'multi', engine: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', record: 'value', 'record-facts': 'flag' },
-  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|…] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--fields all|status] [--omit STATUS,…] [--engine NAME] [--stream] [--max-subjects N] [--max-facts-size BYTES] [--record DB [--record-facts]]',
+  options: { facts: 'multi', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', omit: 'multi', engine: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', record: 'value', 'record-facts': 'flag', 'max-steps': 'value', 'max-run-steps': 'value' },
+  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|…] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--fields all|status] [--omit STATUS,…] [--engine NAME] [--stream] [--max-subjects N] [--max-facts-size BYTES] [--record DB [--record-facts]] [--max-steps N] [--max-run-steps N]',
   async run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     // Several --facts (or a folder of files) are merged into one set of facts.
@@ -217,12 +219,12 @@ registerCommand('eval', {
     const source: FactsSource = { paths: factsPaths, limits: perf.limits };
     const out = args.values.get('out');
     const explainId = args.values.get('explain');
-    if (explainId !== undefined) return explainSubject(ctx, policy, source, explainId, { asOf, format, out });
+    if (explainId !== undefined) return explainSubject(ctx, policy, source, explainId, { asOf, format, out, steps: perf.steps });
     const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
     const output = out ? fileOutput(out) : stdoutOutput(ctx.io);
     const sink = sinkNamed(format)!.create({ format, output, lang: ctx.lang, fields: perf.fields, all: args.flags.has('all'), color, toFile: out !== undefined });
     const progress = createProgress(ctx.io, progressWanted(ctx.io, format, out), ctx.lang);
-    const run = await runEvaluation(engine, source, { policy, policyDir: args.positionals[0], asOf, lang: ctx.lang, omit: perf.omit, stream: perf.stream, progress }, sink);
+    const run = await runEvaluation(engine, source, { policy, policyDir: args.positionals[0], asOf, lang: ctx.lang, omit: perf.omit, stream: perf.stream, steps: perf.steps, progress }, sink);
     progress.end();
     if (run.diagnostics.length) ctx.report(run.diagnostics, run.texts);
     switch (run.outcome) {
@@ -235,13 +237,13 @@ registerCommand('eval', {
 });
 
 /** `eval --explain ID`: every rule's trace for one subject (in-process: a trace is the closures' own walk). */
-async function explainSubject(ctx: Ctx, policy: Policy, source: FactsSource, id: string, run: { asOf: string; format: string; out?: string }): Promise<number> {
+async function explainSubject(ctx: Ctx, policy: Policy, source: FactsSource, id: string, run: { asOf: string; format: string; out?: string; steps: EvalPerf['steps'] }): Promise<number> {
   const loaded = await loadFactsForSource(policy, source);
   if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
   if (!loaded.facts) return EXIT.badFacts;
   const subjects = loaded.facts.subjects.filter((s) => s.id === id);
   if (subjects.length === 0) return usage(ctx, error('X0014', undefined, { id }));
-  const options = { asOf: run.asOf, lang: ctx.lang };
+  const options = { asOf: run.asOf, lang: ctx.lang, ...run.steps };
   const traces = subjects.map((s) => ({ subject: s, traces: traceSubject(policy, s, options) }));
   const chunks = run.format === 'json'
     ? [`${JSON.stringify(traces.map((t) => ({ subject: t.subject.ref, rules: t.traces })), null, 2)}\n`]
@@ -270,6 +272,8 @@ interface EvalPerf {
   readonly omit: ReadonlySet<Status>;
   readonly stream: boolean;
   readonly limits?: FactsLimits;
+  /** `--max-steps`, `--max-run-steps`. */
+  readonly steps: { readonly maxSteps?: number; readonly maxRunSteps?: number };
 }
 
 /**
@@ -312,7 +316,17 @@ function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: 
     }
     limits = { ...(limits ?? DEFAULT_FACTS_LIMITS), [key]: Number(v) };
   }
-  return { fields, omit: new Set(omitted as Status[]), stream, limits };
+  const steps: { maxSteps?: number; maxRunSteps?: number } = {};
+  for (const [option, key] of [['max-steps', 'maxSteps'], ['max-run-steps', 'maxRunSteps']] as const) {
+    const v = args.values.get(option);
+    if (v === undefined) continue;
+    if (!/^[1-9]\d{0,15}$/.test(v)) {
+      ctx.report([error('X0004', undefined, { option: `--${option}`, value: v, expected: 'a positive integer' })]);
+      return undefined;
+    }
+    steps[key] = Number(v);
+  }
+  return { fields, omit: new Set(omitted as Status[]), stream, limits, steps };
 }
 
 /** Adds an `eval --format` report renderer (kept here for the modules that register formats). */
@@ -374,6 +388,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     return await command.run(parsed.args, ctx);
   } catch (e) {
+    // A policy too costly for its facts: the user's problem, named by rule and subject.
+    if (e instanceof EvaluationBudgetExceeded) {
+      ctx.report([e.diagnostic]);
+      return EXIT.diagnostics;
+    }
     // A bug, not a user error: say so plainly, without a stack trace unless asked for.
     io.stderr.write(`clausal: internal error: ${(e as Error).message}\n`);
     if (io.env.CLAUSAL_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);

@@ -25,14 +25,14 @@ export const duckDbEngine: Engine = {
       return { summary, diagnostics: loaded.diagnostics, texts: loaded.texts, outcome: 'bad-facts' };
     }
     const facts = loaded.facts;
-    const run = await evaluateWithDuckDb(policy, facts, { asOf: request.asOf, lang: request.lang, explain: sink.needs.explanations }, summary);
+    const run = await evaluateWithDuckDb(policy, facts, { asOf: request.asOf, lang: request.lang, explain: sink.needs.explanations, ...request.steps }, summary);
     if (!run.results) {
       await sink.abort();
       // X0402: a fact the SQL engine cannot hold exactly is a facts error; the rest name rules it cannot run.
       const badFacts = run.diagnostics.some((d) => d.code === 'X0402');
       return { summary, diagnostics: [...loaded.diagnostics, ...run.diagnostics], texts: loaded.texts, outcome: badFacts ? 'bad-facts' : 'unsupported' };
     }
-    await sink.begin({ policy, asOf: request.asOf, lang: request.lang, subjects: sink.needs.subjects ? subjectInfos(policy, facts) : undefined });
+    await sink.begin({ policy, asOf: request.asOf, lang: request.lang, subjects: sink.needs.subjects ? subjectInfos(policy, facts) : undefined, facts });
     let batch: RuleResult[] = [];
     for (const r of run.results) {
       if (request.omit.size !== 0 && request.omit.has(r.status)) continue;

@@ -16,7 +16,7 @@
 import type { Diagnostic, Lang } from '../model/diagnostics.js';
 import type { RuleResult, Status, SubjectInfo, Summary } from '../model/result.js';
 import type { Policy } from '../model/types.js';
-import type { FactsLimits } from '../facts/facts.js';
+import type { Facts, FactsLimits } from '../facts/facts.js';
 
 /** Where the facts come from, as the user named them; engines read them. */
 export interface FactsSource {
@@ -48,6 +48,8 @@ export interface RunHead {
   readonly lang: Lang;
   /** Names and regions, keyed `${kind}\u0000${id}`; present when {@link SinkNeeds.subjects}. */
   readonly subjects?: ReadonlyMap<string, SubjectInfo>;
+  /** The loaded facts, when the engine has them whole (reports name a missing fact's spreadsheet cell from them). */
+  readonly facts?: Facts;
 }
 
 /**
@@ -86,6 +88,8 @@ export interface EvalRequest {
    * decided and dropped as they are read, and facts errors may then come after results.
    */
   readonly stream: boolean;
+  /** The evaluation budget (`--max-steps`, `--max-run-steps`); an engine that exceeds it throws `EvaluationBudgetExceeded`. */
+  readonly steps?: { readonly maxSteps?: number; readonly maxRunSteps?: number };
   /** A progress line for a person watching (the CLI's); engines report phases and counts. */
   readonly progress?: ProgressHook;
 }

@@ -68,8 +68,8 @@ async function runLoaded(source: FactsSource, request: EvalRequest, sink: Result
     return { summary, diagnostics: loaded.diagnostics, texts: loaded.texts, outcome: 'bad-facts' };
   }
   const facts = loaded.facts;
-  await sink.begin({ policy, asOf: request.asOf, lang: request.lang, subjects: sink.needs.subjects ? subjectInfos(policy, facts) : undefined });
-  const ctx = prepareRun(policy, { asOf: request.asOf, lang: request.lang, explain: sink.needs.explanations });
+  await sink.begin({ policy, asOf: request.asOf, lang: request.lang, subjects: sink.needs.subjects ? subjectInfos(policy, facts) : undefined, facts });
+  const ctx = prepareRun(policy, { asOf: request.asOf, lang: request.lang, explain: sink.needs.explanations, ...request.steps });
   const pump = new Pump(ctx, request, sink, summary);
   request.progress?.phase('evaluating', facts.subjects.length);
   await pump.subjects(facts.subjects);
@@ -84,7 +84,7 @@ async function runLoaded(source: FactsSource, request: EvalRequest, sink: Result
 async function runStreamed(path: string, request: EvalRequest, sink: ResultSink, limits: FactsSource['limits']): Promise<EngineOutcome> {
   const { policy } = request;
   const summary = emptySummary();
-  const ctx = prepareRun(policy, { asOf: request.asOf, lang: request.lang, explain: sink.needs.explanations });
+  const ctx = prepareRun(policy, { asOf: request.asOf, lang: request.lang, explain: sink.needs.explanations, ...request.steps });
   const pump = new Pump(ctx, request, sink, summary);
   let end: StreamEnd | undefined;
   let readError: Diagnostic | undefined;

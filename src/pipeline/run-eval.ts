@@ -22,9 +22,10 @@ export async function runEvaluation(engine: Engine, source: FactsSource, request
     const done = await engine.run(source, request, sink);
     return { outcome: done.outcome, summary: done.summary, diagnostics: done.diagnostics, texts: done.texts ?? new Map() };
   } catch (e) {
-    if (!(e instanceof OutputError)) throw e;
     request.progress?.end();
+    // Whatever stopped the run (a budget exceeded, a bug), the output keeps its old content.
     await sink.abort();
+    if (!(e instanceof OutputError)) throw e;
     return { outcome: 'write-failed', summary: emptySummary(), diagnostics: [error('X0005', undefined, { path: e.path, detail: e.detail })], texts: new Map() };
   }
 }

@@ -8,6 +8,7 @@ import type { EvaluationReport, RuleResult, SubjectInfo, Summary } from '../mode
 import type { Policy } from '../model/types.js';
 import { NdjsonRenderer, Utf8Chunker } from '../report/eval-json.js';
 import { reportToText } from '../report/eval-text.js';
+import { withMissingPlaces } from '../report/fact-places.js';
 import { registerSink, type Output, type ResultSink, type RunHead, type SinkNeeds, type SinkOptions } from './engine.js';
 
 /** JSON (`json: true`) or NDJSON lines, rendered as UTF-8 and written a megabyte at a time. */
@@ -78,7 +79,9 @@ class ReportSink implements ResultSink {
 
   end(summary: Summary): void {
     const head = this.head!;
-    const report: EvaluationReport = { policy: { id: head.policy.id, version: head.policy.version, title: head.policy.title?.zh }, asOf: head.asOf, results: this.results, summary };
+    const evaluated: EvaluationReport = { policy: { id: head.policy.id, version: head.policy.version, title: head.policy.title?.zh }, asOf: head.asOf, results: this.results, summary };
+    // Reports people read name a missing fact's cell too, when the facts came from a spreadsheet.
+    const report = head.facts ? withMissingPlaces(evaluated, head.policy, head.facts, this.lang) : evaluated;
     for (const chunk of this.render({ report, lang: this.lang, subjects: head.subjects ?? new Map(), policy: head.policy })) this.output.write(chunk);
     this.output.commit();
   }

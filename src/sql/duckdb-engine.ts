@@ -10,7 +10,6 @@
  */
 import { DuckDBDecimalValue, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { error, type Diagnostic } from '../model/diagnostics.js';
-import { isNum, Rational } from '../model/rational.js';
 import type { RuleResult, Status, Summary } from '../model/result.js';
 import type { Policy } from '../model/types.js';
 import { readPath, type Facts, type Subject } from '../facts/facts.js';
@@ -19,6 +18,7 @@ import { lowerPolicy } from '../lower/lower.js';
 import type { LColumn, LKind } from '../lower/lowered.js';
 import { unsupportedDiagnostics } from './unsupported.js';
 import { DIALECTS } from './dialects.js';
+import { DECIMAL_SCALE, scaledDecimal } from './fact-inserts.js';
 import { factTablesDdl, knownColumn, resultQuery } from './print-sql.js';
 
 /** What {@link evaluateWithDuckDb} returns: results in contract order, or why there are none. */
@@ -27,9 +27,6 @@ export interface DuckDbRun {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Decimal facts are held as DECIMAL(38,10): exact to ten places. */
-const SCALE = 10;
-const TEN_POW = 10n ** BigInt(SCALE);
 
 /** Evaluates with DuckDB; the results equal the in-process engine's, field for field. */
 export async function evaluateWithDuckDb(policy: Policy, facts: Facts, options: EvaluateOptions, summary?: Summary): Promise<DuckDbRun> {
@@ -91,10 +88,9 @@ function appendValue(appender: DuckDBAppender, c: LColumn, v: unknown): boolean 
       appender.appendBigInt(BigInt(v));
       return true;
     case 'decimal': {
-      if (!isNum(v)) return false;
-      const [n, d] = typeof v === 'number' ? (Number.isSafeInteger(v) ? [BigInt(v), 1n] : [undefined, 1n]) : [BigInt((v as Rational).n), BigInt((v as Rational).d)];
-      if (n === undefined || (n * TEN_POW) % d !== 0n) return false;
-      appender.appendDecimal(new DuckDBDecimalValue((n * TEN_POW) / d, 38, SCALE));
+      const scaled = scaledDecimal(v);
+      if (scaled === undefined) return false;
+      appender.appendDecimal(new DuckDBDecimalValue(scaled, 38, DECIMAL_SCALE));
       return true;
     }
     case 'list':
