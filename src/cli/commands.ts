@@ -12,4 +12,5 @@ import '../report/formats.js';
 import './cmd-template.js';
 import './cmd-runs.js';
 import './cmd-ledger.js';
+import './cmd-api.js';
 import './cmd-lsp.js';

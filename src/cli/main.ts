@@ -204,6 +204,7 @@ registerCommand('eval', {
     const badFailOn = failOn.find((v) => !FAIL_ON.includes(v));
     if (badFailOn) return usage(ctx, error('X0004', undefined, { option: '--fail-on', value: badFailOn, expected: FAIL_ON.join('|') }));
     if (!asOf || !format) return EXIT.usage;
+    if (FILE_FORMATS.has(format) && !args.values.get('out')) return usage(ctx, error('X0003', undefined, { what: ` --out FILE.${format}` }), this.usage);
     const engine = engineNamed(choice(ctx, args, 'engine', engineNames(), 'in-process') ?? '');
     const perf = evalPerfOptions(ctx, args, format, factsPath);
     if (!perf || !engine) return EXIT.usage;
@@ -329,6 +330,9 @@ function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: 
   return { fields, omit: new Set(omitted as Status[]), stream, limits, steps };
 }
 
+/** Formats whose output is bytes for a file, never terminal text: they need `--out`. */
+const FILE_FORMATS = new Set(['xlsx']);
+
 /** Adds an `eval --format` report renderer (kept here for the modules that register formats). */
 export { registerFormat, formatRenderer, type FormatRenderer } from '../pipeline/sinks.js';
 
@@ -336,7 +340,7 @@ const HELP = `clausal — policy rules as code
 
 usage:
   clausal check <policy-dir>... [--coverage [--format text|json]]
-  clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv]
+  clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv|xlsx]
                [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--all]
                [--explain SUBJECT_ID] [--fields all|status] [--omit STATUS,…] [--engine NAME]
                [--stream] [--max-subjects N] [--max-facts-size BYTES]
@@ -346,6 +350,7 @@ usage:
   clausal export <policy-dir> --to jsonlogic [--as-of YYYY-MM-DD] [--out FILE]
   clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
   clausal template <policy-dir> --out FILE.xlsx
+  clausal lsp [--stdio] [--as-of YYYY-MM-DD]   (language server for editors, on stdin/stdout)
 
 --facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, or a folder of CSV files
 (sheets or files regions, institutions, workers; see clausal template)

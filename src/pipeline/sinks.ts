@@ -59,7 +59,7 @@ export type FormatRenderer = (input: {
   lang: Lang;
   subjects: ReadonlyMap<string, SubjectInfo>;
   policy: Policy;
-}) => Iterable<string>;
+}) => Iterable<string | Uint8Array> | Promise<Iterable<string | Uint8Array>>;
 
 /** Collects every result, then renders the report and writes it. */
 class ReportSink implements ResultSink {
@@ -67,7 +67,7 @@ class ReportSink implements ResultSink {
   private head: RunHead | undefined;
   private readonly results: RuleResult[] = [];
 
-  constructor(private readonly output: Output, private readonly render: (input: Parameters<FormatRenderer>[0]) => Iterable<string | Uint8Array>, private readonly lang: Lang) {}
+  constructor(private readonly output: Output, private readonly render: FormatRenderer, private readonly lang: Lang) {}
 
   begin(head: RunHead): void {
     this.head = head;
@@ -77,12 +77,12 @@ class ReportSink implements ResultSink {
     for (let i = 0; i < batch.length; i++) this.results.push(batch[i]);
   }
 
-  end(summary: Summary): void {
+  async end(summary: Summary): Promise<void> {
     const head = this.head!;
     const evaluated: EvaluationReport = { policy: { id: head.policy.id, version: head.policy.version, title: head.policy.title?.zh }, asOf: head.asOf, results: this.results, summary };
     // Reports people read name a missing fact's cell too, when the facts came from a spreadsheet.
     const report = head.facts ? withMissingPlaces(evaluated, head.policy, head.facts, this.lang) : evaluated;
-    for (const chunk of this.render({ report, lang: this.lang, subjects: head.subjects ?? new Map(), policy: head.policy })) this.output.write(chunk);
+    for (const chunk of await this.render({ report, lang: this.lang, subjects: head.subjects ?? new Map(), policy: head.policy })) this.output.write(chunk);
     this.output.commit();
   }
 
