@@ -31,6 +31,8 @@ export interface ParallelEval {
   readonly limits?: FactsLimits;
   /** The evaluation budget; the per-run one applies to each thread's share. */
   readonly steps?: { readonly maxSteps?: number; readonly maxRunSteps?: number };
+  /** `--policy-root`, for the threads' own loading of the policy. */
+  readonly policyRoot?: string;
   /** Subjects per chunk (default 2048). */
   readonly chunk?: number;
 }
@@ -180,7 +182,7 @@ export async function evaluateInParallel(io: CliIo, run: ParallelEval): Promise<
       }
     };
     for (let index = 0; index < run.jobs; index++) {
-      const data: EvalWorkerData = { policyDir: run.policyDir, factsPath: run.factsPath, asOf: run.asOf, lang: run.lang, fields: run.fields, format: run.format, index, jobs: run.jobs, chunk, limits: run.limits, steps: run.steps };
+      const data: EvalWorkerData = { policyDir: run.policyDir, factsPath: run.factsPath, asOf: run.asOf, lang: run.lang, fields: run.fields, format: run.format, index, jobs: run.jobs, chunk, limits: run.limits, steps: run.steps, policyRoot: run.policyRoot };
       // A young generation larger than the default: each worker holds a whole province in its
       // old generation, and fewer scavenges mean fewer walks over it.
       const w = new Worker(workerUrl, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 32 } });

@@ -10,7 +10,7 @@ import type { FactsLimits } from '../facts/facts.js';
 import { streamableKinds, streamFacts, type StreamEnd } from '../facts/stream-facts.js';
 import { evaluateSubjects, prepareRun, type EvaluateOptions } from '../eval/evaluate.js';
 import { jsonBytes, ndjsonBytes, type ResultFields } from '../report/eval-json.js';
-import { NotUtf8Error, readLines } from '../loader/read-lines.js';
+import { NotRegularError, NotUtf8Error, readLines } from '../loader/read-lines.js';
 import type { RuleResult } from '../model/result.js';
 import { writeFileAtomic } from './write-atomic.js';
 import type { CliIo } from './main.js';
@@ -55,6 +55,7 @@ export function evaluateStreamed(io: CliIo, policy: Policy, run: { factsPath: st
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (e instanceof NotUtf8Error) readError = error('F0019', { file: run.factsPath, start: 0, end: 0 }, { byte: e.byteOffset });
+      else if (e instanceof NotRegularError) readError = error('F0100', { file: run.factsPath, start: 0, end: 0 }, { path: run.factsPath, what: e.what });
       else if (code) readError = error('F0001', undefined, { detail: `${run.factsPath}: ${code}` });
       else throw e;
     }

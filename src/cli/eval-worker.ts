@@ -28,6 +28,7 @@ export interface EvalWorkerData {
   readonly chunk: number;
   readonly limits?: FactsLimits;
   readonly steps?: { readonly maxSteps?: number; readonly maxRunSteps?: number };
+  readonly policyRoot?: string;
 }
 
 /** Messages from a worker. */
@@ -39,7 +40,7 @@ export type EvalWorkerMessage =
   | { readonly type: 'failed'; readonly diagnostics: readonly import('../model/diagnostics.js').Diagnostic[] };
 
 function run(data: EvalWorkerData, post: (m: EvalWorkerMessage, transfer?: ArrayBuffer[]) => void): void {
-  const { policy } = loadPolicy(data.policyDir);
+  const { policy } = loadPolicy(data.policyDir, { root: data.policyRoot });
   if (!policy) throw new Error('policy did not load in a worker thread');
   const loaded = loadFacts(policy, data.factsPath, data.limits);
   const facts = loaded.facts;

@@ -57,6 +57,8 @@ export interface Ctx {
   readonly io: CliIo;
   readonly lang: Lang;
   report(diagnostics: readonly Diagnostic[], texts?: ReadonlyMap<string, string>): void;
+  /** `--policy-root DIR`: the folder `source` and `extends` may reach (default: see `defaultPolicyRoot`). */
+  policyRoot?: string;
 }
 
 const LANGS = ['zh', 'en'];
@@ -126,7 +128,7 @@ export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string 
 
 /** Loads a policy directory, reporting diagnostics; undefined when it has errors. */
 export function loadPolicyOrReport(ctx: Ctx, dir: string) {
-  const loaded = loadPolicy(dir);
+  const loaded = loadPolicy(dir, { root: ctx.policyRoot });
   if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
   if (!loaded.policy || hasErrors(loaded.diagnostics)) return undefined;
   return loaded;
@@ -171,7 +173,7 @@ registerCommand('check', {
     if (args.positionals.length === 0) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     let failed = false;
     for (const dir of args.positionals) {
-      const loaded = loadPolicy(dir);
+      const loaded = loadPolicy(dir, { root: ctx.policyRoot });
       if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
       if (!loaded.policy || hasErrors(loaded.diagnostics)) failed = true;
       else if (args.flags.has('coverage')) {
@@ -224,7 +226,7 @@ registerCommand('eval', {
     const machine = format === 'json' || format === 'ndjson' ? format : undefined;
     if (engine === 'in-process' && machine && single && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
       // Worker threads each load the facts and decide every jobs-th chunk of subjects.
-      const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits, steps: perf.steps });
+      const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits, steps: perf.steps, policyRoot: ctx.policyRoot });
       if (!done.ok) {
         ctx.report(done.diagnostics, done.texts);
         return done.badFacts ? EXIT.badFacts : EXIT.diagnostics;
@@ -444,8 +446,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(HELP);
     return EXIT.usage;
   }
-  const parsed = parseArgs(rest, { ...command.options, lang: 'value' });
+  const parsed = parseArgs(rest, { ...command.options, lang: 'value', 'policy-root': 'value' });
   if (!parsed.args) return usage(ctx, parsed.problem!, command.usage);
+  ctx.policyRoot = parsed.args.values.get('policy-root');
   if (!LANGS.includes(parsed.args.values.get('lang') ?? 'zh')) {
     return usage(ctx, error('X0004', undefined, { option: '--lang', value: parsed.args.values.get('lang')!, expected: 'zh|en' }));
   }
