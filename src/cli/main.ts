@@ -210,6 +210,7 @@ registerCommand('eval', {
     const badFailOn = failOn.find((v) => !FAIL_ON.includes(v));
     if (badFailOn) return usage(ctx, error('X0004', undefined, { option: '--fail-on', value: badFailOn, expected: FAIL_ON.join('|') }));
     if (!asOf || !format) return EXIT.usage;
+    if (FILE_FORMATS.has(format) && !args.values.get('out')) return usage(ctx, error('X0003', undefined, { what: ` --out FILE.${format}` }), this.usage);
     const perf = evalPerfOptions(ctx, args, format, factsPath);
     if (!perf) return EXIT.usage;
     const engine = choice(ctx, args, 'engine', ENGINES, 'in-process');
@@ -278,7 +279,7 @@ registerCommand('eval', {
         chunks = format === 'json' ? jsonBytes({ policy: { id: policy.id, version: policy.version }, asOf }, run.results, () => summary, perf.fields) : ndjsonBytes(run.results, perf.fields);
       } else {
         const report = { policy: { id: policy.id, version: policy.version, title: policy.title?.zh }, asOf, results: run.results, summary };
-        chunks = renderReport(ctx, args, format, report, policy, facts, out);
+        chunks = await renderReport(ctx, args, format, report, policy, facts, out);
       }
     } else if (format === 'json' || format === 'ndjson') {
       // Streamed: a province's results are never all in memory at once.
@@ -287,7 +288,7 @@ registerCommand('eval', {
     } else {
       const report = evaluateWithProgress(policy, facts, options, progress);
       summary = report.summary;
-      chunks = renderReport(ctx, args, format, report, policy, facts, out);
+      chunks = await renderReport(ctx, args, format, report, policy, facts, out);
     }
     const written = emit(ctx, out, chunks);
     progress.end();
@@ -313,7 +314,7 @@ function recordOptionsOf(ctx: Ctx, args: ParsedArgs): { db: string; copyFacts: b
 }
 
 /** The report formats (text and the registered ones) of a whole evaluation. */
-function renderReport(ctx: Ctx, args: ParsedArgs, format: string, evaluated: EvaluationReport, policy: Policy, facts: Facts, out: string | undefined): Iterable<string | Uint8Array> {
+function renderReport(ctx: Ctx, args: ParsedArgs, format: string, evaluated: EvaluationReport, policy: Policy, facts: Facts, out: string | undefined): Iterable<string | Uint8Array> | Promise<Iterable<string | Uint8Array>> {
   // Reports people read name a missing fact's cell too, when the facts came from a spreadsheet.
   const report = withMissingPlaces(evaluated, policy, facts, ctx.lang);
   if (format === 'text') {
@@ -383,7 +384,10 @@ export type FormatRenderer = (input: {
   lang: Lang;
   subjects: ReturnType<typeof subjectInfos>;
   policy: NonNullable<ReturnType<typeof loadPolicy>['policy']>;
-}) => Iterable<string>;
+}) => Iterable<string | Uint8Array> | Promise<Iterable<string | Uint8Array>>;
+
+/** Formats whose output is bytes for a file, never terminal text: they need `--out`. */
+const FILE_FORMATS = new Set(['xlsx']);
 
 const extraFormats = new Map<string, FormatRenderer>();
 
@@ -401,7 +405,7 @@ const HELP = `clausal — policy rules as code
 
 usage:
   clausal check <policy-dir>... [--coverage [--format text|json]]
-  clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv]
+  clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv|xlsx]
                [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--all]
                [--explain SUBJECT_ID] [--fields all|status] [--stream] [--jobs N]
                [--max-subjects N] [--max-facts-size BYTES] [--record DB [--record-facts]]
@@ -410,7 +414,9 @@ usage:
   clausal fmt <file>... [--check]
   clausal export <policy-dir> --to jsonlogic [--as-of YYYY-MM-DD] [--out FILE]
   clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
-  clausal template <policy-dir> --out FILE.xlsx
+  clausal template <policy-dir> --out FILE.xlsx [--lang en]
+  clausal facts <policy-dir> --facts <file|folder>... [--as-of YYYY-MM-DD] [--format text|json] [--out-dir DIR]
+  clausal lsp [--stdio] [--as-of YYYY-MM-DD]   (language server for editors, on stdin/stdout)
 
 --facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, a folder of CSV files, or a folder
 of such files (one per prefecture), merged; --facts may be given several times

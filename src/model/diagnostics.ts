@@ -140,6 +140,11 @@ export const CATALOGUE = {
   X0500: { zh: '`{option}` 需要与 `{other}` 一起使用', en: '`{option}` needs `{other}`' },
   X0501: { zh: '`--record` 不能与 `{option}` 同时使用：记录需要完整的、逐项的结果', en: '`--record` cannot be combined with `{option}`: a record needs every result in full' },
   X0502: { zh: '`{value}` 不是检查编号，应为正整数（见 clausal runs list）', en: '`{value}` is not a run number: expected a positive integer (see clausal runs list)' },
+  X0503: { zh: '无法在 {address} 上启动决策接口：{detail}', en: 'cannot start the decision API on {address}: {detail}' },
+  X0504: { zh: '`--host {host}` 不是本机回环地址，决策接口须设置访问令牌（--token 或环境变量 CLAUSAL_API_TOKEN）', en: '`--host {host}` is not a loopback address: the decision API needs an access token (--token or CLAUSAL_API_TOKEN)' },
+  X0505: { zh: '请求体不是有效的 JSON：{detail}', en: 'the request body is not valid JSON: {detail}' },
+  X0506: { zh: '请求中有未知字段 `{field}`（应为 facts、asOf、lang）', en: 'unknown field `{field}` in the request (expected facts, asOf, lang)' },
+  X0507: { zh: '`{field}` 应为 {expected}', en: '`{field}` should be {expected}' },
   // records (`--record`, `clausal runs`, ledger, trend)
   R0500: { zh: '无法打开记录库 `{path}`：{detail}', en: 'cannot open the records database `{path}`: {detail}' },
   R0501: { zh: '记录库 `{path}` 正被另一个进程使用，已等待 {seconds} 秒；请稍后重试', en: 'the records database `{path}` is in use by another process; waited {seconds} s: try again later' },

@@ -8,7 +8,7 @@
  * decision, which re-reads only the figures it shows: the words come from one place, so JSON
  * and NDJSON are byte-identical across engines.
  */
-import { DuckDBDecimalValue, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBDecimalValue, DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import type { RuleResult, Status, Summary } from '../model/result.js';
 import type { Policy } from '../model/types.js';
@@ -94,12 +94,14 @@ function appendValue(appender: DuckDBAppender, c: LColumn, v: unknown): boolean 
       return true;
     }
     case 'list':
-      appender.appendList(listValue((v as unknown[]).map((x) => String(x))));
+      // Typed: an empty list would otherwise have no element type.
+      appender.appendList(listValue((v as unknown[]).map((x) => String(x))), TEXT_LIST);
       return true;
   }
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+const TEXT_LIST = LIST(VARCHAR);
 
 /** Result rows of the SQL -> the engine's result objects, explained by the in-process explainer. */
 function toResults(policy: Policy, facts: Facts, options: EvaluateOptions, rows: readonly unknown[][], summary?: Summary): RuleResult[] {
