@@ -200,6 +200,13 @@ function compareToProduct(a: Q.Num, p: Q.Num, q: Q.Num): number {
     const right = n * ad;
     if (Number.isSafeInteger(left) && Number.isSafeInteger(right)) return left < right ? -1 : left > right ? 1 : 0;
   }
+  if (Q.isExact(a) && Q.isExact(p) && Q.isExact(q)) {
+    // Exact whatever the size: the product of two exact numbers may leave the range, a
+    // comparison with it need not.
+    const l = BigInt(an) * BigInt(pd) * BigInt(qd);
+    const r = BigInt(pn) * BigInt(qn) * BigInt(ad);
+    return l < r ? -1 : l > r ? 1 : 0;
+  }
   return Q.compare(a, Q.mul(p, q));
 }
 
