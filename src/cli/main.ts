@@ -413,6 +413,10 @@ usage:
   clausal export <policy-dir> --to jsonlogic [--as-of YYYY-MM-DD] [--out FILE]
   clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
   clausal template <policy-dir> --out FILE.xlsx
+  clausal runs list|show N|verify N|compare A B|receipt ID --db DB [--format text|json]
+  clausal ledger --db DB [--format markdown|html|xlsx|json] [--out FILE]
+  clausal trend --db DB [--format html|markdown|json] [--out FILE]
+  clausal api <policy-dir> [--port 8181] [--host 127.0.0.1] [--token T] [--record DB]
   clausal lsp [--stdio] [--as-of YYYY-MM-DD]   (language server for editors, on stdin/stdout)
 
 --facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, a folder of CSV files, or a folder
