@@ -412,7 +412,8 @@ usage:
   clausal fmt <file>... [--check]
   clausal export <policy-dir> --to jsonlogic [--as-of YYYY-MM-DD] [--out FILE]
   clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
-  clausal template <policy-dir> --out FILE.xlsx
+  clausal template <policy-dir> --out FILE.xlsx [--lang en]
+  clausal facts <policy-dir> --facts <file|folder>... [--as-of YYYY-MM-DD] [--format text|json] [--out-dir DIR]
   clausal runs list|show N|verify N|compare A B|receipt ID --db DB [--format text|json]
   clausal ledger --db DB [--format markdown|html|xlsx|json] [--out FILE]
   clausal trend --db DB [--format html|markdown|json] [--out FILE]

@@ -199,6 +199,13 @@ function compareToProduct(a: Q.Num, p: Q.Num, q: Q.Num): number {
     const left = an * d;
     const right = n * ad;
     if (Number.isSafeInteger(left) && Number.isSafeInteger(right)) return left < right ? -1 : left > right ? 1 : 0;
+    // The comparison is exact even when the product itself leaves the exact range (70% of
+    // 2^53 - 1 posts): cross products in BigInt, so the boundary never depends on a double.
+    if (Number.isSafeInteger(ad) && Number.isSafeInteger(pd) && Number.isSafeInteger(qd)) {
+      const bl = BigInt(an) * BigInt(pd) * BigInt(qd);
+      const br = BigInt(pn) * BigInt(qn) * BigInt(ad);
+      return bl < br ? -1 : bl > br ? 1 : 0;
+    }
   }
   return Q.compare(a, Q.mul(p, q));
 }
