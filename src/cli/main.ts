@@ -221,6 +221,10 @@ registerCommand('eval', {
     const policy = loaded.policy;
     const record = recordOptionsOf(ctx, args);
     if (record === false) return EXIT.usage;
+    if (record && factsPaths.length > 1) {
+      ctx.report([error('X0501', undefined, { option: '--facts (more than one)' })]);
+      return EXIT.usage;
+    }
     if (record) return evalRecorded(ctx, { ...record, policyDir: args.positionals[0], loaded, factsPath, asOf, format, out: args.values.get('out'), failOn, limits: perf.limits, args });
     const machine = format === 'json' || format === 'ndjson' ? format : undefined;
     if (engine === 'in-process' && machine && single && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
