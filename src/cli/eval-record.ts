@@ -33,11 +33,13 @@ export interface RecordedEval {
   readonly failOn: readonly string[];
   readonly limits?: FactsLimits;
   readonly copyFacts: boolean;
+  /** `--max-steps`, `--max-run-steps`. */
+  readonly steps?: { readonly maxSteps?: number; readonly maxRunSteps?: number };
   readonly args: ParsedArgs;
 }
 
 /** The options that cannot be combined with `--record` (they stream, split or trim results). */
-export const NOT_WITH_RECORD = ['stream', 'jobs', 'explain', 'fields', 'engine'] as const;
+export const NOT_WITH_RECORD = ['stream', 'explain', 'fields', 'omit', 'engine'] as const;
 
 function commandLine(args: ParsedArgs): string[] {
   const out = ['clausal', 'eval', ...args.positionals];
@@ -53,7 +55,7 @@ export async function evalRecorded(ctx: Ctx, e: RecordedEval): Promise<number> {
   const startedAt = new Date();
   const facts = await loadFactsSetOrReport(ctx, policy, [e.factsPath], e.limits);
   if (!facts) return EXIT.badFacts;
-  const report = evaluate(policy, facts, { asOf: e.asOf, lang: ctx.lang, explain: true });
+  const report = evaluate(policy, facts, { asOf: e.asOf, lang: ctx.lang, explain: true, ...e.steps });
   const infos = subjectInfos(policy, facts);
   const finishedAt = new Date();
   const stored = policyFiles(e.loaded, e.policyDir, ctx.io.cwd);

@@ -134,6 +134,7 @@ export const CATALOGUE = {
   X0012: { zh: '`{path}` 有语法错误，未保存', en: '`{path}` does not parse and was not saved' },
   X0014: { zh: '事实中没有编号为 `{id}` 的主体', en: 'no subject with id `{id}` in the facts' },
   X0013: { zh: '`--host` 的取值 `{host}` 不是本机回环地址，工作台将对网络开放（无登录、可写文件）', en: '`--host {host}` is not a loopback address: the workbench (no login, writes files) is open to the network' },
+  X0450: { zh: '`--jobs {value}` 已不再使用，评估在单线程中进行（多线程在实测中更慢，见 docs/performance.md）', en: '`--jobs {value}` is ignored: evaluation runs on one thread (worker threads were measured slower, see docs/performance.md)' },
   X0500: { zh: '`{option}` 需要与 `{other}` 一起使用', en: '`{option}` needs `{other}`' },
   X0501: { zh: '`--record` 不能与 `{option}` 同时使用：记录需要完整的、逐项的结果', en: '`--record` cannot be combined with `{option}`: a record needs every result in full' },
   X0502: { zh: '`{value}` 不是检查编号，应为正整数（见 clausal runs list）', en: '`{value}` is not a run number: expected a positive integer (see clausal runs list)' },
