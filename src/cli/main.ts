@@ -359,6 +359,7 @@ usage:
   clausal ledger --db DB [--format markdown|html|xlsx|json] [--out FILE]
   clausal trend --db DB [--format html|markdown|json] [--out FILE]
   clausal api <policy-dir> [--port 8181] [--host 127.0.0.1] [--token T] [--record DB]
+  clausal bundle <policy-dir> --out FILE.html
   clausal lsp [--stdio] [--as-of YYYY-MM-DD]   (language server for editors, on stdin/stdout)
 
 --facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, or a folder of CSV files
