@@ -351,6 +351,7 @@ usage:
   clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
   clausal template <policy-dir> --out FILE.xlsx [--lang en]
   clausal facts <policy-dir> --facts <file|folder>... [--as-of YYYY-MM-DD] [--format text|json] [--out-dir DIR]
+  clausal bundle <policy-dir> --out FILE.html
   clausal lsp [--stdio] [--as-of YYYY-MM-DD]   (language server for editors, on stdin/stdout)
 
 --facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, or a folder of CSV files
