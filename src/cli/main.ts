@@ -56,6 +56,8 @@ export interface Ctx {
   readonly io: CliIo;
   readonly lang: Lang;
   report(diagnostics: readonly Diagnostic[], texts?: ReadonlyMap<string, string>): void;
+  /** `--policy-root DIR`: the folder `source` and `extends` may reach (default: see `defaultPolicyRoot`). */
+  policyRoot?: string;
 }
 
 const LANGS = ['zh', 'en'];
@@ -123,7 +125,7 @@ export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string 
 
 /** Loads a policy directory, reporting diagnostics; undefined when it has errors. */
 export function loadPolicyOrReport(ctx: Ctx, dir: string) {
-  const loaded = loadPolicy(dir);
+  const loaded = loadPolicy(dir, { root: ctx.policyRoot });
   if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
   if (!loaded.policy || hasErrors(loaded.diagnostics)) return undefined;
   return loaded;
@@ -168,7 +170,7 @@ registerCommand('check', {
     if (args.positionals.length === 0) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     let failed = false;
     for (const dir of args.positionals) {
-      const loaded = loadPolicy(dir);
+      const loaded = loadPolicy(dir, { root: ctx.policyRoot });
       if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
       if (!loaded.policy || hasErrors(loaded.diagnostics)) failed = true;
       else if (args.flags.has('coverage')) {
@@ -387,8 +389,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(HELP);
     return EXIT.usage;
   }
-  const parsed = parseArgs(rest, { ...command.options, lang: 'value' });
+  const parsed = parseArgs(rest, { ...command.options, lang: 'value', 'policy-root': 'value' });
   if (!parsed.args) return usage(ctx, parsed.problem!, command.usage);
+  ctx.policyRoot = parsed.args.values.get('policy-root');
   if (!LANGS.includes(parsed.args.values.get('lang') ?? 'zh')) {
     return usage(ctx, error('X0004', undefined, { option: '--lang', value: parsed.args.values.get('lang')!, expected: 'zh|en' }));
   }
