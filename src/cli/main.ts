@@ -218,7 +218,11 @@ registerCommand('eval', {
     const policy = loaded.policy;
     const record = recordOptionsOf(ctx, args);
     if (record === false) return EXIT.usage;
-    if (record) return evalRecorded(ctx, { ...record, policyDir: args.positionals[0], loaded, factsPath, asOf, format, out: args.values.get('out'), failOn, limits: perf.limits, args });
+    if (record && factsPaths.length > 1) {
+      ctx.report([error('X0501', undefined, { option: '--facts (more than one)' })]);
+      return EXIT.usage;
+    }
+    if (record) return evalRecorded(ctx, { ...record, policyDir: args.positionals[0], loaded, factsPath, asOf, format, out: args.values.get('out'), failOn, limits: perf.limits, steps: perf.steps, args });
     const source: FactsSource = { paths: factsPaths, limits: perf.limits };
     const out = args.values.get('out');
     const explainId = args.values.get('explain');
@@ -261,7 +265,7 @@ function recordOptionsOf(ctx: Ctx, args: ParsedArgs): { db: string; copyFacts: b
     if (args.flags.has('record-facts')) ctx.report([error('X0500', undefined, { option: '--record-facts', other: '--record' })]);
     return args.flags.has('record-facts') ? false : undefined;
   }
-  const clash = NOT_WITH_RECORD.find((o) => (o === 'fields' ? args.values.get(o) === 'status' : o === 'jobs' ? (args.values.get(o) ?? '1') !== '1' : o === 'engine' ? (args.values.get(o) ?? 'in-process') !== 'in-process' : args.values.has(o) || args.flags.has(o)));
+  const clash = NOT_WITH_RECORD.find((o) => (o === 'fields' ? args.values.get(o) === 'status' : o === 'engine' ? (args.values.get(o) ?? 'in-process') !== 'in-process' : args.values.has(o) || args.flags.has(o) || args.multi.has(o)));
   if (clash) {
     ctx.report([error('X0501', undefined, { option: `--${clash}` })]);
     return false;
@@ -353,6 +357,10 @@ usage:
   clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
   clausal template <policy-dir> --out FILE.xlsx [--lang en]
   clausal facts <policy-dir> --facts <file|folder>... [--as-of YYYY-MM-DD] [--format text|json] [--out-dir DIR]
+  clausal runs list|show N|verify N|compare A B|receipt ID --db DB [--format text|json]
+  clausal ledger --db DB [--format markdown|html|xlsx|json] [--out FILE]
+  clausal trend --db DB [--format html|markdown|json] [--out FILE]
+  clausal api <policy-dir> [--port 8181] [--host 127.0.0.1] [--token T] [--record DB]
   clausal bundle <policy-dir> --out FILE.html
   clausal lsp [--stdio] [--as-of YYYY-MM-DD]   (language server for editors, on stdin/stdout)
 
