@@ -157,3 +157,14 @@ export { DIALECT_NAMES, DIALECTS, sqlIdent, sqlString, type DialectName, type Sq
 export { factTablesDdl, knownColumn, resultQuery, RESULT_COLUMNS, type ResultQueryOptions } from './sql/print-sql.js';
 export { factInserts, scaledDecimal, DECIMAL_SCALE } from './sql/fact-inserts.js';
 export { evaluateWithDuckDb, loadFactTables, type DuckDbRun } from './sql/duckdb-engine.js';
+/**
+ * Limits a hostile policy meets (SECURITY.md): {@link StepBudget} counts evaluation steps per
+ * subject and per run and throws {@link EvaluationBudgetExceeded} (E0100/E0101) when spent;
+ * {@link DEFAULT_MAX_COMPILED_SIZE} bounds compiled size (C0101); {@link defaultPolicyRoot} is the
+ * folder a policy's `source` and `extends` may not leave.
+ */
+export { StepBudget, EvaluationBudgetExceeded, type BudgetSubject, DEFAULT_MAX_STEPS, DEFAULT_MAX_RUN_STEPS } from './compile/budget.js';
+export { DEFAULT_MAX_COMPILED_SIZE } from './check/checker.js';
+export { defaultPolicyRoot } from './loader/load-policy.js';
+/** Where a spreadsheet fact sits ({@link CellPlace}), and its text for messages. */
+export { type CellPlace, placeText } from './facts/raw-facts.js';

@@ -26,8 +26,8 @@ export class EvaluationBudgetExceeded extends Error {
   }
 }
 
-/** A subject as the diagnostic names it. */
-interface Named {
+/** A subject as a budget diagnostic names it. */
+export interface BudgetSubject {
   readonly kind: string;
   readonly id: string;
 }
@@ -41,7 +41,7 @@ export class StepBudget {
   left: number;
   private runLeft: number;
   private subjectStart = 0;
-  private subject: Named | undefined;
+  private subject: BudgetSubject | undefined;
   private rule = '';
 
   constructor(readonly maxPerSubject = DEFAULT_MAX_STEPS, readonly maxPerRun = DEFAULT_MAX_RUN_STEPS) {
@@ -51,7 +51,7 @@ export class StepBudget {
   }
 
   /** Called before each decision: a new subject gets a fresh per-subject allowance. */
-  enter(rule: string, subject: Named): void {
+  enter(rule: string, subject: BudgetSubject): void {
     this.rule = rule;
     if (subject === this.subject) return;
     this.runLeft -= this.subjectStart - this.left;
