@@ -141,6 +141,7 @@ export function childExprs(e: A.Expr): A.Expr[] {
     case 'unary': return [e.operand];
     case 'binary': return [e.left, e.right];
     case 'paren': return [e.inner];
+    case 'if': return [e.condition, e.then, e.otherwise];
     case 'aggregate': return [e.source, ...(e.where ? [e.where] : []), ...(e.body ? [e.body] : [])];
     default: return [];
   }
