@@ -569,7 +569,8 @@ function checkRule(s: State, checker: ExprChecker, d: A.RuleDecl, effective: str
   else condition = checker.condition(body, scope);
   let deadline: TExpr | undefined;
   if (d.deadline) {
-    if (d.eligibleWhen || isValue) s.diagnostics.push(error('C0022', d.deadline.span));
+    if (isValue) s.diagnostics.push(error('C0213', d.deadline.span));
+    else if (d.eligibleWhen) s.diagnostics.push(error('C0022', d.deadline.span));
     deadline = checker.check(d.deadline, scope);
     if (deadline.type.t !== 'date' && deadline.type.t !== 'error') {
       s.diagnostics.push(error('C0003', d.deadline.span, { expected: 'date', actual: typeName(deadline.type) }));

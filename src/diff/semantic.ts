@@ -207,7 +207,7 @@ function usageOf(policy: Policy): Usage {
   const deadlines = new Map<string, Set<string>>();
   for (const r of policy.rules) {
     const d = r.decl;
-    reads.set(r.id, reach(policy, [d.where, d.requirement, d.eligibleWhen, d.deadline]));
+    reads.set(r.id, reach(policy, [d.where, d.requirement, d.eligibleWhen, d.compute?.value, d.deadline]));
     deadlines.set(r.id, reach(policy, [d.deadline]));
   }
   return { reads, deadlines };
@@ -372,7 +372,7 @@ function viewOf(r: RuleInfo): RuleView {
     { aspect: 'where' as const, key: null, ...expr(d.where) },
     { aspect: 'rule-type' as const, key: null, ...plain(r.type) },
     { aspect: 'modality' as const, key: null, ...plain(r.modality) },
-    { aspect: 'requirement' as const, key: null, ...expr(d.requirement ?? d.eligibleWhen) },
+    { aspect: 'requirement' as const, key: null, ...expr(d.requirement ?? d.eligibleWhen ?? d.compute?.value) },
     { aspect: 'deadline' as const, key: null, ...expr(d.deadline) },
     { aspect: 'from' as const, key: null, ...plain(r.from) },
     { aspect: 'until' as const, key: null, ...plain(r.until) },

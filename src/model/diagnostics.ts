@@ -97,6 +97,7 @@ export const CATALOGUE = {
   C0210: { zh: '规则 `{rule}` 不能同时计算值（compute）和设定要求或资格条件', en: 'rule `{rule}` cannot both compute a value and state a requirement or an eligibility condition' },
   C0211: { zh: '单位只能用于数值类型，`{type}` 不能带单位 {unit}', en: 'only numeric types take a unit: `{type}` cannot be in {unit}' },
   C0212: { zh: '`{name}` 的单位为 {expected}，所赋的值单位为 {actual}', en: '`{name}` is in {expected}, but the value given is in {actual}' },
+  C0213: { zh: '值规则没有期限：请删除 `by`', en: 'a value rule has no deadline: remove `by`' },
   C0038: { zh: '字段 `{name}` 的上级 `{parent}` 不是 record 类型', en: 'field `{name}` is nested under `{parent}`, which is not a record' },
   // facts
   F0001: { zh: '无法读取事实文件：{detail}', en: 'cannot read the facts file: {detail}' },

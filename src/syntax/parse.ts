@@ -232,7 +232,7 @@ export function declExprs(d: A.Decl): A.Expr[] {
     case 'setdecl': return [...d.items];
     case 'table': return d.rows.flatMap((r) => [...r.keys, r.value]);
     case 'define': return [d.body];
-    case 'rule': return [d.where, d.requirement, d.eligibleWhen, d.deadline].filter((e): e is A.Expr => !!e);
+    case 'rule': return [d.where, d.requirement, d.eligibleWhen, d.compute?.value, d.deadline].filter((e): e is A.Expr => !!e);
     default: return [];
   }
 }
