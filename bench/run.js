@@ -6,7 +6,7 @@
 //
 //   node bench/run.js                 the default suite (about 5 minutes on 2 cores)
 //   node bench/run.js --scale         adds 1,000,000 institutions end to end and 5,000,000 streamed workers
-//   node bench/run.js --only core,e2e sections: compile, core, e2e, stream, jobs, html
+//   node bench/run.js --only core,e2e sections: compile, lsp, core, e2e, stream, jobs, html
 //
 // Requires a build (npm run build). Generated inputs are cached in $CLAUSAL_BENCH_DATA
 // (default: the system temp directory, clausal-bench/); they take a few GB with --scale.
@@ -74,6 +74,15 @@ if (want('compile')) {
   results.sections.compile = c;
   row('compile', 'cold (first load of the policy in a process)', `${fmt(c.coldMs)} ms`);
   row('compile', `warm (median of ${c.runs}; ${c.rules} rules)`, `${fmt(c.warmMs, 1)} ms`, '< 50 ms', c.warmMs < 50);
+}
+
+// ── 1b. language server (bench/lsp.js) ──
+if (want('lsp')) {
+  say('lsp…');
+  const l = child('lsp.js');
+  results.sections.lsp = l;
+  row('lsp', `keystroke → diagnostics over stdio (median of ${l.runs}, warm; p90 ${fmt(l.keystrokeP90Ms, 1)} ms)`, `${fmt(l.keystrokeMs, 1)} ms`, '≤ 50 ms', l.keystrokeMs <= 50);
+  row('lsp', 'same re-check in process, no protocol (baseline)', `${fmt(l.recheckMs, 1)} ms`, '', undefined, `protocol ${l.protocolOverhead.toFixed(2)}x; cold loadPolicy ${fmt(l.loadPolicyMs, 1)} ms`);
 }
 
 // ── 2. core evaluation ──

@@ -136,3 +136,10 @@ export { DEFAULT_WORKSPACE_LIMITS, type WorkspaceLimits } from './serve/workspac
 export { loadSpreadsheetFacts, isSpreadsheetFacts, parseCsv, type SpreadsheetFactsResult } from './loader/load-spreadsheet.js';
 export { factsTemplate, factsTemplateBytes, templateColumns, TEMPLATE_ROWS } from './loader/facts-template.js';
 export { factsFromTables, type Table, type TableRow, type Cell, type CellValue } from './loader/sheet-table.js';
+/**
+ * Spreadsheet facts from bytes in memory (browser-safe; what the offline self-check page runs):
+ * {@link spreadsheetFactsFromBytes} takes one workbook or a CSV set; {@link decodeText} reads a
+ * CSV file's bytes as UTF-8 (with or without a byte-order mark), UTF-16 or GBK/GB18030.
+ */
+export { spreadsheetFactsFromBytes, csvSetFacts, type SpreadsheetInput, type BytesFile } from './loader/spreadsheet-intake.js';
+export { decodeText, type DecodedText, type TextEncodingName } from './loader/decode-text.js';

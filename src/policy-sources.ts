@@ -30,6 +30,17 @@ export interface SourceResolver {
   readSource(relative: string): { readonly path: string; readonly text?: string };
   /** Loads the policy named by `extends "…"`. */
   loadBase(relative: string): LoadedPolicy;
+  /**
+   * Parses a rule file; an editor passes a cache here, so that a keystroke re-parses only the
+   * file it changed (ASTs are immutable, so sharing them between compiles is safe).
+   */
+  parse?(file: PolicySourceFile): ParsedRuleFile;
+}
+
+/** A parsed rule file and its syntax diagnostics. */
+export interface ParsedRuleFile {
+  readonly value: SourceFileAst;
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 /** Whether a file name is a rule file (policy tests live in `tests.yaml` / `*.tests.yaml`). */
@@ -39,17 +50,17 @@ export function isRuleFileName(name: string): boolean {
 }
 
 /** Parses one rule file by its extension. */
-export function parseRuleFile(file: PolicySourceFile): { value: SourceFileAst; diagnostics: readonly Diagnostic[] } {
+export function parseRuleFile(file: PolicySourceFile): ParsedRuleFile {
   return file.path.endsWith('.clause') ? parseClauseFile(file.path, file.text) : parseYamlPolicyFile(file.path, file.text);
 }
 
 /** Parses and checks a policy's files. */
-export function compileSources(files: readonly PolicySourceFile[], resolver: SourceResolver): LoadedPolicy {
+export function compileSources(files: readonly PolicySourceFile[], resolver: SourceResolver, options: { readonly maxCompiledSize?: number } = {}): LoadedPolicy {
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const diagnostics: Diagnostic[] = [];
   const asts: SourceFileAst[] = [];
   for (const f of files) {
-    const parsed = parseRuleFile(f);
+    const parsed = resolver.parse ? resolver.parse(f) : parseRuleFile(f);
     diagnostics.push(...parsed.diagnostics);
     asts.push(parsed.value);
   }
@@ -70,6 +81,6 @@ export function compileSources(files: readonly PolicySourceFile[], resolver: Sou
     const read = resolver.readSource(header.source.value);
     source = read.text === undefined ? { path: read.path, missing: true } : { path: read.path, text: read.text };
   }
-  const checked = checkPolicy({ files: asts, source, base });
+  const checked = checkPolicy({ files: asts, source, base, maxCompiledSize: options.maxCompiledSize });
   return { policy: checked.policy, diagnostics: [...diagnostics, ...checked.diagnostics], texts };
 }

@@ -31,7 +31,9 @@ import {
 } from '../model/types.js';
 import { parseExpression } from '../syntax/parse.js';
 import { assignable, constValueOf, ExprChecker, resolveTypeName, Scope, TYPES, type Symbols } from './expressions.js';
-import { locateQuote, outlineSource } from './source-outline.js';
+import { citeCovers, locateQuote, outlineSource } from './source-outline.js';
+import { ConstantFolder } from './constant-size.js';
+import { sharedBodies, treeSize } from './expr-size.js';
 import { compare, div as qdiv, formatNum, isNum, parseDecimal, type Num } from '../model/rational.js';
 
 /** What the checker needs besides the parsed files. */
@@ -42,7 +44,16 @@ export interface CheckInput {
   readonly source?: { readonly path: string; readonly text: string } | { readonly path: string; readonly missing: true };
   /** The checked policy named by `extends`, already loaded. */
   readonly base?: Policy;
+  /** Largest compiled size, in expression nodes (default {@link DEFAULT_MAX_COMPILED_SIZE}); C0101 above it. */
+  readonly maxCompiledSize?: number;
 }
+
+/**
+ * Default budget on compiled size: expression nodes of every rule plus each shared definition
+ * body once. The bundled policy compiles to under 3,000; definitions are shared rather than
+ * inlined, so only a policy text of megabytes reaches this.
+ */
+export const DEFAULT_MAX_COMPILED_SIZE = 1_000_000;
 
 /** Checker output: the policy (best effort even with errors) and the diagnostics. */
 export interface CheckResult {
@@ -505,6 +516,7 @@ function mentionedNames(e: A.Expr): Set<string> {
       case 'binary': stack.push(x.left, x.right); break;
       case 'paren': stack.push(x.inner); break;
       case 'aggregate': stack.push(x.source); if (x.where) stack.push(x.where); if (x.body) stack.push(x.body); break;
+      case 'if': stack.push(x.condition, x.then, x.otherwise); break;
       default: break;
     }
   }
@@ -513,6 +525,21 @@ function mentionedNames(e: A.Expr): Set<string> {
 
 function rulesPass(s: State): void {
   const checker = new ExprChecker(symbols(s), s.diagnostics);
+  rulesOf(s, checker);
+  const roots = s.rules.flatMap((r) => [r.where, r.condition, r.deadline, ...[...(r.explain?.zh ?? []), ...(r.explain?.en ?? [])].map((p) => ('expr' in p ? p.expr : undefined))]).filter((x): x is TExpr => x !== undefined);
+  const folder = new ConstantFolder(s.diagnostics);
+  for (const x of roots) folder.scan(x);
+  let size = 0;
+  for (const x of roots) size = Math.min(Number.MAX_SAFE_INTEGER, size + treeSize(x));
+  for (const body of sharedBodies(roots)) size = Math.min(Number.MAX_SAFE_INTEGER, size + treeSize(body));
+  const limit = s.input.maxCompiledSize ?? DEFAULT_MAX_COMPILED_SIZE;
+  if (size > limit) {
+    const at = s.header?.idSpan ?? s.rules.find((r) => r.decl)?.decl.idSpan;
+    s.diagnostics.push(error('C0101', at, { size, limit }));
+  }
+}
+
+function rulesOf(s: State, checker: ExprChecker): void {
   const ids = new Set(s.rules.map((r) => r.id));
   const effective = s.header?.effectiveFrom?.value ?? s.input.base?.effectiveFrom;
   // An `override define` changes what inherited rules mean: check them again against this
@@ -676,6 +703,8 @@ function multipleOf(x: TExpr, step: Num, s: State): boolean {
       }
     case 'aggregate':
       return (x.fn === 'sum' || x.fn === 'min' || x.fn === 'max') && !!x.body && multipleOf(x.body, step, s);
+    // A shared definition body: its formals are variables typed as declared.
+    case 'def': return multipleOf(x.body, step, s);
     default: return false;
   }
 }
@@ -708,7 +737,7 @@ function checkCite(s: State, cite: A.StringLit, quote: A.StringLit | undefined):
   const found = locateQuote(doc, quote.value);
   if (found.length === 0) {
     s.diagnostics.push(error('C0007', quote.span, {}));
-  } else if (!found.some((p) => p.cite === cite.value || p.cite.startsWith(`${cite.value}（`))) {
+  } else if (!found.some((p) => citeCovers(cite.value, p.cite))) {
     s.diagnostics.push(warning('C0019', quote.span, { found: found[0].cite || '—', cite: cite.value }));
   }
 }

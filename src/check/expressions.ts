@@ -2,14 +2,19 @@
  * Type checking and name resolution of expressions: AST `Expr` -> typed `TExpr`.
  * Names resolve in this order: variables, parameters, named sets, enum members (when the
  * context expects that enum), constant definitions. Calls resolve to builtins, tables, then
- * definitions, which are inlined (so a definition is checked at each use with its arguments'
- * types, and cycles are cut by the definition stack).
+ * definitions. A definition's body is checked once per argument types into a shared body, and
+ * a call becomes a `def` node that the compiler turns into one shared closure; only a call
+ * whose expansion is tiny ({@link INLINE_LIMIT} nodes) is inlined, which keeps explanations
+ * showing the facts a small helper reads. Either way compiled size stays linear in the text:
+ * a definition that calls the previous one twice per level no longer doubles per level.
+ * Cycles are cut by the definition stack.
  */
 import type * as A from '../model/ast.js';
 import { assertNever } from '../model/ast.js';
 import { error, didYouMean, type Diagnostic } from '../model/diagnostics.js';
 import { compare, isNum, makeRational, parseDecimal, type Num } from '../model/rational.js';
 import type { Span } from '../model/span.js';
+import { inlinedSize } from './expr-size.js';
 import {
   isNumeric,
   typeName,
@@ -171,9 +176,42 @@ export function assignable(expected: Type, actual: Type): boolean {
   return compatible(expected, actual) && (expected.t === actual.t || (isNumeric(expected) && isNumeric(actual)));
 }
 
+/**
+ * Largest expansion, in expression nodes, of a definition call that is inlined rather than
+ * shared. Small enough that inlining cannot compound (each inlined call adds at most this many
+ * nodes), large enough for the helpers real policies write (`is_sw_professional` is 8 nodes).
+ */
+export const INLINE_LIMIT = 40;
+
+/** A definition's body checked once for one list of argument types. */
+interface SharedBody {
+  readonly body: TExpr;
+  readonly slots: number;
+  /** Diagnostics of the body, reported with the first call that uses the shared form. */
+  readonly diagnostics: Diagnostic[];
+  reported: boolean;
+}
+
+/** A type as a map key. */
+function typeKey(t: Type): string {
+  switch (t.t) {
+    case 'enum': return `enum:${t.name}`;
+    case 'subject': return `subject:${t.kind}`;
+    case 'group': return `group:${t.kind}.${t.prefix}`;
+    case 'list': case 'set': return `${t.t}<${typeKey(t.of)}>`;
+    default: return t.t;
+  }
+}
+
 /** Checks expressions of one policy. */
 export class ExprChecker {
   private readonly defineStack: string[] = [];
+  private readonly shared = new Map<string, SharedBody>();
+
+  /** Every shared definition body checked so far (the compiled-size budget counts each once). */
+  get sharedBodies(): TExpr[] {
+    return [...this.shared.values()].map((s) => s.body);
+  }
 
   constructor(private readonly symbols: Symbols, readonly diagnostics: Diagnostic[]) {}
 
@@ -354,12 +392,15 @@ export class ExprChecker {
     return this.err('C0024', e.calleeSpan, { name: e.callee }, didYouMean(e.callee, candidates));
   }
 
-  /** Type-checks a definition's body with its formals bound to the call's arguments. */
+  /**
+   * A call of a definition: a `def` node over the body shared by every call with the same
+   * argument types, or, when the expansion is tiny, the body checked in place with its formals
+   * bound to the call's arguments.
+   */
   private inline(d: A.DefineDecl, args: TExpr[], span: Span, scope: Scope): TExpr {
     if (this.symbols.cyclicDefines.has(d.name) || this.defineStack.includes(d.name)) {
       return { op: 'const', value: null, type: T.error, span };
     }
-    const inner = scope.isolated();
     d.formals.forEach((f, i) => {
       const declared = resolveTypeName(f.type, this.symbols);
       if (declared && !assignable(declared, args[i].type)) {
@@ -367,14 +408,43 @@ export class ExprChecker {
       } else if (declared && unitsClash(declared, args[i].type)) {
         this.diagnostics.push(error('C0212', args[i].span, { name: f.name, expected: unitText(declared), actual: unitText(args[i].type) }));
       }
-      inner.bind(f.name, args[i]);
     });
+    const shared = this.sharedBody(d, args);
+    if (inlinedSize(shared.body, args, INLINE_LIMIT) <= INLINE_LIMIT) {
+      const inner = scope.isolated();
+      d.formals.forEach((f, i) => inner.bind(f.name, args[i]));
+      this.defineStack.push(d.name);
+      try {
+        return this.check(d.body, inner);
+      } finally {
+        this.defineStack.pop();
+      }
+    }
+    if (!shared.reported) {
+      shared.reported = true;
+      this.diagnostics.push(...shared.diagnostics);
+    }
+    return { op: 'def', name: d.name, args, body: shared.body, slots: shared.slots, type: shared.body.type, span };
+  }
+
+  /** The body of `d` checked once for the types of `args`: formal i is slot i of its own frame. */
+  private sharedBody(d: A.DefineDecl, args: readonly TExpr[]): SharedBody {
+    const key = [d.name, ...args.map((a) => typeKey(a.type))].join('\u0000');
+    let shared = this.shared.get(key);
+    if (shared) return shared;
+    const inner = Scope.root();
+    d.formals.forEach((f, i) => inner.declare(f.name, args[i].type));
+    const before = this.diagnostics.length;
     this.defineStack.push(d.name);
+    let body: TExpr;
     try {
-      return this.check(d.body, inner);
+      body = this.check(d.body, inner);
     } finally {
       this.defineStack.pop();
     }
+    shared = { body, slots: inner.slots, diagnostics: this.diagnostics.splice(before), reported: false };
+    this.shared.set(key, shared);
+    return shared;
   }
 
   private builtin(e: A.Call, fn: BuiltinFn, scope: Scope): TExpr {

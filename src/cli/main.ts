@@ -6,9 +6,10 @@
 import { extname } from 'node:path';
 import { error, hasErrors, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import { isValidDate } from '../model/dates.js';
-import type { Status } from '../model/result.js';
+import type { EvaluationReport, Status } from '../model/result.js';
+import type { Policy } from '../model/types.js';
 import { loadPolicy } from '../loader/load-policy.js';
-import { readFactsFile } from '../loader/load-facts.js';
+import { loadFactsSet, readFactsFile } from '../loader/load-facts.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
 import { subjectInfos } from '../facts/subject-info.js';
 import type { evaluate } from '../eval/evaluate.js';
@@ -20,12 +21,14 @@ import { sourceCoverage } from '../check/coverage.js';
 import { coverageToText } from '../report/coverage-text.js';
 import { DiagnosticRenderer } from '../report/diagnostics.js';
 import { jsonBytes, ndjsonBytes, type ResultFields } from '../report/eval-json.js';
-import { DEFAULT_FACTS_LIMITS, type FactsLimits } from '../facts/facts.js';
+import { DEFAULT_FACTS_LIMITS, type Facts, type FactsLimits } from '../facts/facts.js';
+import { evaluateWithDuckDb } from '../sql/duckdb-engine.js';
 import { badJobs, evaluateInParallel, parallelAvailable } from './eval-parallel.js';
 import { evaluateStreamed, streamableKinds } from './eval-stream.js';
 import { reportToText } from '../report/eval-text.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { evalRecorded, NOT_WITH_RECORD } from './eval-record.js';
 
 /** Where the CLI reads and writes: injectable so tests run it in-process. */
 export interface CliIo {
@@ -56,9 +59,11 @@ export interface Ctx {
 
 const LANGS = ['zh', 'en'];
 const EVAL_FORMATS = ['text', 'json', 'ndjson'];
+const ENGINES = ['in-process', 'duckdb'];
 const FAIL_ON = ['violation', 'pending', 'advisory', 'unknown'];
 
-function todayOf(io: CliIo): string {
+/** Today's date at the CLI edge (`io.today` in tests), `YYYY-MM-DD`. */
+export function todayOf(io: CliIo): string {
   if (io.today) return io.today;
   const d = new Date();
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -142,6 +147,13 @@ export function loadFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsT
   return result.facts;
 }
 
+/** Reads and validates the facts of every `--facts` (files or folders, merged): facts, or undefined after reporting. */
+export async function loadFactsSetOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], paths: readonly string[], limits?: FactsLimits) {
+  const result = await loadFactsSet(policy, paths, limits);
+  if (result.diagnostics.length) ctx.report(result.diagnostics, result.texts);
+  return result.facts;
+}
+
 /** Reads and validates spreadsheet facts (an `.xlsx` workbook or a folder of CSV files): facts, or undefined after reporting. */
 export async function loadSpreadsheetFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], path: string, limits?: FactsLimits) {
   const result = await loadSpreadsheetFacts(policy, path, limits);
@@ -178,12 +190,15 @@ registerCommand('check', {
 });
 
 registerCommand('eval', {
-  options: { facts: 'value', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value' },
-  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory] [--fields all|status] [--stream] [--jobs N] [--max-subjects N] [--max-facts-size BYTES]',
+  options: { facts: 'multi', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', engine: 'value', record: 'value', 'record-facts': 'flag' },
+  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory] [--fields all|status] [--stream] [--jobs N] [--max-subjects N] [--max-facts-size BYTES] [--engine in-process|duckdb] [--record DB [--record-facts]]',
   async run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
-    const factsPath = args.values.get('facts');
+    // Several --facts (or a folder of files) are merged into one set of facts.
+    const factsPaths = args.multi.get('facts') ?? [];
+    const factsPath = factsPaths[0];
     if (!factsPath) return usage(ctx, error('X0003', undefined, { what: ' --facts <file>' }), this.usage);
+    const single = factsPaths.length === 1;
     const asOf = asOfOf(ctx, args);
     const format = choice(ctx, args, 'format', [...EVAL_FORMATS, ...extraFormats.keys()], 'text');
     const failOn = (args.multi.get('fail-on') ?? []).flatMap((v) => v.split(','));
@@ -192,11 +207,19 @@ registerCommand('eval', {
     if (!asOf || !format) return EXIT.usage;
     const perf = evalPerfOptions(ctx, args, format, factsPath);
     if (!perf) return EXIT.usage;
+    const engine = choice(ctx, args, 'engine', ENGINES, 'in-process');
+    if (!engine) return EXIT.usage;
+    if (engine === 'duckdb' && (perf.stream || perf.jobs > 1)) {
+      return usage(ctx, error('X0004', undefined, { option: '--engine', value: 'duckdb', expected: 'in-process (with --stream or --jobs)' }));
+    }
     const loaded = loadPolicyOrReport(ctx, args.positionals[0]);
     if (!loaded?.policy) return EXIT.diagnostics;
     const policy = loaded.policy;
+    const record = recordOptionsOf(ctx, args);
+    if (record === false) return EXIT.usage;
+    if (record) return evalRecorded(ctx, { ...record, policyDir: args.positionals[0], loaded, factsPath, asOf, format, out: args.values.get('out'), failOn, limits: perf.limits, args });
     const machine = format === 'json' || format === 'ndjson' ? format : undefined;
-    if (machine && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
+    if (engine === 'in-process' && machine && single && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
       // Worker threads each load the facts and decide every jobs-th chunk of subjects.
       const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits });
       if (!done.ok) {
@@ -205,7 +228,7 @@ registerCommand('eval', {
       }
       return failOn.some((s) => done.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
     }
-    if (machine && perf.stream && args.values.get('explain') === undefined) {
+    if (engine === 'in-process' && machine && single && perf.stream && args.values.get('explain') === undefined) {
       if (streamableKinds(policy).size > 0) {
         const streamed = evaluateStreamed(ctx.io, policy, { factsPath, options: { asOf, lang: ctx.lang }, fields: perf.fields, format: machine, out: args.values.get('out'), limits: perf.limits });
         if (streamed.diagnostics.length) ctx.report(streamed.diagnostics);
@@ -224,7 +247,7 @@ registerCommand('eval', {
     progress.phase('loading facts');
     // The line is cleared before any diagnostic is printed, so messages start at column 1.
     const quiet: Ctx = { io: ctx.io, lang: ctx.lang, report: (d, t) => { progress.end(); ctx.report(d, t); } };
-    const facts = isSpreadsheetFacts(factsPath) ? await loadSpreadsheetFactsOrReport(quiet, policy, factsPath, perf.limits) : loadFactsOrReport(quiet, policy, factsPath, perf.limits);
+    const facts = await loadFactsSetOrReport(quiet, policy, factsPaths, perf.limits);
     progress.end();
     if (!facts) return EXIT.badFacts;
     const options = { asOf, lang: ctx.lang };
@@ -240,20 +263,26 @@ registerCommand('eval', {
     }
     let summary = emptySummary();
     let chunks: Iterable<string | Uint8Array>;
-    if (format === 'json' || format === 'ndjson') {
+    if (engine === 'duckdb') {
+      const run = await evaluateWithDuckDb(policy, facts, { ...options, explain: perf.fields === 'all' || !machine }, summary);
+      if (!run.results) {
+        ctx.report(run.diagnostics, loaded.texts);
+        return run.diagnostics.some((d) => d.code === 'X0402') ? EXIT.badFacts : EXIT.diagnostics;
+      }
+      if (machine) {
+        chunks = format === 'json' ? jsonBytes({ policy: { id: policy.id, version: policy.version }, asOf }, run.results, () => summary, perf.fields) : ndjsonBytes(run.results, perf.fields);
+      } else {
+        const report = { policy: { id: policy.id, version: policy.version, title: policy.title?.zh }, asOf, results: run.results, summary };
+        chunks = renderReport(ctx, args, format, report, policy, facts, out);
+      }
+    } else if (format === 'json' || format === 'ndjson') {
       // Streamed: a province's results are never all in memory at once.
       const results = evaluateLazilyWithProgress(policy, facts, { ...options, explain: perf.fields === 'all' }, summary, progress);
       chunks = format === 'json' ? jsonBytes({ policy: { id: policy.id, version: policy.version }, asOf }, results, () => summary, perf.fields) : ndjsonBytes(results, perf.fields);
     } else {
       const report = evaluateWithProgress(policy, facts, options, progress);
       summary = report.summary;
-      if (format === 'text') {
-        const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
-        chunks = [reportToText(report, { lang: ctx.lang, color, subjects: subjectInfos(policy, facts), all: args.flags.has('all') })];
-      } else {
-        const render = extraFormats.get(format)!;
-        chunks = render({ report, lang: ctx.lang, subjects: subjectInfos(policy, facts), policy });
-      }
+      chunks = renderReport(ctx, args, format, report, policy, facts, out);
     }
     const written = emit(ctx, out, chunks);
     progress.end();
@@ -262,6 +291,31 @@ registerCommand('eval', {
     return EXIT.ok;
   },
 });
+
+/** `--record DB [--record-facts]`: the database and whether to keep a copy of the facts; false (after reporting) when combined with an option that trims results. */
+function recordOptionsOf(ctx: Ctx, args: ParsedArgs): { db: string; copyFacts: boolean } | undefined | false {
+  const db = args.values.get('record');
+  if (db === undefined) {
+    if (args.flags.has('record-facts')) ctx.report([error('X0500', undefined, { option: '--record-facts', other: '--record' })]);
+    return args.flags.has('record-facts') ? false : undefined;
+  }
+  const clash = NOT_WITH_RECORD.find((o) => (o === 'fields' ? args.values.get(o) === 'status' : o === 'jobs' ? (args.values.get(o) ?? '1') !== '1' : o === 'engine' ? (args.values.get(o) ?? 'in-process') !== 'in-process' : args.values.has(o) || args.flags.has(o)));
+  if (clash) {
+    ctx.report([error('X0501', undefined, { option: `--${clash}` })]);
+    return false;
+  }
+  return { db, copyFacts: args.flags.has('record-facts') };
+}
+
+/** The report formats (text and the registered ones) of a whole evaluation. */
+function renderReport(ctx: Ctx, args: ParsedArgs, format: string, report: EvaluationReport, policy: Policy, facts: Facts, out: string | undefined): Iterable<string | Uint8Array> {
+  if (format === 'text') {
+    const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
+    return [reportToText(report, { lang: ctx.lang, color, subjects: subjectInfos(policy, facts), all: args.flags.has('all') })];
+  }
+  const render = extraFormats.get(format)!;
+  return render({ report, lang: ctx.lang, subjects: subjectInfos(policy, facts), policy });
+}
 
 /** The eval options that trade completeness of the output or memory for speed. */
 interface EvalPerf {
@@ -314,6 +368,11 @@ export type FormatRenderer = (input: {
 
 const extraFormats = new Map<string, FormatRenderer>();
 
+/** The renderer of an extra `eval --format`, if one is registered. */
+export function formatRenderer(name: string): FormatRenderer | undefined {
+  return extraFormats.get(name);
+}
+
 /** Adds an `eval --format` renderer. */
 export function registerFormat(name: string, render: FormatRenderer): void {
   extraFormats.set(name, render);
@@ -326,7 +385,7 @@ usage:
   clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv]
                [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--all]
                [--explain SUBJECT_ID] [--fields all|status] [--stream] [--jobs N]
-               [--max-subjects N] [--max-facts-size BYTES]
+               [--max-subjects N] [--max-facts-size BYTES] [--record DB [--record-facts]]
   clausal test <policy-dir> [--coverage] [--format text|json]
   clausal diff <old-dir> <new-dir> [--facts <file> --as-of <date>] [--format text|json|markdown]
   clausal fmt <file>... [--check]
@@ -334,8 +393,9 @@ usage:
   clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
   clausal template <policy-dir> --out FILE.xlsx
 
---facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, or a folder of CSV files
-(sheets or files regions, institutions, workers; see clausal template)
+--facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, a folder of CSV files, or a folder
+of such files (one per prefecture), merged; --facts may be given several times
+(sheets or files regions, institutions, workers, or their zh labels; see clausal template)
 
 options common to all commands: --lang zh|en (default zh)
 `;

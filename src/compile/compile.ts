@@ -71,24 +71,80 @@ function memberOf(v: unknown, collection: unknown): boolean {
 /** Key of a memoised table result, one level below the last argument. */
 const MEMO_VALUE = Symbol('value');
 
-/** Whether an expression reads nothing that varies: no facts, variables, parameters or dates. */
-function isConstant(x: TExpr): boolean {
+// INVARIANT: expressions are immutable, so whether a shared body is constant never changes.
+const constantBodies = new WeakMap<TExpr, boolean>();
+
+/**
+ * Whether an expression reads nothing that varies: no facts, variables, parameters or dates.
+ * Inside a shared definition body, its first `formals` slots (the formals) count as constant.
+ */
+function isConstant(x: TExpr, formals = 0): boolean {
   switch (x.op) {
     case 'const':
       return true;
+    case 'var':
+      return x.slot < formals;
     case 'set':
-      return x.items.every(isConstant);
+      return x.items.every((i) => isConstant(i, formals));
     case 'not':
     case 'neg':
-      return isConstant(x.operand);
+      return isConstant(x.operand, formals);
     case 'binary':
-      return isConstant(x.left) && isConstant(x.right);
+      return isConstant(x.left, formals) && isConstant(x.right, formals);
     case 'call':
     case 'table':
-      return x.args.every(isConstant);
+      return x.args.every((a) => isConstant(a, formals));
+    case 'def': {
+      if (!x.args.every((a) => isConstant(a, formals))) return false;
+      let body = constantBodies.get(x.body);
+      if (body === undefined) constantBodies.set(x.body, (body = isConstant(x.body, x.args.length)));
+      return body;
+    }
     default:
       return false;
   }
+}
+
+/**
+ * Prefix of a {@link Frame.errors} entry for a number outside the exact range, followed by the
+ * expression's text; entries without it are divisions by zero.
+ */
+export const NUMBER_TOO_LARGE = 'number-too-large:';
+
+/**
+ * A result outside the exact range (see `rational.ts`): the value is unknown, and the reason,
+ * with the expression, goes to the explanation. A run-level error would throw away every other
+ * result of the run for one subject's arithmetic; `unknown` keeps them and says why.
+ */
+function tooLarge(f: Frame, x: TExpr): typeof UNKNOWN {
+  f.errors.push(NUMBER_TOO_LARGE + texprText(x));
+  return UNKNOWN;
+}
+
+/** The last call of a shared definition body: its arguments, value and what it reported. */
+interface DefMemo {
+  params: Readonly<Record<string, unknown>> | undefined;
+  asOf: string;
+  args: unknown[];
+  value: unknown;
+  missing: string[];
+  errors: string[];
+}
+
+/** The distinct entries of `list` from `start` on, in first-seen order. */
+function distinctFrom(list: readonly string[], start: number): string[] {
+  if (list.length - start <= 1) return list.slice(start);
+  return [...new Set(list.slice(start))];
+}
+
+/** Same argument values: identical, or equal exact numbers (subjects by identity). */
+function sameArgs(a: readonly unknown[], b: readonly unknown[], n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x !== y && !(x instanceof Q.Rational && y instanceof Q.Rational && x.n === y.n && x.d === y.d)) return false;
+  }
+  return true;
 }
 
 /**
@@ -136,6 +192,9 @@ function related(subject: Subject, rel: RelationInfo): Subject[] {
 
 /** Compiles typed expressions of one policy. */
 export class Compiler {
+  /** Each shared definition body compiled once, called by every `def` node over it. */
+  private readonly bodies = new Map<TExpr, { readonly fn: Compiled; readonly memo: DefMemo }>();
+
   constructor(private readonly policy: Policy) {}
 
   /** Compiles one expression. */
@@ -270,9 +329,51 @@ export class Compiler {
         return this.aggregate(x);
       case 'if':
         return this.ifExpr(x);
+      case 'def':
+        return this.def(x);
       default:
         return assertNever(x);
     }
+  }
+
+  /**
+   * A call of a shared definition body: the body is compiled once; each call evaluates its
+   * arguments into a fresh frame of the body's size. The value depends only on the arguments,
+   * the parameters and the date (a body sees nothing else), so the last call's value is kept
+   * per body and reused, with the facts it found missing, when the same arguments come again:
+   * `d(x) + d(x) + d(x)` computes `d(x)` once, which makes definitions that call the previous
+   * one several times per level linear instead of exponential.
+   */
+  private def(x: Extract<TExpr, { op: 'def' }>): Compiled {
+    const args = x.args.map((a) => this.compile(a));
+    let shared = this.bodies.get(x.body);
+    if (!shared) {
+      shared = { fn: this.compile(x.body), memo: { params: undefined, asOf: '', args: [], value: undefined, missing: [], errors: [] } };
+      this.bodies.set(x.body, shared);
+    }
+    const { fn, memo } = shared;
+    const n = args.length;
+    const size = Math.max(1, x.slots);
+    return (f) => {
+      const slots = new Array<unknown>(size);
+      for (let i = 0; i < n; i++) slots[i] = args[i](f);
+      if (memo.params === f.params && memo.asOf === f.asOf && sameArgs(slots, memo.args, n)) {
+        for (const m of memo.missing) f.missing.push(m);
+        for (const e of memo.errors) f.errors.push(e);
+        return memo.value;
+      }
+      const missingFrom = f.missing.length;
+      const errorsFrom = f.errors.length;
+      const value = fn({ slots, asOf: f.asOf, params: f.params, missing: f.missing, errors: f.errors });
+      memo.params = f.params;
+      memo.asOf = f.asOf;
+      memo.args = slots.slice(0, n);
+      memo.value = value;
+      // Deduplicated: replayed by each later call, repeats would double per level.
+      memo.missing = distinctFrom(f.missing, missingFrom);
+      memo.errors = distinctFrom(f.errors, errorsFrom);
+      return value;
+    };
   }
 
   private field(x: Extract<TExpr, { op: 'field' }>): Compiled {
@@ -515,7 +616,8 @@ export class Compiler {
           const b = r(f);
           if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
           if (a === null || b === null) return null;
-          return op(a as Q.Num, b as Q.Num);
+          const v = op(a as Q.Num, b as Q.Num);
+          return Q.isExact(v) ? v : tooLarge(f, x);
         };
       }
       case '*':
@@ -524,7 +626,8 @@ export class Compiler {
           const b = r(f);
           if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
           if (a === null || b === null) return null;
-          return Q.mul(a as Q.Num, b as Q.Num);
+          const v = Q.mul(a as Q.Num, b as Q.Num);
+          return Q.isExact(v) ? v : tooLarge(f, x);
         };
       case '/':
         return (f) => {
@@ -537,7 +640,7 @@ export class Compiler {
             f.errors.push(texprText(x));
             return UNKNOWN;
           }
-          return q;
+          return Q.isExact(q) ? q : tooLarge(f, x);
         };
       default:
         return assertNever(x.bop);
@@ -674,7 +777,10 @@ export class Compiler {
             if (v === null) continue;
             const n = v as Q.Num;
             if (acc === undefined) acc = n;
-            else if (x.fn === 'sum') acc = Q.add(acc, n);
+            else if (x.fn === 'sum') {
+              acc = Q.add(acc, n);
+              if (!Q.isExact(acc)) return tooLarge(f, x);
+            }
             else if ((Q.compare(n, acc) < 0) === (x.fn === 'min')) acc = n;
           }
           if (unknown) return UNKNOWN;

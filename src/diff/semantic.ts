@@ -169,6 +169,7 @@ function namesIn(e: A.Expr | undefined, out: Set<string>): void {
     case 'binary': namesIn(e.left, out); namesIn(e.right, out); break;
     case 'paren': namesIn(e.inner, out); break;
     case 'aggregate': namesIn(e.source, out); namesIn(e.where, out); namesIn(e.body, out); break;
+    case 'if': namesIn(e.condition, out); namesIn(e.then, out); namesIn(e.otherwise, out); break;
     default: break;
   }
 }

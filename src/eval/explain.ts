@@ -11,7 +11,7 @@ import type { Lang } from '../model/diagnostics.js';
 import type { Figure, Status } from '../model/result.js';
 import * as Q from '../model/rational.js';
 import { unitOf, type Labels, type Policy, type RuleInfo, type TemplatePart, type TExpr, type Type } from '../model/types.js';
-import { UNKNOWN, type Compiled, type Compiler, type Frame } from '../compile/compile.js';
+import { NUMBER_TOO_LARGE, UNKNOWN, type Compiled, type Compiler, type Frame } from '../compile/compile.js';
 import { texprText } from '../compile/describe.js';
 import type { Subject } from '../facts/facts.js';
 import type { RunContext } from './evaluate.js';
@@ -165,7 +165,7 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
       if (s.kind === 'leaf') {
         const label = labelMemo(s.x, lang, policy);
         if (s.x.op === 'field' && label) return { text: `${label} ${formatted}`, value };
-        if (s.x.op === 'param' || s.x.op === 'const' || !label) return { text: s.x.op === 'call' || s.x.op === 'table' || s.x.op === 'aggregate' ? `${textOf(s.x)} = ${formatted}` : formatted, value };
+        if (s.x.op === 'param' || s.x.op === 'const' || !label) return { text: s.x.op === 'call' || s.x.op === 'table' || s.x.op === 'aggregate' || s.x.op === 'def' ? `${textOf(s.x)} = ${formatted}` : formatted, value };
         return { text: formatted, value };
       }
       const l = render(s.left);
@@ -278,7 +278,10 @@ function statusPhrase(status: Status, lang: Lang, due: string | null, missing: r
     case 'unknown': {
       const parts: string[] = [];
       if (missing.length) parts.push(zh ? `缺少事实：${missing.join('、')}` : `facts missing: ${missing.join(', ')}`);
-      if (errors.length) parts.push(zh ? `无法计算（除数为零）：${errors.join('、')}` : `cannot compute (division by zero): ${errors.join(', ')}`);
+      const zero = errors.filter((e) => !e.startsWith(NUMBER_TOO_LARGE));
+      const large = errors.filter((e) => e.startsWith(NUMBER_TOO_LARGE)).map((e) => e.slice(NUMBER_TOO_LARGE.length));
+      if (zero.length) parts.push(zh ? `无法计算（除数为零）：${zero.join('、')}` : `cannot compute (division by zero): ${zero.join(', ')}`);
+      if (large.length) parts.push(zh ? `无法计算（数值超出精确范围）：${large.join('、')}` : `cannot compute (number outside the exact range): ${large.join(', ')}`);
       return parts.join(zh ? '；' : '; ') || (zh ? '无法判断' : 'cannot decide');
     }
   }

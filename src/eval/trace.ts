@@ -46,11 +46,12 @@ function childrenOf(x: TExpr): TExpr[] {
   switch (x.op) {
     case 'field': return x.target.op === 'var' ? [] : [x.target];
     case 'relation': return [x.target];
-    case 'call': case 'table': return [...x.args];
+    case 'call': case 'table': case 'def': return [...x.args];
     case 'set': return [...x.items];
     case 'not': case 'neg': return [x.operand];
     case 'binary': return [x.left, x.right];
     case 'aggregate': return [x.source];
+    case 'if': return [x.condition, x.then, x.otherwise];
     default: return [];
   }
 }

@@ -41,6 +41,7 @@ import { assertNever } from '../model/ast.js';
 import type { Lang } from '../model/diagnostics.js';
 import * as Q from '../model/rational.js';
 import type { ConstValue, Policy, RuleInfo, TExpr, Type } from '../model/types.js';
+import { EXPANSION_BUDGET, Expander } from '../compile/expand.js';
 import { isNumeric } from '../model/types.js';
 import { Compiler, UNKNOWN, type Frame } from '../compile/compile.js';
 import { texprText } from '../compile/describe.js';
@@ -63,7 +64,8 @@ export type UnsupportedCode =
   | 'subject-collection'
   | 'conditional'
   | 'value-rule'
-  | 'rounding-step';
+  | 'rounding-step'
+  | 'definition-size';
 
 /** One exported rule. Its three expressions are evaluated on the data object described in `dataShape`. */
 export interface JsonLogicRule {
@@ -172,6 +174,10 @@ const REASONS: Readonly<Record<UnsupportedCode, Texts>> = {
   'share': {
     zh: '`{expr}` 是两个计数之比，未实现其精确比较',
     en: '`{expr}` is a ratio of two counts, whose exact comparison is not implemented',
+  },
+  'definition-size': {
+    zh: '展开定义 `{expr}` 超过 {limit} 个节点（定义逐层多次调用前一层），JSON Logic 没有共享的函数',
+    en: 'expanding the definition `{expr}` takes more than {limit} nodes (definitions that call the previous one several times per level); JSON Logic has no shared functions',
   },
   'subject-collection': {
     zh: '`{expr}` 比较主体集合，数据形状中没有主体集合',
@@ -379,6 +385,16 @@ class RuleTranslator {
     private readonly params: Readonly<Record<string, unknown>>,
   ) {}
 
+  private readonly expander = new Expander();
+
+  /** A definition call inlined (JSON Logic has no functions); a typed `none` past the budget. */
+  private inlined(x: Extract<TExpr, { op: 'def' }>): TExpr {
+    const y = this.expander.expand(x);
+    if (y) return y;
+    this.problem('definition-size', { expr: texprText(x), limit: String(EXPANSION_BUDGET) });
+    return { op: 'const', value: null, type: x.type, span: x.span };
+  }
+
   private problem(code: UnsupportedCode, args: Record<string, string>): void {
     if (!this.problems.some((p) => p.code === code && JSON.stringify(p.args) === JSON.stringify(args))) this.problems.push({ code, args });
   }
@@ -394,6 +410,7 @@ class RuleTranslator {
       case 'binary': return this.closed(x.left) && this.closed(x.right);
       case 'aggregate': return false; // its body reads its own variable
       case 'if': return this.closed(x.condition) && this.closed(x.then) && this.closed(x.otherwise);
+      case 'def': return this.closed(this.inlined(x));
       default: return assertNever(x);
     }
   }
@@ -464,6 +481,7 @@ class RuleTranslator {
 
   /** A non-numeric value (also used for numbers where exactness is not at stake). */
   value(x: TExpr, scope: Scope): ValX {
+    if (x.op === 'def') return this.value(this.inlined(x), scope);
     if (isNumeric(x.type)) {
       const n = this.num(x, scope);
       return { v: this.numValue(n), guard: n.guard };
@@ -545,6 +563,7 @@ class RuleTranslator {
 
   /** A numeric expression as an exact fraction. */
   num(x: TExpr, scope: Scope): NumX {
+    if (x.op === 'def') return this.num(this.inlined(x), scope);
     if (this.closed(x)) {
       const value = this.fold(x);
       if (value === UNKNOWN || value === null) return NULL_NUM;
@@ -773,6 +792,7 @@ class RuleTranslator {
 
   /** A boolean expression: truthy exactly when the engine's value is true (for known facts). */
   bool(x: TExpr, scope: Scope): JsonLogic {
+    if (x.op === 'def') return this.bool(this.inlined(x), scope);
     if (this.closed(x) && x.op !== 'today') {
       const value = this.fold(x);
       return value === true;

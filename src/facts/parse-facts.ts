@@ -4,7 +4,8 @@
  * from validation (`facts.ts`) so every format gets the same checks and messages.
  */
 import { Composer, isMap, isSeq, Parser, type CST, type Document } from 'yaml';
-import { error, warning, type Diagnostic } from '../model/diagnostics.js';
+import { error, hasErrors, warning, type Diagnostic } from '../model/diagnostics.js';
+import type { RawFactsPart } from './raw-facts.js';
 import type { Span } from '../model/span.js';
 import type { KindInfo, Policy } from '../model/types.js';
 import { buildFacts, DEFAULT_FACTS_LIMITS, formatPath, maxFactsFileSize, type FactsLimits, type FactsResult, type PositionLookup, type RawSubject } from './facts.js';
@@ -31,8 +32,19 @@ function listsText(policy: Policy): string {
 
 /** Parses and validates facts text. */
 export function loadFactsText(policy: Policy, file: string, text: string, format: FactsFormat, limits: FactsLimits = DEFAULT_FACTS_LIMITS): FactsResult {
+  const part = parseFactsText(policy, file, text, format, limits);
+  if (hasErrors(part.diagnostics)) return { diagnostics: part.diagnostics };
+  const result = buildFacts(policy, part.raw, file, part.positions, limits);
+  return { facts: result.facts, diagnostics: [...part.diagnostics, ...result.diagnostics] };
+}
+
+/**
+ * Parses facts text into raw subjects without validating them (see `merge-facts.ts`): errors in
+ * the returned diagnostics mean the file could not be read as facts at all.
+ */
+export function parseFactsText(policy: Policy, file: string, text: string, format: FactsFormat, limits: FactsLimits = DEFAULT_FACTS_LIMITS): RawFactsPart {
   const maxSize = maxFactsFileSize(limits, format === 'yaml');
-  if (text.length > maxSize) return { diagnostics: [error('F0016', { file, start: 0, end: 0 }, { limit: maxSize, size: text.length })] };
+  if (text.length > maxSize) return failed(file, [error('F0016', { file, start: 0, end: 0 }, { limit: maxSize, size: text.length })]);
   switch (format) {
     case 'yaml': return loadYaml(policy, file, text, limits);
     case 'json': return loadJson(policy, file, text, limits);
@@ -40,10 +52,14 @@ export function loadFactsText(policy: Policy, file: string, text: string, format
   }
 }
 
-function fromTopLevel(policy: Policy, file: string, root: unknown, positions: PositionLookup | undefined, limits: FactsLimits): FactsResult {
+function failed(file: string, diagnostics: readonly Diagnostic[]): RawFactsPart {
+  return { file, raw: [], diagnostics };
+}
+
+function fromTopLevel(policy: Policy, file: string, root: unknown, positions: PositionLookup | undefined, limits: FactsLimits): RawFactsPart {
   const at0: Span = positions?.([]) ?? { file, start: 0, end: 0 };
   if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-    return { diagnostics: [error('F0003', at0, { lists: listsText(policy) })] };
+    return failed(file, [error('F0003', at0, { lists: listsText(policy) })]);
   }
   const lists = kindsByList(policy);
   const extra: Diagnostic[] = [];
@@ -63,13 +79,11 @@ function fromTopLevel(policy: Policy, file: string, root: unknown, positions: Po
     // Counted before any subject is built: refusing a million subjects should not cost a gigabyte.
     if (raw.length + value.length > limits.maxSubjects) {
       const at = [key, limits.maxSubjects - raw.length];
-      return { diagnostics: [{ ...error('F0012', positions?.(at) ?? at0, { what: 'subjects', limit: limits.maxSubjects }), factsPath: formatPath(at) }] };
+      return failed(file, [{ ...error('F0012', positions?.(at) ?? at0, { what: 'subjects', limit: limits.maxSubjects }), factsPath: formatPath(at) }]);
     }
     value.forEach((v, i) => raw.push({ kind, value: v, at: [key, i] }));
   }
-  if (extra.some((d) => d.severity === 'error')) return { diagnostics: extra };
-  const result = buildFacts(policy, raw, file, positions, limits);
-  return { facts: result.facts, diagnostics: [...extra, ...result.diagnostics] };
+  return { file, raw, positions, diagnostics: extra };
 }
 
 /** Tags that only restate what the core schema infers; every other tag is refused (F0018). */
@@ -121,43 +135,41 @@ function scanYamlCst(tokens: readonly CST.Token[], maxDepth: number): { tooDeep?
   return { tooDeep, badTag };
 }
 
-function loadYaml(policy: Policy, file: string, text: string, limits: FactsLimits): FactsResult {
+function loadYaml(policy: Policy, file: string, text: string, limits: FactsLimits): RawFactsPart {
   let doc: Document.Parsed;
   try {
     // Released once composed: the syntax tree is as large again as the document.
     let tokens: CST.Token[] | undefined = Array.from(new Parser().parse(text));
     const maxDepth = limits.maxDepth ?? DEFAULT_FACTS_LIMITS.maxDepth!;
     const scan = scanYamlCst(tokens, maxDepth);
-    if (scan.tooDeep !== undefined) return { diagnostics: [error('F0017', { file, start: scan.tooDeep, end: scan.tooDeep + 1 }, { limit: maxDepth })] };
+    if (scan.tooDeep !== undefined) return failed(file, [error('F0017', { file, start: scan.tooDeep, end: scan.tooDeep + 1 }, { limit: maxDepth })]);
     if (scan.badTag) {
       const { offset, source } = scan.badTag;
-      return { diagnostics: [error('F0018', { file, start: offset, end: offset + source.length }, { tag: source })] };
+      return failed(file, [error('F0018', { file, start: offset, end: offset + source.length }, { tag: source })]);
     }
     const docs = Array.from(new Composer({ uniqueKeys: true, prettyErrors: false }).compose(tokens, true, text.length));
     tokens = undefined;
     if (docs.length > 1) {
       const at = docs[1].range[0];
-      return { diagnostics: [error('F0002', { file, start: at, end: at + 1 }, { detail: 'a facts file may hold only one YAML document' })] };
+      return failed(file, [error('F0002', { file, start: at, end: at + 1 }, { detail: 'a facts file may hold only one YAML document' })]);
     }
     // `forceDoc` (the `true` above) makes even an empty text one document.
     if (!docs[0]) return fromTopLevel(policy, file, null, undefined, limits);
     doc = docs[0];
   } catch (e) {
-    return { diagnostics: [error('F0002', { file, start: 0, end: 0 }, { detail: (e as Error).message })] };
+    return failed(file, [error('F0002', { file, start: 0, end: 0 }, { detail: (e as Error).message })]);
   }
   const problems = [...doc.errors];
   if (problems.length) {
-    return {
-      // `yaml` places some errors one past the end of the text: clamp them into the file.
-      diagnostics: problems.slice(0, limits.maxErrors).map((p) => error('F0002', { file, start: Math.min(p.pos[0], text.length), end: Math.min(p.pos[1], text.length) }, { detail: firstLine(p.message) })),
-    };
+    // `yaml` places some errors one past the end of the text: clamp them into the file.
+    return failed(file, problems.slice(0, limits.maxErrors).map((p) => error('F0002', { file, start: Math.min(p.pos[0], text.length), end: Math.min(p.pos[1], text.length) }, { detail: firstLine(p.message) })));
   }
   let root: unknown;
   try {
     root = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
     // Alias expansion past the cap (a "billion laughs" document) lands here.
-    return { diagnostics: [error('F0002', { file, start: 0, end: 0 }, { detail: firstLine((e as Error).message) })] };
+    return failed(file, [error('F0002', { file, start: 0, end: 0 }, { detail: firstLine((e as Error).message) })]);
   }
   const positions: PositionLookup = (path) => {
     for (let n = path.length; n >= 0; n--) {
@@ -180,12 +192,12 @@ function jsonErrorSpan(file: string, text: string, e: unknown, base = 0): Span {
   return { file, start: Math.min(at, base + text.length), end: Math.min(at + 1, base + text.length) };
 }
 
-function loadJson(policy: Policy, file: string, text: string, limits: FactsLimits): FactsResult {
+function loadJson(policy: Policy, file: string, text: string, limits: FactsLimits): RawFactsPart {
   let root: unknown;
   try {
     root = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    return { diagnostics: [error('F0002', jsonErrorSpan(file, text, e), { detail: jsonMessage(e) })] };
+    return failed(file, [error('F0002', jsonErrorSpan(file, text, e), { detail: jsonMessage(e) })]);
   }
   return fromTopLevel(policy, file, root, undefined, limits);
 }
@@ -194,7 +206,7 @@ function jsonMessage(e: unknown): string {
   return firstLine((e as Error).message).replace(/\s*\(line \d+ column \d+\)/, '');
 }
 
-function loadNdjson(policy: Policy, file: string, text: string, limits: FactsLimits): FactsResult {
+function loadNdjson(policy: Policy, file: string, text: string, limits: FactsLimits): RawFactsPart {
   const byKind = new Map<string, KindInfo>();
   for (const k of policy.kinds.values()) {
     byKind.set(k.name, k);
@@ -209,7 +221,7 @@ function loadNdjson(policy: Policy, file: string, text: string, limits: FactsLim
   let subjects = 0;
   for (let i = 0, start = 0; i < lines.length; start += lines[i].length + 1, i++) {
     if (lines[i].trim() && ++subjects > limits.maxSubjects) {
-      return { diagnostics: [{ ...error('F0012', { file, start, end: start + lines[i].length }, { what: 'subjects', limit: limits.maxSubjects }), factsPath: `line ${i + 1}` }] };
+      return failed(file, [{ ...error('F0012', { file, start, end: start + lines[i].length }, { what: 'subjects', limit: limits.maxSubjects }), factsPath: `line ${i + 1}` }]);
     }
   }
   let offset = 0;
@@ -239,6 +251,6 @@ function loadNdjson(policy: Policy, file: string, text: string, limits: FactsLim
     counters.set(kind, index + 1);
     raw.push({ kind, value, at: [kind.listKey, index] });
   }
-  if (diagnostics.length) return { diagnostics };
-  return buildFacts(policy, raw, file, undefined, limits);
+  if (diagnostics.length) return failed(file, diagnostics);
+  return { file, raw, diagnostics: [] };
 }

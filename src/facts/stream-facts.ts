@@ -29,9 +29,18 @@ export function streamableKinds(policy: Policy): Set<string> {
       if (t.t === 'subject') blocked.add(t.kind);
     }
   }
+  const bodies = new Set<TExpr>();
   const walk = (x: TExpr | undefined): void => {
     if (!x) return;
     switch (x.op) {
+      case 'def':
+        x.args.forEach(walk);
+        // A shared definition body is walked once, however many calls reach it.
+        if (!bodies.has(x.body)) {
+          bodies.add(x.body);
+          walk(x.body);
+        }
+        return;
       case 'relation':
         blocked.add(x.relation.target);
         walk(x.target);
@@ -58,6 +67,11 @@ export function streamableKinds(policy: Policy): Set<string> {
         walk(x.source);
         walk(x.where);
         walk(x.body);
+        return;
+      case 'if':
+        walk(x.condition);
+        walk(x.then);
+        walk(x.otherwise);
         return;
       default:
         return;

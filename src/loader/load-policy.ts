@@ -14,6 +14,8 @@ import { readTextFile } from './read-text.js';
 export interface LoadPolicyOptions {
   /** Largest rule or source file read, in bytes. */
   readonly maxFileSize?: number;
+  /** Largest compiled size in expression nodes (C0101 above it); see `DEFAULT_MAX_COMPILED_SIZE`. */
+  readonly maxCompiledSize?: number;
 }
 
 const DEFAULT_MAX_FILE = 4 * 1024 * 1024;
@@ -72,7 +74,7 @@ function loadWithChain(dir: string, options: LoadPolicyOptions, chain: string[])
       return { path: join(dir, relative), text };
     },
     loadBase: (relative) => loadWithChain(resolve(dir, relative), options, [...chain, real]),
-  });
+  }, { maxCompiledSize: options.maxCompiledSize });
   const texts = unreadable.size ? new Map([...(result.texts ?? []), ...unreadable]) : result.texts;
   return { ...result, diagnostics: [...diagnostics, ...result.diagnostics], texts };
 }

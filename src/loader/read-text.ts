@@ -6,6 +6,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
+import { firstInvalidUtf8 } from './decode-text.js';
+
+export { firstInvalidUtf8 };
 
 /** What reading gave: the text, or why there is none. */
 export type ReadText =
@@ -38,31 +41,22 @@ export function readTextFile(path: string, maxBytes: number): ReadText {
   return { ok: false, problem: 'not-utf8', text: bytes.toString('utf8'), offset: bytes.subarray(0, byteOffset).toString('utf8').length, byteOffset };
 }
 
-/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629). */
-export function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    let n: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (c < 0x80) n = 0;
-    else if (c >= 0xc2 && c <= 0xdf) n = 1;
-    else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
-      // No overlong forms, no UTF-16 surrogates.
-      if (c === 0xe0) lo = 0xa0;
-      if (c === 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
-      if (c === 0xf0) lo = 0x90;
-      if (c === 0xf4) hi = 0x8f;
-    } else return i;
-    for (let k = 1; k <= n; k++) {
-      const x = b[i + k];
-      if (x === undefined || x < (k === 1 ? lo : 0x80) || x > (k === 1 ? hi : 0xbf)) return i;
-    }
-    i += n + 1;
+/** What reading raw bytes gave (for loaders that decode themselves, such as CSV). */
+export type ReadBytes =
+  | { readonly ok: true; readonly bytes: Uint8Array }
+  | { readonly ok: false; readonly problem: 'too-large'; readonly size: number }
+  | { readonly ok: false; readonly problem: 'io'; readonly detail: string };
+
+/** Reads `path` whole if it is at most `maxBytes` long (checked before any byte is read). Never throws. */
+export function readBytesFile(path: string, maxBytes: number): ReadBytes {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return { ok: false, problem: 'io', detail: 'EISDIR' };
+    if (st.size > maxBytes) return { ok: false, problem: 'too-large', size: st.size };
+    const bytes = readFileSync(path);
+    if (bytes.length > maxBytes) return { ok: false, problem: 'too-large', size: bytes.length };
+    return { ok: true, bytes };
+  } catch (e) {
+    return { ok: false, problem: 'io', detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
   }
-  return b.length;
 }

@@ -7,6 +7,8 @@
 import { error, warning, type Diagnostic } from '../model/diagnostics.js';
 import type { Span } from '../model/span.js';
 import type { FieldInfo, KindInfo, Policy, Type } from '../model/types.js';
+import { booleanOf, dateOfSerial, dateOfText, decimalText, enumMemberOf, foldWidth, looseKey, nearestMember, percentText, trimText } from './cell-text.js';
+import { placeText, type CellPlace, type RawFactsPart } from '../facts/raw-facts.js';
 import { buildFacts, DEFAULT_FACTS_LIMITS, formatPath, type FactsLimits, type FactsResult, type RawSubject } from '../facts/facts.js';
 
 /** A cell's value as the source holds it; `undefined` is an empty cell. */
@@ -31,6 +33,8 @@ export interface Table {
   readonly name: string;
   /** How messages name it: `institutions` (sheet) or `institutions.csv` (file). */
   readonly shown: string;
+  /** The workbook's file name (`云南-昆明.xlsx`) or the CSV folder's name, for messages. */
+  readonly book?: string;
   /** Sheet cells are named `D7`; CSV cells `7:4` (row and field number). */
   readonly style: 'sheet' | 'csv';
   /** Where positions point when no cell is known (the header row's first cell). */
@@ -41,10 +45,6 @@ export interface Table {
 
 /** Literal cell texts that mean "none" (YAML `null`), as against an empty cell (unknown). */
 const NONE_TEXTS = new Set(['null', 'NULL', '无']);
-const TRUE_TEXTS = new Set(['TRUE', 'true', 'True', '是']);
-const FALSE_TEXTS = new Set(['FALSE', 'false', 'False', '否']);
-/** Exact decimal text: converted by its digits (fromJsNumber reads the shortest form back). */
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 /** Items of a list cell: separated by semicolons or the enumeration comma. */
 const LIST_SEPARATORS = /[;；、]/;
 
@@ -65,19 +65,25 @@ export function cellName(table: Table, row: number, col: number): string {
   return table.style === 'sheet' ? `${table.shown}!${columnLetter(col)}${row}` : `${table.shown}:${row}:${col + 1}`;
 }
 
-/** A column's field: `id`, a declared field (by path or zh label), or undefined. */
+/** Sheets a workbook may hold besides the facts: the template's instructions. */
+export const INSTRUCTION_SHEETS: ReadonlySet<string> = new Set(['填表说明', 'instructions', '说明']);
+
+/** A column's field: `id`, a declared field (by path, zh label or en label, width-folded), or undefined. */
 export function fieldOfHeader(kind: KindInfo, header: string): FieldInfo | 'id' | undefined {
-  const h = header.trim();
+  const h = trimText(header);
   if (h === 'id' || h === '编号' || h === 'ID') return 'id';
   const byPath = kind.fields.get(h);
   if (byPath) return byPath;
-  for (const f of kind.fields.values()) if (f.label?.zh === h || f.label?.en === h) return f;
+  const key = looseKey(h);
+  if (key === 'id' || key === '编号') return 'id';
+  for (const f of kind.fields.values()) if ((f.label?.zh && looseKey(f.label.zh) === key) || (f.label?.en && looseKey(f.label.en) === key) || looseKey(f.path) === key) return f;
   return undefined;
 }
 
-/** The kind a table holds: by list key (`institutions`) or the kind's zh label (`机构`). */
+/** The kind a table holds: by list key (`institutions`), the kind's zh label (`机构`) or en label. */
 export function kindOfTable(policy: Policy, name: string): KindInfo | undefined {
-  for (const k of policy.kinds.values()) if (k.listKey === name || k.label?.zh === name) return k;
+  const key = looseKey(name);
+  for (const k of policy.kinds.values()) if (k.listKey === name || looseKey(k.listKey) === key || (k.label?.zh && looseKey(k.label.zh) === key) || (k.label?.en && looseKey(k.label.en) === key)) return k;
   return undefined;
 }
 
@@ -94,31 +100,52 @@ export function dateText(d: Date): string {
 }
 
 /**
- * A cell's value as the declared type reads it. What does not fit is passed on as it is, so
- * `buildFacts` reports it with its usual message (`should be integer, found "abc"`).
+ * A cell's value as the declared type reads it, in the forms officers type (see
+ * `cell-text.ts`). What does not fit is passed on as it is, so `buildFacts` reports it with its
+ * usual message (`should be integer, found "abc"`).
  */
-function cellToFact(type: Type, v: CellValue): unknown {
+function cellToFact(policy: Policy, type: Type, v: CellValue): unknown {
   if (typeof v === 'string') {
-    const t = v.trim();
-    if (NONE_TEXTS.has(t)) return null;
+    const t = trimText(v);
     switch (type.t) {
       case 'boolean':
-        return TRUE_TEXTS.has(t) ? true : FALSE_TEXTS.has(t) ? false : t;
+        // `无` is "no" in a yes/no column, not "none": checked before the none texts.
+        return booleanOf(t) ?? (NONE_TEXTS.has(t) ? null : t);
+      case 'enum': {
+        // A member labelled `无` (qualification: none) wins over "none".
+        const e = policy.enums.get(type.name);
+        const member = e ? enumMemberOf(e, t) : undefined;
+        return member ?? (NONE_TEXTS.has(t) ? null : t);
+      }
       case 'integer':
       case 'number':
-      case 'ratio':
-        return DECIMAL.test(t) ? Number(t) : t;
-      case 'percent':
-        return DECIMAL.test(t) ? Number(t) : t;
+      case 'ratio': {
+        if (NONE_TEXTS.has(t)) return null;
+        const d = decimalText(t);
+        return d === undefined ? t : Number(d);
+      }
+      case 'percent': {
+        if (NONE_TEXTS.has(t)) return null;
+        const d = decimalText(t);
+        return d !== undefined ? Number(d) : percentText(t) ?? t;
+      }
+      case 'date':
+        if (NONE_TEXTS.has(t)) return null;
+        return dateOfText(t) ?? t;
+      case 'subject':
+        // Ids are codes: full-width digits from a Chinese input method are the same id.
+        return NONE_TEXTS.has(t) ? null : foldWidth(t);
       case 'list':
-        return t.split(LIST_SEPARATORS).map((x) => x.trim()).filter((x) => x !== '').map((x) => cellToFact(type.of, x));
+        if (NONE_TEXTS.has(t)) return null;
+        return t.split(LIST_SEPARATORS).map((x) => trimText(x)).filter((x) => x !== '').map((x) => cellToFact(policy, type.of, x));
       default:
-        return t;
+        return NONE_TEXTS.has(t) ? null : t;
     }
   }
   if (v instanceof Date) return dateText(v);
-  if (typeof v === 'number' && (type.t === 'string' || type.t === 'enum')) return String(v);
-  if (type.t === 'list' && v !== undefined) return [cellToFact(type.of, v)];
+  if (typeof v === 'number' && type.t === 'date') return dateOfSerial(v) ?? v;
+  if (typeof v === 'number' && (type.t === 'string' || type.t === 'enum' || type.t === 'subject')) return String(v);
+  if (type.t === 'list' && v !== undefined) return [cellToFact(policy, type.of, v)];
   return v;
 }
 
@@ -130,16 +157,62 @@ interface Origin {
   readonly span: Span;
   readonly header?: string;
   readonly label?: string;
+  /** The header as the sheet writes it (`类别`). */
+  readonly shownHeader?: string;
 }
 
-/** Facts from tables, with every diagnostic pointing at its sheet (or file), row and column. */
-export function factsFromTables(policy: Policy, file: string, tables: readonly Table[], limits: FactsLimits = DEFAULT_FACTS_LIMITS): FactsResult {
+/** A header row's cells as columns: each a field, or undefined for an empty or unknown header. */
+function readHeader(kind: KindInfo, table: Table, header: TableRow, extra: Diagnostic[]): { columns: (FieldInfo | 'id' | undefined)[]; seen: Map<string, number> } {
+  const columns: (FieldInfo | 'id' | undefined)[] = [];
+  const seen = new Map<string, number>();
+  header.cells.forEach((c, col) => {
+    const h = trimText(cellText(c?.value));
+    if (!c || h === '') return;
+    const f = fieldOfHeader(kind, h);
+    const key = f === 'id' ? 'id' : f?.path;
+    if (!f || !key) {
+      extra.push({ ...warning('F0022', c.span, { header: h, sheet: table.shown, kind: kind.name }), factsPath: cellName(table, header.row, col) });
+      return;
+    }
+    const first = seen.get(key);
+    if (first !== undefined) {
+      extra.push({ ...error('F0023', c.span, { header: h, sheet: table.shown, first: table.style === 'sheet' ? columnLetter(first) : first + 1 }), factsPath: cellName(table, header.row, col) });
+      return;
+    }
+    seen.set(key, col);
+    columns[col] = f;
+  });
+  return { columns, seen };
+}
+
+/**
+ * The template's hidden second row: every non-empty cell exactly a code (`id`, `posts.total`).
+ * When present it decides the columns, whatever an officer has done to the labels above it.
+ */
+function isCodeRow(kind: KindInfo, r: TableRow | undefined): boolean {
+  if (!r) return false;
+  let codes = 0;
+  for (const c of r.cells) {
+    const t = cellText(c?.value).trim();
+    if (t === '') continue;
+    if (t !== 'id' && !kind.fields.has(t)) return false;
+    codes++;
+  }
+  return codes > 0;
+}
+
+/**
+ * Tables -> raw subjects, with how to name each one's cells. Nothing is validated here but the
+ * headers: `buildFacts` checks values for every format alike.
+ */
+export function tablesToRaw(policy: Policy, file: string, tables: readonly Table[]): RawFactsPart {
   const extra: Diagnostic[] = [];
   // Rows and columns by list, to find a diagnostic's cell from its facts path on demand:
   // recording a path for every cell cost more than reading the workbook.
-  const sources = new Map<string, { table: Table; rows: TableRow[]; colOf: Map<string, number>; columns: (FieldInfo | 'id' | undefined)[] }>();
+  const sources = new Map<string, { table: Table; rows: TableRow[]; colOf: Map<string, number>; columns: (FieldInfo | 'id' | undefined)[]; headers: string[] }>();
   const byKind = new Map<KindInfo, Table>();
   for (const t of tables) {
+    if (INSTRUCTION_SHEETS.has(t.name)) continue;
     const kind = kindOfTable(policy, t.name);
     if (!kind) {
       extra.push({ ...warning('F0014', t.origin, { name: t.shown }), factsPath: t.shown });
@@ -152,49 +225,40 @@ export function factsFromTables(policy: Policy, file: string, tables: readonly T
   for (const kind of policy.kinds.values()) {
     const table = byKind.get(kind);
     if (!table || table.rows.length === 0) continue;
-    const header = table.rows[0];
-    const columns: (FieldInfo | 'id' | undefined)[] = [];
-    const seen = new Map<string, number>();
-    header.cells.forEach((c, col) => {
-      const h = cellText(c?.value).trim();
-      if (!c || h === '') return;
-      const f = fieldOfHeader(kind, h);
-      const key = f === 'id' ? 'id' : f?.path;
-      if (!f || !key) {
-        extra.push({ ...warning('F0022', c.span, { header: h, sheet: table.shown, kind: kind.name }), factsPath: cellName(table, header.row, col) });
-        return;
-      }
-      const first = seen.get(key);
-      if (first !== undefined) {
-        extra.push({ ...error('F0023', c.span, { header: h, sheet: table.shown, first: table.style === 'sheet' ? columnLetter(first) : first + 1 }), factsPath: cellName(table, header.row, col) });
-        return;
-      }
-      seen.set(key, col);
-      columns[col] = f;
-    });
     let body = table.rows.slice(1);
-    // The template's second row repeats the headers as zh labels: skip it when it does.
-    if (body.length > 0 && isLabelRow(body[0], columns)) body = body.slice(1);
+    const headers = table.rows[0].cells.map((c) => trimText(cellText(c?.value)));
+    let read: ReturnType<typeof readHeader>;
+    if (isCodeRow(kind, body[0])) {
+      // Codes decide; the labels row above is what messages quote.
+      read = readHeader(kind, table, body[0], extra);
+      body = body.slice(1);
+    } else {
+      read = readHeader(kind, table, table.rows[0], extra);
+      // The old template's second row repeats the headers as zh labels: skip it when it does.
+      if (body.length > 0 && isLabelRow(body[0], read.columns)) body = body.slice(1);
+    }
+    const { columns, seen } = read;
     let index = 0;
     const colOf = new Map<string, number>([...seen]);
     const kept: TableRow[] = [];
-    sources.set(kind.listKey, { table, rows: kept, colOf, columns });
+    sources.set(kind.listKey, { table, rows: kept, colOf, columns, headers });
     for (const r of body) {
-      if (r.cells.every((c) => c === undefined || c.value === undefined || (typeof c.value === 'string' && c.value.trim() === ''))) continue;
+      if (r.cells.every((c) => c === undefined || c.value === undefined || (typeof c.value === 'string' && trimText(c.value) === ''))) continue;
       const at = [kind.listKey, index++] as const;
       const obj: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       const nones = new Map<string, Cell & { name: string }>();
       kept.push(r);
       r.cells.forEach((c, col) => {
         const f = columns[col];
-        if (!f || !c || c.value === undefined || (typeof c.value === 'string' && c.value.trim() === '')) return;
+        if (!f || !c || c.value === undefined || (typeof c.value === 'string' && trimText(c.value) === '')) return;
         const path = f === 'id' ? ['id'] : f.path.split('.');
-        const value = f === 'id' ? (typeof c.value === 'string' ? c.value.trim() : c.value instanceof Date ? dateText(c.value) : c.value) : cellToFact(f.isRecord ? { t: 'none' } : f.type, c.value);
+        // Ids are codes: full-width digits typed by a Chinese input method are the same id.
+        const value = f === 'id' ? (typeof c.value === 'string' ? foldWidth(c.value) : c.value instanceof Date ? dateText(c.value) : c.value) : cellToFact(policy, f.isRecord ? { t: 'none' } : f.type, c.value);
         if (f !== 'id' && f.isRecord) {
           // A record column says only whether the group exists: `null`/`无` = none.
           if (value === null) nones.set(f.path, { ...c, name: cellName(table, r.row, col) });
-          // `TRUE`/`是`: the group exists, its fields as their own columns say.
-          else if (TRUE_TEXTS.has(cellText(c.value).trim()) || c.value === true) {
+          // `TRUE`/`是`/`有`: the group exists, its fields as their own columns say.
+          else if (booleanOf(cellText(c.value)) === true || c.value === true) {
             if (readObj(obj, path) === undefined) setPath(obj, path, Object.create(null));
           } else setPath(obj, path, value);
           return;
@@ -209,7 +273,6 @@ export function factsFromTables(policy: Policy, file: string, tables: readonly T
       raw.push({ kind, value: obj, at });
     }
   }
-  if (extra.some((d) => d.severity === 'error')) return { diagnostics: extra };
   /** The cell of a field of the index-th subject of a list (the row's first cell without a field). */
   const originOf = (list: string, index: number, field: string): Origin | undefined => {
     const src = sources.get(list);
@@ -221,35 +284,89 @@ export function factsFromTables(policy: Policy, file: string, tables: readonly T
       const cell = col === undefined ? undefined : r.cells[col];
       if (col !== undefined && cell) {
         const decl = src.columns[col];
-        return { table: src.table, row: r.row, col, span: cell.span, header: f, label: decl === 'id' ? '编号' : decl?.label?.zh };
+        return { table: src.table, row: r.row, col, span: cell.span, header: f, label: decl === 'id' ? '编号' : decl?.label?.zh, shownHeader: src.headers[col] || undefined };
       }
     }
     const col = r.cells.findIndex((c) => c !== undefined);
     return { table: src.table, row: r.row, col: Math.max(0, col), span: r.cells[col]?.span ?? src.table.origin };
   };
-  const lookup = (at: readonly (string | number)[]): Origin | undefined =>
-    typeof at[0] === 'string' && typeof at[1] === 'number' ? originOf(at[0], at[1], at.slice(2).filter((x) => typeof x === 'string').join('.')) : undefined;
-  const result = buildFacts(policy, raw, file, (at) => lookup(at)?.span, limits);
+  /** Where a field of a subject is or would go: its column even when the cell is empty. */
+  const place = (list: string, index: number, field: string): CellPlace | undefined => {
+    const src = sources.get(list);
+    const r = src?.rows[index];
+    if (!src || !r) return undefined;
+    for (let f = field; f !== ''; f = f.includes('.') ? f.slice(0, f.lastIndexOf('.')) : '') {
+      const col = src.colOf.get(f);
+      if (col !== undefined) return { book: src.table.book, sheet: src.table.shown, row: r.row, cell: cellRef(src.table, r.row, col), header: src.headers[col] || undefined };
+    }
+    // No column for it: name the row, and the label the column would have.
+    const decl = kindOfTable(policy, src.table.name)?.fields.get(field);
+    return { book: src.table.book, sheet: src.table.shown, row: r.row, header: decl?.label?.zh };
+  };
+  const lookup = (at: readonly (string | number)[]): Span | undefined =>
+    typeof at[0] === 'string' && typeof at[1] === 'number' ? originOf(at[0], at[1], at.slice(2).filter((x) => typeof x === 'string').join('.'))?.span : undefined;
   const byPath = (p: string): Origin | undefined => {
     const m = /^([^.[]+)\[(\d+)\](?:\.(.*))?$/.exec(p);
     return m ? originOf(m[1], Number(m[2]), (m[3] ?? '').replace(/\[\d+\]/g, '')) : undefined;
   };
-  const mapped = result.diagnostics.map((d) => {
+  const relocate = (d: Diagnostic): Diagnostic => {
     const o = d.factsPath === undefined ? undefined : byPath(d.factsPath);
     if (!o) return d;
     const name = cellName(o.table, o.row, o.col);
-    const where = o.header ? name : `${o.table.shown} row ${o.row}`;
+    const where = o.header
+      ? placeText({ book: o.table.book, sheet: o.table.shown, row: o.row, cell: cellRef(o.table, o.row, o.col), header: o.shownHeader })
+      : placeText({ book: o.table.book, sheet: o.table.shown, row: o.row });
     // The help says where in words: a CSV cell name's second number is a field, not a character.
     const where2 = o.table.style === 'sheet'
       ? { zh: `单元格 ${name}`, en: `cell ${name}` }
       : { zh: `${o.table.shown} 第 ${o.row} 行第 ${o.col + 1} 个字段`, en: `${o.table.shown} row ${o.row}, field ${o.col + 1}` };
-    const help = o.header
+    let help = o.header
       ? { zh: `${where2.zh}，列 \`${o.header}\`${o.label ? `（${o.label}）` : ''}`, en: `${where2.en}, column \`${o.header}\`` }
       : { zh: `${o.table.shown} 第 ${o.row} 行`, en: `${o.table.shown} row ${o.row}` };
-    const args = typeof d.args.path === 'string' ? { ...d.args, path: where } : d.args;
+    if (d.code === 'F0005' && typeof d.args.type === 'string' && typeof d.args.value === 'string') {
+      const e = policy.enums.get(d.args.type);
+      const near = e ? nearestMember(e, d.args.value) : undefined;
+      if (near) help = { zh: `${help.zh}；是否想写 \`${near.label ?? near.code}\`？`, en: `${help.en}; did you mean \`${near.code}\`${near.label ? ` (${near.label})` : ''}?` };
+    }
+    const args: Record<string, string | number> = typeof d.args.path === 'string' ? { ...d.args, path: where } : { ...d.args };
+    // An officer reads the kind of value in words, not the schema's type names.
+    if (typeof d.args.expected === 'string') args['expected.zh'] = EXPECTED_ZH[d.args.expected] ?? d.args.expected;
+    if (typeof d.args.kind === 'string') {
+      const k = policy.kinds.get(d.args.kind);
+      if (k?.label?.zh) args['kind.zh'] = k.label.zh;
+    }
+    if (d.code === 'F0005' && typeof d.args.type === 'string') {
+      const e = policy.enums.get(d.args.type);
+      if (e?.label?.zh) args['type.zh'] = e.label.zh;
+    }
     return { ...d, args, factsPath: where, help: d.help ?? help };
-  });
-  return { facts: result.facts, diagnostics: [...extra, ...mapped] };
+  };
+  return { file, raw, positions: lookup, diagnostics: extra, relocate, place };
+}
+
+/** The zh words for the kinds of value `buildFacts` names in English. */
+const EXPECTED_ZH: Readonly<Record<string, string>> = {
+  integer: '整数',
+  number: '数字',
+  ratio: '数字',
+  boolean: '是 / 否',
+  string: '文字',
+  'date (YYYY-MM-DD)': '日期（如 2022-12-31）',
+  'percent (0.7 or "70%")': '百分比（如 70%）',
+  'integer between -(2^53 - 1) and 2^53 - 1': '位数不超过 15 位的整数',
+};
+
+/** The cell's own name, without the sheet: `D7`, or `7:4` in a CSV file. */
+function cellRef(table: Table, row: number, col: number): string {
+  return table.style === 'sheet' ? `${columnLetter(col)}${row}` : `${row}:${col + 1}`;
+}
+
+/** Facts from tables, with every diagnostic pointing at its sheet (or file), row and column. */
+export function factsFromTables(policy: Policy, file: string, tables: readonly Table[], limits: FactsLimits = DEFAULT_FACTS_LIMITS): FactsResult {
+  const part = tablesToRaw(policy, file, tables);
+  if (part.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: part.diagnostics };
+  const result = buildFacts(policy, part.raw, file, part.positions, limits);
+  return { facts: result.facts, diagnostics: [...part.diagnostics, ...result.diagnostics.map(part.relocate!)] };
 }
 
 function isLabelRow(r: TableRow, columns: readonly (FieldInfo | 'id' | undefined)[]): boolean {

@@ -1,6 +1,6 @@
 /**
  * Diagnostics: one catalogue of codes with zh and en templates. The first letter of a code
- * names the stage (S syntax, Y yaml, C check, E eval, F facts, T policy tests, X cli). Stages return
+ * names the stage (S syntax, Y yaml, C check, E eval, F facts, T policy tests, X cli, R records). Stages return
  * diagnostics as data; wording is filled in only when rendered, so tests check codes and
  * arguments, and a translation never changes behaviour. Never reuse a retired code.
  */
@@ -99,6 +99,8 @@ export const CATALOGUE = {
   C0212: { zh: '`{name}` 的单位为 {expected}，所赋的值单位为 {actual}', en: '`{name}` is in {expected}, but the value given is in {actual}' },
   C0213: { zh: '值规则没有期限：请删除 `by`', en: 'a value rule has no deadline: remove `by`' },
   C0038: { zh: '字段 `{name}` 的上级 `{parent}` 不是 record 类型', en: 'field `{name}` is nested under `{parent}`, which is not a record' },
+  C0100: { zh: '这一常量运算的结果超出精确数值范围（分子、分母的绝对值不超过 2^53 − 1，约 15 位有效数字）', en: 'this constant arithmetic leaves the exact number range (numerator and denominator of magnitude at most 2^53 − 1, about 15 significant digits)' },
+  C0101: { zh: '政策编译后有 {size} 个表达式节点，超过 {limit} 的上限', en: 'the policy compiles to {size} expression nodes, more than the limit of {limit}' },
   // facts
   F0001: { zh: '无法读取事实文件：{detail}', en: 'cannot read the facts file: {detail}' },
   F0002: { zh: '事实文件语法错误：{detail}', en: 'facts syntax error: {detail}' },
@@ -120,12 +122,15 @@ export const CATALOGUE = {
   F0018: { zh: '事实文件中不支持标签 `{tag}`', en: 'unsupported tag `{tag}` in facts' },
   F0019: { zh: '事实文件不是有效的 UTF-8 编码（第 {byte} 字节起）', en: 'the facts file is not valid UTF-8 (from byte {byte})' },
   F0020: { zh: '`{path}` 含有控制字符 {char}', en: '`{path}` contains the control character {char}' },
+  F0300: { zh: '{kind} 的编号 `{id}` 在两处定义：{first} 和 {second}', en: 'duplicate {kind} id `{id}`: defined in {first} and in {second}' },
+  F0301: { zh: '文件夹 `{path}` 中没有事实文件（.xlsx、.yaml、.yml、.json、.ndjson，或 CSV 文件）', en: 'no facts files (.xlsx, .yaml, .yml, .json, .ndjson, or CSV files) in the folder `{path}`' },
   F0040: { zh: '第 {line} 行的 {kind} 出现在流式读取的主体（自第 {first} 行起）之后；使用 --stream 时，被其他主体引用的主体须排在前面', en: 'line {line}: a {kind} comes after the streamed subjects (from line {first}); with --stream, subjects that others refer to must come first' },
   F0021: { zh: '`{path}` 所在的引用链超过 {limit} 层上限', en: '`{path}` starts a chain of references deeper than the limit of {limit}' },
   F0022: { zh: '{sheet} 的列 `{header}` 不是 {kind} 已声明的字段，已忽略', en: 'column `{header}` of {sheet} is not a declared field of {kind} and is ignored' },
   F0023: { zh: '{sheet} 的列 `{header}` 与第 {first} 列重复', en: 'column `{header}` of {sheet} repeats column {first}' },
   F0024: { zh: '无法读取电子表格：{detail}', en: 'cannot read the spreadsheet: {detail}' },
   F0025: { zh: '`{path}` 应留空：`{record}` 已填为无', en: '`{path}` should be empty: `{record}` is none' },
+  F0700: { zh: 'CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码（第 {byte} 字节起无法识别）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”', en: 'the CSV file is neither UTF-8 nor GBK/GB18030 (unreadable from byte {byte}); save it from Excel as "CSV UTF-8 (Comma delimited)"' },
   // cli
   X0001: { zh: '未知命令 `{name}`', en: 'unknown command `{name}`' },
   X0002: { zh: '未知选项 `{name}`', en: 'unknown option `{name}`' },
@@ -141,6 +146,23 @@ export const CATALOGUE = {
   X0012: { zh: '`{path}` 有语法错误，未保存', en: '`{path}` does not parse and was not saved' },
   X0014: { zh: '事实中没有编号为 `{id}` 的主体', en: 'no subject with id `{id}` in the facts' },
   X0013: { zh: '`--host` 的取值 `{host}` 不是本机回环地址，工作台将对网络开放（无登录、可写文件）', en: '`--host {host}` is not a loopback address: the workbench (no login, writes files) is open to the network' },
+  X0500: { zh: '`{option}` 需要与 `{other}` 一起使用', en: '`{option}` needs `{other}`' },
+  X0501: { zh: '`--record` 不能与 `{option}` 同时使用：记录需要完整的、逐项的结果', en: '`--record` cannot be combined with `{option}`: a record needs every result in full' },
+  X0502: { zh: '`{value}` 不是检查编号，应为正整数（见 clausal runs list）', en: '`{value}` is not a run number: expected a positive integer (see clausal runs list)' },
+  // records (`--record`, `clausal runs`, ledger, trend)
+  R0500: { zh: '无法打开记录库 `{path}`：{detail}', en: 'cannot open the records database `{path}`: {detail}' },
+  R0501: { zh: '记录库 `{path}` 正被另一个进程使用，已等待 {seconds} 秒；请稍后重试', en: 'the records database `{path}` is in use by another process; waited {seconds} s: try again later' },
+  R0502: { zh: '记录库 `{path}` 的结构版本为 {found}，新于本程序支持的版本 {known}；拒绝读写，请升级 clausal', en: 'the records database `{path}` has schema version {found}, newer than the {known} this clausal knows: refused, upgrade clausal' },
+  R0503: { zh: '`{path}` 不是 Clausal 记录库（有数据表但没有结构版本）；拒绝读写', en: '`{path}` is not a Clausal records database (it has tables but no schema version): refused' },
+  R0504: { zh: '无法写入记录库 `{path}`：{detail}；本次检查未记录，记录库保持原样', en: 'cannot write to the records database `{path}`: {detail}; nothing was recorded and the database is as it was' },
+  R0505: { zh: '记录库 `{path}` 中没有第 {run} 次检查', en: 'no run {run} in the records database `{path}`' },
+  R0506: { zh: '记录库 `{path}` 中没有回执 `{id}`', en: 'no receipt `{id}` in the records database `{path}`' },
+  R0507: { zh: '第 {run} 次检查保存的文件 `{file}` 与其哈希不符（已被改动）', en: 'the stored file `{file}` of run {run} does not match its hash (it was altered)' },
+  R0508: { zh: '第 {run} 次检查没有保存事实副本，而 `{path}` {why}；无法复核（记录时加 --record-facts）', en: 'run {run} has no copy of its facts and `{path}` {why}: cannot re-evaluate (record with --record-facts)' },
+  R0509: { zh: '记录库 `{path}` 不存在或是空的（用 clausal eval … --record 创建）', en: 'the records database `{path}` does not exist or is empty (clausal eval … --record creates it)' },
+  R0510: { zh: '记录库 `{path}` 的结构已从版本 {from} 升级到 {to}', en: 'the records database `{path}` was migrated from schema version {from} to {to}' },
+  X0401: { zh: '规则 `{rule}` 无法编译为 SQL：不支持 `{construct}`（{reason}）', en: 'rule `{rule}` cannot be compiled to SQL: `{construct}` is not supported ({reason})' },
+  X0402: { zh: '事实 `{path}` 的数值 `{value}` 超出 SQL 引擎可精确保存的范围（DECIMAL(38,10)）', en: 'fact `{path}`: the number `{value}` cannot be held exactly by the SQL engine (DECIMAL(38,10))' },
   // policy tests (`clausal test`)
   T0001: { zh: '目录 `{path}` 中没有测试文件（tests.yaml 或 *.tests.yaml）', en: 'no test files (tests.yaml or *.tests.yaml) in `{path}`' },
   T0002: { zh: '政策中没有规则 `{rule}`', en: 'the policy has no rule `{rule}`' },

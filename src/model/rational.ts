@@ -7,9 +7,16 @@
  * a {@link Rational} with coprime safe-integer numerator and positive denominator. Decimal
  * text (from a rule file or a facts number) converts exactly: `0.7` is 7/10.
  *
- * INVARIANT: a `Num` that is a `number` is a safe integer; a `Rational` has `d > 1`.
- * Values whose numerator or denominator would exceed 2^53 degrade to the nearest double,
- * a range no post count, headcount or percentage comes near.
+ * INVARIANT: a `Rational` has coprime safe-integer `n` and `d > 1`.
+ *
+ * The exact range (the number size budget): numerator and denominator of magnitude at most
+ * 2^53 − 1, about 15 significant digits, a range no post count, headcount or percentage comes
+ * near. Arithmetic is exact inside it (intermediate products that leave it are computed with
+ * BigInt and reduced). A result outside it comes back as the nearest double, which
+ * {@link isExact} tells apart: the checker refuses a constant outside the range (C0100) and the
+ * evaluator makes a result that leaves it `unknown`, naming the expression, instead of carrying
+ * an inexact number on (squaring a fraction per level would otherwise double its digits each
+ * time, without bound, in an arbitrary-precision representation).
  */
 
 /** A non-integer exact rational. */
@@ -45,6 +52,42 @@ export function makeRational(n: number, d: number): Num {
   return d === 1 ? n : new Rational(n, d);
 }
 
+/** Whether `x` is inside the exact range: a safe integer or a {@link Rational}. */
+export function isExact(x: Num): boolean {
+  return typeof x !== 'number' || Number.isSafeInteger(x);
+}
+
+function exactParts(x: Num): [number, number] | undefined {
+  if (typeof x !== 'number') return [x.n, x.d];
+  return Number.isSafeInteger(x) ? [x, 1] : undefined;
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function bigGcd(a: bigint, b: bigint): bigint {
+  if (a < 0n) a = -a;
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** n/d from exact BigInt parts: exact when it fits the range, else the nearest double. */
+function fromBig(n: bigint, d: bigint): Num {
+  if (d < 0n) {
+    n = -n;
+    d = -d;
+  }
+  const g = bigGcd(n, d) || 1n;
+  n /= g;
+  d /= g;
+  if ((n < 0n ? -n : n) <= MAX_SAFE && d <= MAX_SAFE) return makeRational(Number(n), Number(d));
+  const approx = Number(n) / Number(d);
+  // Outside the range by construction: never hand back something that {@link isExact} accepts
+  // (a ratio of two huge parts can round to a small whole double; nudge it off the integers).
+  if (!Number.isSafeInteger(approx)) return approx;
+  const nudged = approx + (approx < 0 ? -0.25 : 0.25);
+  return Number.isSafeInteger(nudged) ? 2 ** 53 : nudged;
+}
+
 function parts(x: Num): [number, number] {
   if (typeof x === 'number') {
     if (Number.isInteger(x)) return [x, 1];
@@ -62,6 +105,17 @@ export function add(a: Num, b: Num): Num {
   if (isExactInt(a) && isExactInt(b)) {
     const s = a + b;
     return s;
+  }
+  const pa = exactParts(a);
+  const pb = exactParts(b);
+  if (pa && pb) {
+    const [an, ad] = pa;
+    const [bn, bd] = pb;
+    const l = an * bd;
+    const r = bn * ad;
+    const d = ad * bd;
+    if (Number.isSafeInteger(l) && Number.isSafeInteger(r) && Number.isSafeInteger(l + r) && Number.isSafeInteger(d)) return makeRational(l + r, d);
+    return fromBig(BigInt(an) * BigInt(bd) + BigInt(bn) * BigInt(ad), BigInt(ad) * BigInt(bd));
   }
   const [an, ad] = parts(a);
   const [bn, bd] = parts(b);
@@ -81,6 +135,14 @@ export function neg(a: Num): Num {
 /** a * b. */
 export function mul(a: Num, b: Num): Num {
   if (isExactInt(a) && isExactInt(b)) return a * b;
+  const pa = exactParts(a);
+  const pb = exactParts(b);
+  if (pa && pb) {
+    const n = pa[0] * pb[0];
+    const d = pa[1] * pb[1];
+    if (Number.isSafeInteger(n) && Number.isSafeInteger(d)) return makeRational(n, d);
+    return fromBig(BigInt(pa[0]) * BigInt(pb[0]), BigInt(pa[1]) * BigInt(pb[1]));
+  }
   const [an, ad] = parts(a);
   const [bn, bd] = parts(b);
   return makeRational(an * bn, ad * bd);
@@ -89,6 +151,14 @@ export function mul(a: Num, b: Num): Num {
 /** a / b, or undefined when b is zero (the caller reports it; never Infinity or NaN). */
 export function div(a: Num, b: Num): Num | undefined {
   if (isZero(b)) return undefined;
+  const pa = exactParts(a);
+  const pb = exactParts(b);
+  if (pa && pb) {
+    const n = pa[0] * pb[1];
+    const d = pa[1] * pb[0];
+    if (Number.isSafeInteger(n) && Number.isSafeInteger(d)) return makeRational(n, d);
+    return fromBig(BigInt(pa[0]) * BigInt(pb[1]), BigInt(pa[1]) * BigInt(pb[0]));
+  }
   const [an, ad] = parts(a);
   const [bn, bd] = parts(b);
   return makeRational(an * bd, ad * bn);
@@ -107,6 +177,11 @@ export function compare(a: Num, b: Num): number {
   const l = an * bd;
   const r = bn * ad;
   if (Number.isSafeInteger(l) && Number.isSafeInteger(r)) return l < r ? -1 : l > r ? 1 : 0;
+  if (isExact(a) && isExact(b)) {
+    const bl = BigInt(an) * BigInt(bd);
+    const br = BigInt(bn) * BigInt(ad);
+    return bl < br ? -1 : bl > br ? 1 : 0;
+  }
   const x = an / ad;
   const y = bn / bd;
   return x < y ? -1 : x > y ? 1 : 0;

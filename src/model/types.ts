@@ -118,6 +118,13 @@ export type TExpr =
   | { readonly op: 'neg'; readonly operand: TExpr; readonly type: Type; readonly span: Span }
   | { readonly op: 'binary'; readonly bop: A.BinaryOp; readonly left: TExpr; readonly right: TExpr; readonly type: Type; readonly span: Span }
   | { readonly op: 'if'; readonly condition: TExpr; readonly then: TExpr; readonly otherwise: TExpr; readonly type: Type; readonly span: Span }
+  /**
+   * A call of a definition too large to inline: `body` is checked once per definition and
+   * argument types and shared by every call (formal i is `var` slot i of the body's own frame,
+   * the body's aggregate variables follow), so compiled size stays linear in the policy text.
+   * `slots` is the size of that frame.
+   */
+  | { readonly op: 'def'; readonly name: string; readonly args: readonly TExpr[]; readonly body: TExpr; readonly slots: number; readonly type: Type; readonly span: Span }
   | {
       readonly op: 'aggregate';
       readonly fn: A.AggregateFn;

@@ -129,8 +129,18 @@ export function mayBeUnknown(x: TExpr, policy: Policy): boolean {
       return mayBeUnknown(x.source, policy) || (!!x.where && mayBeUnknown(x.where, policy)) || (!!x.body && mayBeUnknown(x.body, policy));
     case 'if':
       return mayBeUnknown(x.condition, policy) || mayBeUnknown(x.then, policy) || mayBeUnknown(x.otherwise, policy);
+    case 'def': {
+      if (x.args.some((a) => mayBeUnknown(a, policy))) return true;
+      // A shared body is met once per call: remember its answer, or nested calls cost 2^depth.
+      let body = bodiesMayBeUnknown.get(x.body);
+      if (body === undefined) bodiesMayBeUnknown.set(x.body, (body = mayBeUnknown(x.body, policy)));
+      return body;
+    }
   }
 }
+
+// Keyed by the shared body; a body belongs to one checked policy, so the answer is fixed.
+const bodiesMayBeUnknown = new WeakMap<TExpr, boolean>();
 
 function constantBool(x: TExpr | undefined): boolean | undefined {
   return x?.op === 'const' && typeof x.value === 'boolean' ? x.value : undefined;

@@ -16,7 +16,7 @@ import {
 } from '@codemirror/view';
 import { clauseLanguage, DSL_KEYWORDS } from './dsl-language.js';
 import { h } from './dom.js';
-import type { HoverInfo } from './hover.js';
+import type { HoverInfo } from '../language/hover.js';
 
 /** What the editor asks the workbench for. */
 export interface EditorHost {

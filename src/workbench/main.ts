@@ -24,9 +24,9 @@ import { computeImpact } from '../diff/impact.js';
 import { diffToText } from '../diff/render.js';
 import { h, replace } from './dom.js';
 import { EditorView, fileState, showDiagnostics, type CmDiagnostic, type EditorHost, type EditorState } from './editor.js';
-import { hoverAt } from './hover.js';
+import { hoverAt } from '../language/hover.js';
 import { words } from './i18n.js';
-import { WorkspaceModel, type WorkspaceData } from './model.js';
+import { WorkspaceModel, type WorkspaceData } from '../language/workspace-model.js';
 
 type Tab = 'source' | 'eval' | 'diff';
 type Filter = 'attention' | 'all' | Status;

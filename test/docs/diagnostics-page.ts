@@ -35,7 +35,8 @@ export interface ExampleSpec {
   readonly command?: string;
   readonly shown?: boolean;
   readonly situation?: Text;
-  readonly verify?: 'large-rule-file' | 'many-errors' | 'invalid-utf8-rule-file' | 'many-tokens' | 'invalid-utf8-facts' | 'deep-reference-chain' | 'workbench';
+  readonly verify?: 'large-rule-file' | 'many-errors' | 'invalid-utf8-rule-file' | 'many-tokens' | 'invalid-utf8-facts' | 'deep-reference-chain' | 'workbench'
+    | 'records-locked' | 'records-newer' | 'records-foreign' | 'records-tampered' | 'records-facts-changed' | 'records-migrated' | 'api';
   readonly fix: Text;
 }
 
@@ -58,6 +59,7 @@ const STAGES: readonly { letter: string; title: Text }[] = [
   { letter: 'F', title: { zh: '事实文件（F）', en: 'Facts files (F)' } },
   { letter: 'X', title: { zh: '命令行与工作台（X）', en: 'Command line and workbench (X)' } },
   { letter: 'T', title: { zh: '政策测试（T）', en: 'Policy tests (T)' } },
+  { letter: 'R', title: { zh: '检查记录（R）', en: 'Decision records (R)' } },
 ];
 
 /** Every code of the catalogue, in page order (stage, then number). */

@@ -57,6 +57,8 @@ export const NOT_RUN: readonly { readonly prefix: string; readonly why: string }
   { prefix: 'npm run bench', why: 'minutes long; figures are quoted from its output' },
   { prefix: 'pip install', why: 'needs the Python package index' },
   { prefix: 'python3', why: 'needs Python packages CI does not install' },
+  { prefix: 'node editors/vscode/scripts/package.mjs', why: 'installs the extension\'s dependencies from the registry and writes a .vsix' },
+  { prefix: 'code --install-extension', why: 'needs VS Code' },
 ];
 
 /** Languages shown but not run (data shapes, sample output, other languages). */

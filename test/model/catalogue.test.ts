@@ -27,12 +27,12 @@ describe('diagnostic catalogue', () => {
     expect(t.zh.length).toBeGreaterThan(0);
     expect(t.en.length).toBeGreaterThan(0);
     expect(placeholders(t.zh)).toEqual(placeholders(t.en));
-    expect(code).toMatch(/^[SYCEFXT]\d{4}$/);
+    expect(code).toMatch(/^[SYCEFXTR]\d{4}$/);
   });
 
   it('declares no code twice (a duplicate key would silently replace the first wording)', () => {
     const source = readFileSync('src/model/diagnostics.ts', 'utf8');
-    const declared = [...source.matchAll(/^\s+([SYCEFXT]\d{4}):/gm)].map((m) => m[1]);
+    const declared = [...source.matchAll(/^\s+([SYCEFXTR]\d{4}):/gm)].map((m) => m[1]);
     expect(declared.length).toBe(new Set(declared).size);
   });
 

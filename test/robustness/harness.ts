@@ -4,9 +4,11 @@
  * that names a place (`file:line:col`, or a facts path) with a non-zero exit code, within a
  * bound; never in an uncaught exception, a stack trace, an internal error or a hang.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, expect } from 'vitest';
 import type { Diagnostic } from '../../src/model/diagnostics.js';
 import { runCli, type CliRun } from '../helpers/policy.js';
@@ -98,4 +100,37 @@ export function timed<T>(f: () => T): { value: T; ms: number } {
   const t0 = performance.now();
   const value = f();
   return { value, ms: performance.now() - t0 };
+}
+
+/** A run of the built CLI in a child process, with its wall time and peak resident set size. */
+export interface ChildRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+  readonly rssMiB: number;
+}
+
+const RSS_HOOK = pathToFileURL(fileURLToPath(new URL('./fixtures/report-rss.mjs', import.meta.url))).href;
+
+/**
+ * Runs `node bin/clausal.js …` (the built CLI; `npm run build` first) with a heap cap, so an
+ * attack that once took the machine down fails fast here instead, and reports peak RSS.
+ */
+export function runChild(args: string[], options: { timeoutMs?: number; heapMiB?: number; cwd?: string; input?: string } = {}): ChildRun {
+  const t0 = performance.now();
+  const bin = fileURLToPath(new URL('../../bin/clausal.js', import.meta.url));
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${options.heapMiB ?? 512}`, '--import', RSS_HOOK, bin, ...args, '--lang', 'en'], {
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+    cwd: options.cwd,
+    input: options.input,
+  });
+  const ms = performance.now() - t0;
+  const m = /maxrss-kib=(\d+)\s*$/.exec(r.stderr ?? '');
+  const rssMiB = m ? Number(m[1]) / 1024 : Number.NaN;
+  console.log(`[robustness figures] ${args.slice(0, 3).join(' ')}: exit ${r.status}, ${(ms / 1000).toFixed(1)} s, peak RSS ${rssMiB.toFixed(0)} MiB`);
+  return { code: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: (r.stderr ?? '').replace(/\n?maxrss-kib=\d+\s*$/, ''), ms, rssMiB };
 }

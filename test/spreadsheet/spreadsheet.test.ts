@@ -51,6 +51,14 @@ function cellFor(kind: KindInfo, path: string, v: unknown, style: 'xlsx' | 'csv'
   return v as ExcelJS.CellValue;
 }
 
+/** What an officer picks from the zh template's dropdowns: enum labels, 是/否, 有 for a present group. */
+function officerCell(kind: KindInfo, path: string, v: ExcelJS.CellValue | undefined): ExcelJS.CellValue | undefined {
+  const field = kind.fields.get(path);
+  if (field?.type.t === 'enum' && typeof v === 'string') return policy.enums.get(field.type.name)!.members.get(v)?.zh ?? v;
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  return v;
+}
+
 function kindsInOrder(): KindInfo[] {
   return [...policy.kinds.values()];
 }
@@ -74,29 +82,60 @@ describe('template and workbook round trip', () => {
   const template = join(dir, 'template.xlsx');
   const filled = join(dir, 'filled.xlsx');
 
-  it('writes the template: sheets, headers, zh labels, dropdowns', async () => {
+  it('writes the template in zh: instructions, labelled sheets and headers, hidden codes, dropdowns of labels', async () => {
     const r = await runCli(['template', POLICY, '--out', template]);
     expect(r.code).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(template);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['regions', 'institutions', 'workers', '_lists']);
-    const inst = wb.getWorksheet('institutions')!;
-    const headers = (inst.getRow(1).values as unknown[]).slice(1);
-    expect(headers.slice(0, 4)).toEqual(['id', 'name', 'category', 'region']);
-    expect(headers).toContain('posts.social_work');
-    const labels = (inst.getRow(2).values as unknown[]).slice(1);
-    expect(labels[headers.indexOf('posts.social_work')]).toBe('社会工作岗位数');
-    const dv = inst.getCell(3, headers.indexOf('category') + 1).dataValidation;
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['填表说明', '地区', '机构', '社会工作者', '_lists']);
+    const inst = wb.getWorksheet('机构')!;
+    const labels = (inst.getRow(1).values as unknown[]).slice(1);
+    const codes = (inst.getRow(2).values as unknown[]).slice(1);
+    expect(labels.slice(0, 4)).toEqual(['编号', '名称', '类别', '所在地区']);
+    expect(codes.slice(0, 4)).toEqual(['id', 'name', 'category', 'region']);
+    expect(labels[codes.indexOf('posts.social_work')]).toBe('社会工作岗位数');
+    expect(inst.getRow(2).hidden).toBe(true);
+    expect(inst.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    const dv = inst.getCell(3, codes.indexOf('category') + 1).dataValidation;
     expect(dv.type).toBe('list');
     expect(String(dv.formulae[0])).toMatch(/^_lists!\$[A-Z]+\$2:\$[A-Z]+\$\d+$/);
-    const bool = inst.getCell(3, headers.indexOf('sw_room') + 1).dataValidation;
-    expect(bool.type).toBe('list');
-    expect(inst.getCell(3, headers.indexOf('posts.total') + 1).dataValidation.type).toBe('whole');
-    // The category list holds every member of the enum.
+    expect(inst.getCell(3, codes.indexOf('sw_room') + 1).dataValidation.formulae).toEqual(['"是,否"']);
+    expect(inst.getCell(3, codes.indexOf('posts.total') + 1).dataValidation.type).toBe('whole');
+    const regions = wb.getWorksheet('地区')!;
+    const regionCodes = (regions.getRow(2).values as unknown[]).slice(1);
+    expect(regions.getColumn(regionCodes.indexOf('sw_station.established') + 1).numFmt).toBe('yyyy-mm-dd');
+    // The category dropdown offers every member by its zh label.
     const lists = wb.getWorksheet('_lists')!;
     const col = (lists.getRow(1).values as unknown[]).indexOf('institution_category');
     const members = lists.getColumn(col).values.slice(2).filter((v) => v !== undefined && v !== null);
-    expect(members).toEqual([...policy.enums.get('institution_category')!.members.keys()]);
+    const e = policy.enums.get('institution_category')!;
+    expect(members).toEqual([...e.members.values()].map((l) => l!.zh));
+    expect(members).toContain('儿童福利院');
+    // The instructions name, per column, the clauses that read it.
+    const guide = wb.getWorksheet('填表说明')!;
+    const rows = guide.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1).map((v) => (v === undefined || v === null ? '' : String(v))));
+    expect(rows[0]).toEqual(['工作表', '列', '代码', '填写', '用于条款']);
+    const social = rows.find((row) => row[0] === '机构' && row[2] === 'posts.social_work')!;
+    expect(social[1]).toBe('社会工作岗位数');
+    expect(social[4]).toMatch(/三（[一二三四五六七八九]+）/);
+    const category = rows.find((row) => row[0] === '机构' && row[2] === 'category')!;
+    expect(category[3]).toContain('从下拉列表选择');
+  });
+
+  it('--lang en writes English sheet names, headers and dropdowns', async () => {
+    const en = join(dir, 'template-en.xlsx');
+    const r = await runCli(['template', POLICY, '--out', en, '--lang', 'en']);
+    expect(r.code).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(en);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['instructions', 'region', 'institution', 'social worker', '_lists']);
+    const inst = wb.getWorksheet('institution')!;
+    expect((inst.getRow(1).values as unknown[]).slice(1, 4)).toEqual(['id', 'name', 'category']);
+    const codes = (inst.getRow(2).values as unknown[]).slice(1);
+    expect(inst.getCell(3, codes.indexOf('sw_room') + 1).dataValidation.formulae).toEqual(['"TRUE,FALSE"']);
+    const lists = wb.getWorksheet('_lists')!;
+    const col = (lists.getRow(1).values as unknown[]).indexOf('institution_category');
+    expect(lists.getColumn(col).values).toContain("children's welfare home");
   });
 
   it('an empty template evaluates to no results', async () => {
@@ -109,11 +148,12 @@ describe('template and workbook round trip', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(template);
     for (const kind of kindsInOrder()) {
-      const ws = wb.getWorksheet(kind.listKey)!;
-      const cols = templateColumns(kind).map((f) => (f === 'id' ? 'id' : f.path));
+      const ws = wb.getWorksheet(kind.label!.zh)!;
+      // Columns by the hidden codes row, as the loader reads them.
+      const cols = (ws.getRow(2).values as string[]).slice(1);
       (example[kind.listKey] ?? []).forEach((subject, i) => {
         cols.forEach((path, c) => {
-          const v = cellFor(kind, path, at(subject, path), 'xlsx');
+          const v = officerCell(kind, path, cellFor(kind, path, at(subject, path), 'xlsx'));
           if (v !== undefined) ws.getCell(3 + i, c + 1).value = v;
         });
       });
@@ -160,8 +200,7 @@ describe('a folder of CSV files', () => {
     mkdirSync(empty, { recursive: true });
     const r = await run(['eval', POLICY, '--facts', empty, '--lang', 'en']);
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('error F0001: cannot read the facts file: ');
-    expect(r.stderr).toContain('no .csv files');
+    expect(r.stderr).toContain(`error F0301: no facts files (.xlsx, .yaml, .yml, .json, .ndjson, or CSV files) in the folder \`${empty}\``);
   });
 });
 
@@ -169,11 +208,11 @@ describe('a folder of CSV files', () => {
 const REGIONS = [['id', 'name', 'level'], ['530000', '云南省', 'province'], ['530100', '昆明市', 'prefecture']];
 
 describe('errors name the sheet (or file), row and column', () => {
-  const cases: { note: string; institutions: (string | number | undefined)[][]; code: string; xlsx: string; csv: string }[] = [
-    { note: 'wrong type', institutions: [['id', 'category', 'posts.social_work'], ['A', 'school', 'many']], code: 'F0004', xlsx: 'institutions!C2', csv: 'institutions.csv:2:3' },
-    { note: 'unknown category', institutions: [['id', 'category'], ['A', 'school'], ['B', 'castle']], code: 'F0005', xlsx: 'institutions!B3', csv: 'institutions.csv:3:2' },
-    { note: 'duplicate id', institutions: [['id', 'name'], ['A', 'x'], ['A', 'y']], code: 'F0006', xlsx: 'institutions!A3', csv: 'institutions.csv:3:1' },
-    { note: 'reference to a missing region', institutions: [['id', 'region'], ['A', '539999']], code: 'F0007', xlsx: 'institutions!B2', csv: 'institutions.csv:2:2' },
+  const cases: { note: string; institutions: (string | number | undefined)[][]; code: string; xlsx: string; csv: string; header: string }[] = [
+    { note: 'wrong type', institutions: [['id', 'category', 'posts.social_work'], ['A', 'school', 'many']], code: 'F0004', xlsx: 'institutions!C2', csv: 'institutions.csv:2:3', header: 'posts.social_work' },
+    { note: 'unknown category', institutions: [['id', 'category'], ['A', 'school'], ['B', 'castle']], code: 'F0005', xlsx: 'institutions!B3', csv: 'institutions.csv:3:2', header: 'category' },
+    { note: 'duplicate id', institutions: [['id', 'name'], ['A', 'x'], ['A', 'y']], code: 'F0006', xlsx: 'institutions!A3', csv: 'institutions.csv:3:1', header: 'id' },
+    { note: 'reference to a missing region', institutions: [['id', 'region'], ['A', '539999']], code: 'F0007', xlsx: 'institutions!B2', csv: 'institutions.csv:2:2', header: 'region' },
   ];
 
   for (const c of cases) {
@@ -186,7 +225,8 @@ describe('errors name the sheet (or file), row and column', () => {
       const result = await loadSpreadsheetFacts(policy, file);
       const d = result.diagnostics.find((x) => x.code === c.code)!;
       expect(d, JSON.stringify(result.diagnostics)).toBeDefined();
-      expect(d.factsPath).toBe(c.xlsx);
+      // The workbook, sheet, cell and the column's header as the sheet writes it.
+      expect(d.factsPath).toBe(`err-${c.code}.xlsx ${c.xlsx}（${c.header}）`);
       const r = await run(['eval', POLICY, '--facts', file, '--lang', 'en']);
       expect(r.code).toBe(4);
       expect(r.stderr).toContain(`error ${c.code}`);
@@ -200,7 +240,7 @@ describe('errors name the sheet (or file), row and column', () => {
       writeFileSync(join(folder, 'institutions.csv'), csv(c.institutions.map((r) => r.map((x) => (x === undefined ? undefined : String(x))))));
       const result = await loadSpreadsheetFacts(policy, folder);
       const d = result.diagnostics.find((x) => x.code === c.code)!;
-      expect(d.factsPath).toBe(c.csv);
+      expect(d.factsPath).toBe(`err-${c.code}/${c.csv}（${c.header}）`);
       const r = await run(['eval', POLICY, '--facts', folder, '--lang', 'en']);
       expect(r.code).toBe(4);
       const [row] = c.csv.split(':').slice(1);
@@ -216,7 +256,7 @@ describe('errors name the sheet (or file), row and column', () => {
     const file = join(dir, 'dates.xlsx');
     await wb.xlsx.writeFile(file);
     const result = await loadSpreadsheetFacts(policy, file);
-    expect(result.diagnostics.map((d) => [d.code, d.factsPath])).toEqual([['F0011', 'regions!C3']]);
+    expect(result.diagnostics.map((d) => [d.code, d.factsPath])).toEqual([['F0011', 'dates.xlsx regions!C3（sw_station.established）']]);
   });
 
   it('unknown, duplicate and record-conflicting columns', async () => {

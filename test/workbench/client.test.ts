@@ -9,8 +9,8 @@ import { StringStream } from '@codemirror/language';
 import { describe, expect, it } from 'vitest';
 import { hasErrors } from '../../src/model/diagnostics.js';
 import { formatPercent, type Num } from '../../src/model/rational.js';
-import { hoverAt } from '../../src/workbench/hover.js';
-import { joinPath, WorkspaceModel, type DiskFile, type WorkspaceData } from '../../src/workbench/model.js';
+import { hoverAt } from '../../src/language/hover.js';
+import { joinPath, WorkspaceModel, type DiskFile, type WorkspaceData } from '../../src/language/workspace-model.js';
 import { clauseParser, DSL_KEYWORDS } from '../../src/workbench/dsl-language.js';
 import { KEYWORDS } from '../../src/syntax/tokens.js';
 

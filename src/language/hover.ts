@@ -1,7 +1,8 @@
 /**
  * What hovering over a rule file shows: for a name, its kind and type and, for a parameter,
  * the value in force on the chosen date and its history; for a `cite` or `quote`, the source
- * paragraphs it points to. Pure (no DOM): the editor turns the answer into a tooltip.
+ * paragraphs it points to. Pure (no DOM): the workbench's editor turns the answer into a
+ * tooltip, the language server (`clausal lsp`) into a Markdown hover; one implementation for both.
  */
 import type { Lang } from '../model/diagnostics.js';
 import { typeName, type Labels, type ParamInfo, type Policy, type Type } from '../model/types.js';
@@ -32,7 +33,8 @@ const W = {
   },
 } as const;
 
-const BUILTINS: Readonly<Record<string, Labels & { sig: string }>> = {
+/** The built-in functions with their signatures and descriptions (hover and completion). */
+export const BUILTINS: Readonly<Record<string, Labels & { sig: string }>> = {
   has: { sig: 'has(x) -> boolean', zh: '事实是否已知且不为 none', en: 'whether a fact is known and not none' },
   ceil: { sig: 'ceil(x) -> integer', zh: '向上取整', en: 'round up' },
   floor: { sig: 'floor(x) -> integer', zh: '向下取整', en: 'round down' },

@@ -1,10 +1,11 @@
 /**
- * The workspace as the browser holds it: every rule and source file's text on disk (as last
+ * The workspace as an editor holds it: every rule and source file's text on disk (as last
  * loaded or saved) and the edited buffers, and the policies compiled from either. Pure: no DOM,
- * so it is tested in Node like the engine it calls.
+ * no file system, so the browser workbench and the language server share it, and it is tested
+ * in Node like the engine it calls.
  */
 import { error, type Diagnostic } from '../model/diagnostics.js';
-import { compileSources, type LoadedPolicy, type PolicySourceFile } from '../policy-sources.js';
+import { compileSources, parseRuleFile, type LoadedPolicy, type ParsedRuleFile, type PolicySourceFile } from '../policy-sources.js';
 
 /** A file as the server sent it (`GET /api/workspace`). */
 export interface DiskFile {
@@ -53,6 +54,8 @@ export class WorkspaceModel {
   private readonly disk = new Map<string, DiskFile>();
   private readonly buffers = new Map<string, string>();
   private readonly cache = new Map<string, LoadedPolicy>();
+  /** Parsed files by path, kept while their text is unchanged: an edit re-parses one file. */
+  private readonly parses = new Map<string, { readonly text: string; readonly result: ParsedRuleFile }>();
 
   /** Loads the server's answer. */
   constructor(readonly data: WorkspaceData) {
@@ -114,6 +117,15 @@ export class WorkspaceModel {
     this.cache.clear();
   }
 
+  /** The parse of a rule file's text (cached until the text changes). */
+  parse(file: PolicySourceFile): ParsedRuleFile {
+    const hit = this.parses.get(file.path);
+    if (hit && hit.text === file.text) return hit.result;
+    const result = parseRuleFile(file);
+    this.parses.set(file.path, { text: file.text, result });
+    return result;
+  }
+
   /** Compiles the policy in `dir` from the chosen side's texts (cached). */
   compile(dir: string, side: Side = 'edited'): LoadedPolicy {
     return this.compileChain(dir, side, []);
@@ -138,6 +150,7 @@ export class WorkspaceModel {
         const path = joinPath(dir, rel);
         return { path: path ?? rel, text: path === undefined ? undefined : this.text(path, side) };
       },
+      parse: (file) => this.parse(file),
       loadBase: (rel) => {
         const base = joinPath(dir, rel);
         return base === undefined ? { diagnostics: [error('X0006', undefined, { path: rel })] } : this.compileChain(base, side, [...chain, dir]);

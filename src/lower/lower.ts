@@ -1,0 +1,440 @@
+/**
+ * Checked policy -> {@link LoweredPolicy} for one as-of date (see lowered.ts for what the form
+ * makes explicit). A rule using a construct the lowered form cannot express exactly is left out
+ * and listed in `unsupported` with the construct, never approximated.
+ */
+import * as Q from '../model/rational.js';
+import type { Span } from '../model/span.js';
+import type { ConstValue, Policy, RuleInfo, TExpr, Type } from '../model/types.js';
+import { isNumeric } from '../model/types.js';
+import { Compiler, UNKNOWN, type Frame } from '../compile/compile.js';
+import { texprText } from '../compile/describe.js';
+import { paramsAsOf } from '../eval/evaluate.js';
+import type { LColumn, LConst, LExpr, LKind, LoweredPolicy, LoweredRule, LType, Unsupported } from './lowered.js';
+
+/** Options of {@link lowerPolicy}. */
+export interface LowerOptions {
+  /** The as-of date, `YYYY-MM-DD`: parameters and `today` are resolved for it. */
+  readonly asOf: string;
+}
+
+/** Thrown inside the lowering of one rule; caught per rule and listed as unsupported. */
+class Refused {
+  constructor(readonly construct: string, readonly reason: string, readonly span: Span) {}
+}
+
+/** An exact number: numerator (integer or decimal) over a positive integer denominator. */
+interface Frac { readonly n: LExpr; readonly d: LExpr }
+
+const ONE: LExpr = { op: 'lit', type: 'int', value: 1n };
+
+function lit(type: LType, value: LConst): LExpr {
+  return { op: 'lit', type, value };
+}
+
+function isLit(x: LExpr, value?: LConst): boolean {
+  return x.op === 'lit' && (value === undefined || x.value === value);
+}
+
+/** The lowered type of a checked type. */
+function lowerType(t: Type): LType | undefined {
+  switch (t.t) {
+    case 'integer': return 'int';
+    case 'number': case 'percent': case 'ratio': return 'decimal';
+    case 'date': return 'date';
+    case 'boolean': return 'bool';
+    case 'string': case 'enum': case 'subject': return 'text';
+    case 'group': return 'record';
+    case 'list': return lowerType(t.of) && t.of.t !== 'list' && t.of.t !== 'group' ? 'list' : undefined;
+    default: return undefined;
+  }
+}
+
+/** The fact columns of every kind, in declaration order; fields no backend can hold are left out. */
+export function lowerKinds(policy: Policy): LKind[] {
+  return [...policy.kinds.values()].map((k) => {
+    const columns: LColumn[] = [];
+    for (const f of k.fields.values()) {
+      const type = lowerType(f.type);
+      if (!type) continue;
+      const element = f.type.t === 'list' ? lowerType(f.type.of) : undefined;
+      columns.push({ path: f.path, type, ...(element ? { element } : {}), ...(f.type.t === 'subject' ? { ref: f.type.kind } : {}) });
+    }
+    return { name: k.name, listKey: k.listKey, columns };
+  });
+}
+
+/** Lowers every rule of a checked policy for one date. */
+export function lowerPolicy(policy: Policy, options: LowerOptions): LoweredPolicy {
+  const params = paramsAsOf(policy, options.asOf);
+  const compiler = new Compiler(policy);
+  const inForce = (!policy.effectiveFrom || policy.effectiveFrom <= options.asOf) && (!policy.effectiveUntil || options.asOf <= policy.effectiveUntil);
+  const rules: LoweredRule[] = [];
+  const unsupported: Unsupported[] = [];
+  policy.rules.forEach((rule, index) => {
+    // Value rules yield amounts, not statuses: the lowered form has no place for them yet.
+    if (rule.type === 'value') {
+      unsupported.push({ rule: rule.id, construct: 'compute', reason: 'value-rule', span: rule.decl.compute?.span ?? rule.decl.span });
+      return;
+    }
+    try {
+      rules.push(new RuleLowering(policy, rule, compiler, options.asOf, params).lower(index, inForce));
+    } catch (e) {
+      if (!(e instanceof Refused)) throw e;
+      unsupported.push({ rule: rule.id, construct: e.construct, reason: e.reason, span: e.span });
+    }
+  });
+  return { policy: { id: policy.id, version: policy.version }, asOf: options.asOf, kinds: lowerKinds(policy), rules, unsupported };
+}
+
+/** Whether an expression reads facts (or variables bound to them). */
+function readsFacts(x: TExpr): boolean {
+  switch (x.op) {
+    case 'const': case 'today': case 'param': return false;
+    case 'var': case 'field': case 'relation': case 'aggregate': return true;
+    case 'set': return x.items.some(readsFacts);
+    case 'not': case 'neg': return readsFacts(x.operand);
+    case 'binary': return readsFacts(x.left) || readsFacts(x.right);
+    case 'call': case 'table': return x.args.some(readsFacts);
+    // A definition's body sees only its arguments, the parameters and the date.
+    case 'def': return x.args.some(readsFacts);
+    case 'if': return readsFacts(x.condition) || readsFacts(x.then) || readsFacts(x.otherwise);
+  }
+}
+
+class RuleLowering {
+  /** The subject kind bound to each variable slot (undefined: a list element). */
+  private readonly slotKinds = new Map<number, string | undefined>();
+  /** Inside a shared definition's body: its slots -> the rule's slots. */
+  private env: Map<number, number> | undefined;
+  /** Slots for the aggregate variables of inlined definition bodies, past any rule's own. */
+  private nextSlot = 1_000;
+
+  constructor(
+    private readonly policy: Policy,
+    private readonly rule: RuleInfo,
+    private readonly compiler: Compiler,
+    private readonly asOf: string,
+    private readonly params: Readonly<Record<string, unknown>>,
+  ) {
+    this.slotKinds.set(0, rule.kind);
+  }
+
+  lower(index: number, policyInForce: boolean): LoweredRule {
+    const r = this.rule;
+    const inForce = policyInForce && (!r.from || r.from <= this.asOf) && (!r.until || this.asOf <= r.until);
+    return {
+      id: r.id, index, cite: r.cite, modality: r.modality, type: r.type === 'entitlement' ? 'entitlement' : 'obligation', kind: r.kind, inForce,
+      ...(r.where ? { where: this.value(r.where) } : {}),
+      condition: this.value(r.condition),
+      ...(r.deadline ? { deadline: this.value(r.deadline) } : {}),
+    };
+  }
+
+  /** The rule's slot for a slot of the expression being lowered. */
+  private slot(s: number): number {
+    return this.env?.get(s) ?? s;
+  }
+
+  /** A shared definition, inlined: its formals are the rule's variables given as arguments. */
+  private inline<T>(x: Extract<TExpr, { op: 'def' }>, lowerBody: (body: TExpr) => T): T {
+    const map = new Map<number, number>();
+    x.args.forEach((a, i) => {
+      if (a.op !== 'var') this.refuse(x, 'definition-argument');
+      map.set(i, this.slot(a.slot));
+    });
+    const saved = this.env;
+    this.env = map;
+    try {
+      return lowerBody(x.body);
+    } finally {
+      this.env = saved;
+    }
+  }
+
+  private refuse(x: TExpr, reason: string): never {
+    throw new Refused(texprText(x), reason, x.span);
+  }
+
+  /** Evaluates an expression that reads no facts with the engine's own closures. */
+  private folded(x: TExpr): { value: unknown; missing: readonly string[] } {
+    const frame: Frame = { slots: [], asOf: this.asOf, params: this.params, missing: [], errors: [] };
+    const value = this.compiler.compile(x)(frame);
+    if (frame.errors.length) this.refuse(x, 'undefined-arithmetic');
+    return { value, missing: frame.missing };
+  }
+
+  /** A non-numeric constant (or a numeric one as an exact literal when integral). */
+  private constant(x: TExpr, value: unknown, missing: readonly string[]): LExpr {
+    const type = lowerType(x.type) ?? 'text';
+    if (value === UNKNOWN) return { op: 'unknown', type, missing };
+    if (value === null) return lit(type, null);
+    if (typeof value === 'boolean') return lit('bool', value);
+    if (typeof value === 'string') return lit(x.type.t === 'date' ? 'date' : 'text', value);
+    return this.refuse(x, 'constant');
+  }
+
+  /** Any expression (numbers as exact fractions are turned into values only where integral). */
+  value(x: TExpr): LExpr {
+    if (isNumeric(x.type)) {
+      const f = this.num(x);
+      if (isLit(f.d, 1n)) return f.n;
+      return this.refuse(x, 'fraction-value');
+    }
+    if (!readsFacts(x)) {
+      const { value, missing } = this.folded(x);
+      return this.constant(x, value, missing);
+    }
+    switch (x.op) {
+      case 'var': {
+        const slot = this.slot(x.slot);
+        if (this.slotKinds.get(slot) !== undefined) return this.refuse(x, 'subject-value');
+        const type = lowerType(x.type);
+        if (!type) return this.refuse(x, 'type');
+        return { op: 'item', type, slot };
+      }
+      case 'def': return this.inline(x, (body) => this.value(body));
+      case 'field': return this.field(x);
+      case 'not': return { op: 'not', type: 'bool', operand: this.value(x.operand) };
+      case 'call': return this.call(x);
+      case 'table': return this.table(x);
+      case 'binary': return this.binary(x);
+      case 'aggregate': return this.aggregate(x);
+      default: return this.refuse(x, x.op);
+    }
+  }
+
+  private field(x: Extract<TExpr, { op: 'field' }>): LExpr {
+    if (x.target.op !== 'var') return this.refuse(x, 'reference-chain');
+    const slot = this.slot(x.target.slot);
+    const kind = this.slotKinds.get(slot);
+    if (kind === undefined) return this.refuse(x, 'reference-chain');
+    const type = lowerType(x.type);
+    if (!type) return this.refuse(x, 'type');
+    return { op: 'field', type, slot, kind, path: x.path };
+  }
+
+  private call(x: Extract<TExpr, { op: 'call' }>): LExpr {
+    switch (x.fn) {
+      case 'has': return { op: 'has', type: 'bool', operand: this.value(x.args[0]) };
+      case 'size': {
+        const operand = this.value(x.args[0]);
+        if (operand.type !== 'list') return this.refuse(x, 'size');
+        return { op: 'size', type: 'int', operand };
+      }
+      default: return this.refuse(x, `call-${x.fn}`);
+    }
+  }
+
+  private table(x: Extract<TExpr, { op: 'table' }>): LExpr {
+    const info = this.policy.tables.get(x.table);
+    if (!info) return this.refuse(x, 'table');
+    const type = lowerType(info.result);
+    if (!type || type === 'list' || type === 'record') return this.refuse(x, 'table');
+    const args = x.args.map((a) => this.value(a));
+    const constOf = (v: ConstValue, t: Type): LConst => {
+      if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
+      if (Q.isNum(v) && typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+      if (t.t === 'error') return null;
+      return this.refuse(x, 'table-value');
+    };
+    // The checked rows, keyed as tableKey joins them: integers in decimal, members and text as is.
+    const rows: { keys: LConst[]; value: LConst }[] = [];
+    for (const [key, value] of info.rows) {
+      const keys = key.split('\u0000').map((k, i): LConst => {
+        const t = info.formals[i]?.type;
+        if (t?.t === 'integer') {
+          if (!/^-?\d+$/.test(k)) return this.refuse(x, 'table-key');
+          return BigInt(k);
+        }
+        if (t?.t === 'boolean') return k === 'true';
+        if (t?.t === 'enum' || t?.t === 'string' || t?.t === 'date') return k;
+        return this.refuse(x, 'table-key');
+      });
+      rows.push({ keys, value: constOf(value, info.result) });
+    }
+    return { op: 'table', type: type === 'decimal' ? 'int' : type, args, rows };
+  }
+
+  private binary(x: Extract<TExpr, { op: 'binary' }>): LExpr {
+    const { bop } = x;
+    switch (bop) {
+      case 'and': case 'or':
+        return { op: bop, type: 'bool', left: this.value(x.left), right: this.value(x.right) };
+      case '==': case '!=': {
+        const negate = bop === '!=';
+        if (isNumeric(x.left.type) || isNumeric(x.right.type)) {
+          const l = this.num(x.left);
+          const r = this.num(x.right);
+          return { op: 'equals', type: 'bool', negate, left: mul(l.n, r.d), right: mul(r.n, l.d), ...readsOf(l, r) };
+        }
+        return { op: 'equals', type: 'bool', negate, left: this.value(x.left), right: this.value(x.right) };
+      }
+      case '<': case '<=': case '>': case '>=': {
+        if (isNumeric(x.left.type) || isNumeric(x.right.type)) {
+          const l = this.num(x.left);
+          const r = this.num(x.right);
+          // Cross products: both denominators are positive, so the order is kept.
+          return { op: 'compare', type: 'bool', cmp: bop, left: mul(l.n, r.d), right: mul(r.n, l.d), ...readsOf(l, r) };
+        }
+        return { op: 'compare', type: 'bool', cmp: bop, left: this.value(x.left), right: this.value(x.right) };
+      }
+      case 'in': case 'not in': {
+        const negate = bop === 'not in';
+        const operand = this.value(x.left);
+        if (!readsFacts(x.right)) {
+          const { value } = this.folded(x.right);
+          if (!(value instanceof Set)) return this.refuse(x, 'membership');
+          const values: LConst[] = [];
+          for (const v of value) {
+            if (typeof v === 'string' || typeof v === 'boolean') values.push(v);
+            else if (typeof v === 'number' && Number.isSafeInteger(v)) values.push(BigInt(v));
+            else return this.refuse(x, 'membership');
+          }
+          if (operand.type === 'decimal') return this.refuse(x, 'membership');
+          return { op: 'in-set', type: 'bool', negate, operand, values };
+        }
+        const list = this.value(x.right);
+        if (list.type !== 'list' || operand.type === 'decimal') return this.refuse(x, 'membership');
+        return { op: 'in-list', type: 'bool', negate, operand, list };
+      }
+      default:
+        return this.refuse(x, 'arithmetic');
+    }
+  }
+
+  /** A numeric expression as an exact fraction. */
+  num(x: TExpr): Frac {
+    if (!readsFacts(x)) {
+      const { value, missing } = this.folded(x);
+      if (value === UNKNOWN) return { n: { op: 'unknown', type: 'int', missing }, d: ONE };
+      if (value === null) return { n: lit('int', null), d: ONE };
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return { n: lit('int', BigInt(value)), d: ONE };
+      if (value instanceof Q.Rational) return { n: lit('int', BigInt(value.n)), d: lit('int', BigInt(value.d)) };
+      return this.refuse(x, 'number');
+    }
+    switch (x.op) {
+      case 'field': return { n: this.field(x), d: ONE };
+      case 'neg': {
+        const f = this.num(x.operand);
+        return { n: { op: 'neg', type: numType(f.n), operand: f.n }, d: f.d };
+      }
+      case 'binary': {
+        if (x.bop === '*') {
+          const l = this.num(x.left);
+          const r = this.num(x.right);
+          this.noFactDenominator(x, l, r);
+          return { n: mul(l.n, r.n), d: mul(l.d, r.d) };
+        }
+        if (x.bop === '+' || x.bop === '-') {
+          if (x.left.type.t === 'date') return this.refuse(x, 'date-arithmetic');
+          const l = this.num(x.left);
+          const r = this.num(x.right);
+          this.noFactDenominator(x, l, r);
+          const n: LExpr = { op: x.bop === '+' ? 'add' : 'sub', type: widest(l.n, r.n), left: mul(l.n, r.d), right: mul(r.n, l.d) };
+          return { n, d: mul(l.d, r.d) };
+        }
+        if (x.bop === '/') {
+          if (readsFacts(x.right)) return this.refuse(x, 'division');
+          const l = this.num(x.left);
+          const { value } = this.folded(x.right);
+          if (!Q.isNum(value) || Q.isZero(value)) return this.refuse(x, 'division');
+          const [p, q] = typeof value === 'number' ? [value, 1] : [value.n, value.d];
+          if (!Number.isSafeInteger(p)) return this.refuse(x, 'division');
+          // l / (p/q) = l * q / p, the sign moved to the numerator so denominators stay positive.
+          const n = mul(l.n, lit('int', BigInt(p < 0 ? -q : q)));
+          return { n, d: mul(l.d, lit('int', BigInt(Math.abs(p)))) };
+        }
+        return this.refuse(x, 'arithmetic');
+      }
+      case 'call': {
+        if (x.fn === 'ceil' || x.fn === 'floor' || x.fn === 'round') {
+          const f = this.num(x.args[0]);
+          if (numType(f.n) !== 'int') return this.refuse(x, 'rounding-decimal');
+          if (isLit(f.d, 1n)) return f;
+          return { n: { op: 'div-round', type: 'int', mode: x.fn, num: f.n, den: f.d }, d: ONE };
+        }
+        if (x.fn === 'percent') return this.num(x.args[0]);
+        if (x.fn === 'size') return { n: this.call(x), d: ONE };
+        return this.refuse(x, `call-${x.fn}`);
+      }
+      case 'table': {
+        const t = this.table(x);
+        return { n: t, d: ONE };
+      }
+      case 'def': return this.inline(x, (body) => this.num(body));
+      case 'aggregate': {
+        if (x.fn === 'share') {
+          const hits = this.aggregate({ ...x, fn: 'count' });
+          const total = this.aggregate({ ...x, fn: 'count', body: undefined }, 'count-where');
+          return { n: hits, d: { op: 'null-if-zero', type: 'int', operand: total } };
+        }
+        const a = this.aggregate(x);
+        if (a.type !== 'int') return this.refuse(x, 'aggregate-decimal');
+        return { n: a, d: ONE };
+      }
+      default:
+        return this.refuse(x, 'number');
+    }
+  }
+
+  /** Arithmetic on a share (a fraction whose denominator reads facts) would read them out of order. */
+  private noFactDenominator(x: TExpr, ...fs: Frac[]): void {
+    if (fs.some((f) => f.d.op !== 'lit')) this.refuse(x, 'share-arithmetic');
+  }
+
+  private aggregate(x: Extract<TExpr, { op: 'aggregate' }>, as?: 'count-where'): LExpr {
+    const src = x.source;
+    let itemKind: string | undefined;
+    let source: import('./lowered.js').LSource;
+    if (src.op === 'relation') {
+      if (src.target.op !== 'var' || this.slotKinds.get(this.slot(src.target.slot)) === undefined) return this.refuse(x, 'reference-chain');
+      const owner = this.slot(src.target.slot);
+      const rel = src.relation;
+      if (rel.via.includes('.')) return this.refuse(x, 'relation');
+      itemKind = rel.target;
+      source = { from: 'relation', ownerSlot: owner, ownerKind: this.slotKinds.get(owner)!, name: rel.name, target: rel.target, via: rel.via, transitive: rel.transitive };
+    } else {
+      const list = this.value(src);
+      if (list.type !== 'list') return this.refuse(x, 'aggregate-source');
+      source = { from: 'list', list };
+    }
+    // Inside a definition's body, the variable gets a slot of its own among the rule's.
+    if (this.env) this.env.set(x.slot, this.nextSlot++);
+    const slot = this.slot(x.slot);
+    this.slotKinds.set(slot, itemKind);
+    const where = x.where ? this.value(x.where) : undefined;
+    let body: LExpr | undefined;
+    if (x.body) {
+      if (x.fn === 'sum' || x.fn === 'min' || x.fn === 'max') {
+        const f = this.num(x.body);
+        if (!isLit(f.d, 1n) || numType(f.n) !== 'int') return this.refuse(x, 'aggregate-decimal');
+        body = f.n;
+      } else body = this.value(x.body);
+    }
+    const fn = as ?? (x.fn === 'share' ? 'count' : x.fn);
+    const type: LType = fn === 'all' || fn === 'any' ? 'bool' : 'int';
+    return { op: 'aggregate', type, fn, slot, ...(itemKind ? { itemKind } : {}), source, ...(where ? { where } : {}), ...(body ? { body } : {}) };
+  }
+}
+
+/** The reading order of a cross-multiplied comparison, when a denominator reads facts. */
+function readsOf(l: Frac, r: Frac): { reads?: readonly LExpr[] } {
+  return l.d.op === 'lit' && r.d.op === 'lit' ? {} : { reads: [l.n, l.d, r.n, r.d] };
+}
+
+function numType(x: LExpr): 'int' | 'decimal' {
+  return x.type === 'decimal' ? 'decimal' : 'int';
+}
+
+function widest(a: LExpr, b: LExpr): 'int' | 'decimal' {
+  return a.type === 'decimal' || b.type === 'decimal' ? 'decimal' : 'int';
+}
+
+/** a * b, folding the literal 1 and products of integer literals. */
+function mul(a: LExpr, b: LExpr): LExpr {
+  if (isLit(b, 1n)) return a;
+  if (isLit(a, 1n)) return b;
+  if (a.op === 'lit' && b.op === 'lit' && typeof a.value === 'bigint' && typeof b.value === 'bigint') return lit('int', a.value * b.value);
+  return { op: 'mul', type: widest(a, b), left: a, right: b };
+}

@@ -1,0 +1,101 @@
+/**
+ * SQL dialects as data: quoting, types, list (array) functions, unnesting and ordered
+ * flattening, one table per dialect. The printer (print-sql.ts) never asks which dialect it
+ * prints; everything that differs is here.
+ */
+import type { LType } from '../lower/lowered.js';
+
+/** The dialects `clausal export --to sql --dialect` offers. */
+export type DialectName = 'duckdb' | 'postgres' | 'trino';
+
+/** Every dialect name. */
+export const DIALECT_NAMES: readonly DialectName[] = ['duckdb', 'postgres', 'trino'];
+
+/** What differs between SQL dialects. */
+export interface SqlDialect {
+  readonly name: DialectName;
+  /** Column types of fact values (lists of text are `textList`). */
+  readonly types: Readonly<Record<Exclude<LType, 'list'>, string>>;
+  /** The type of a list of text (missing paths, list facts). */
+  readonly textList: string;
+  /** A list of text from SQL text expressions. */
+  list(items: readonly string[]): string;
+  /** Two lists one after the other. */
+  concat(a: string, b: string): string;
+  /** A list with one more element at its end. */
+  append(list: string, item: string): string;
+  /** Whether the list holds the item (NULL when the item is NULL). */
+  contains(list: string, item: string): string;
+  /** Number of elements. */
+  cardinality(list: string): string;
+  /** Exact integer division of a multiple (both operands integral). */
+  intDiv(a: string, b: string): string;
+  /** A FROM item listing a list's elements as columns `v` (element) and `o` (1-based position). */
+  unnest(list: string, alias: string): string;
+  /** A scalar subquery: the lists in column `m` of `rows`, concatenated in order of column `o`. */
+  flattenOrdered(rows: string): string;
+  /** The list without repeated elements, each kept at its first place. */
+  distinct(list: string): string;
+}
+
+function quote(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** A SQL string literal. */
+export function sqlString(text: string): string {
+  return quote(text);
+}
+
+/** A quoted identifier (the same in the three dialects). */
+export function sqlIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+const duckdb: SqlDialect = {
+  name: 'duckdb',
+  types: { bool: 'BOOLEAN', int: 'BIGINT', decimal: 'DECIMAL(38,10)', text: 'VARCHAR', date: 'VARCHAR', record: 'BOOLEAN' },
+  textList: 'VARCHAR[]',
+  list: (items) => (items.length ? `[${items.join(', ')}]` : 'CAST([] AS VARCHAR[])'),
+  concat: (a, b) => `list_concat(${a}, ${b})`,
+  append: (l, x) => `list_append(${l}, ${x})`,
+  contains: (l, x) => `list_contains(${l}, ${x})`,
+  cardinality: (l) => `len(${l})`,
+  intDiv: (a, b) => `((${a}) // (${b}))`,
+  unnest: (l, alias) => `(SELECT unnest(${l}) AS v, generate_subscripts(${l}, 1) AS o) ${alias}`,
+  flattenOrdered: (rows) => `(SELECT COALESCE(flatten(list(q.m ORDER BY q.o)), CAST([] AS VARCHAR[])) FROM (${rows}) q)`,
+  distinct: (l) => `(SELECT COALESCE(list(d.x ORDER BY d.p), CAST([] AS VARCHAR[])) FROM (SELECT u.x, MIN(u.p) AS p FROM (SELECT unnest(${l}) AS x, generate_subscripts(${l}, 1) AS p) u GROUP BY u.x) d)`,
+};
+
+const postgres: SqlDialect = {
+  name: 'postgres',
+  types: { bool: 'BOOLEAN', int: 'BIGINT', decimal: 'NUMERIC(38,10)', text: 'TEXT', date: 'TEXT', record: 'BOOLEAN' },
+  textList: 'TEXT[]',
+  list: (items) => (items.length ? `ARRAY[${items.map((i) => `CAST(${i} AS TEXT)`).join(', ')}]` : 'CAST(ARRAY[] AS TEXT[])'),
+  concat: (a, b) => `(${a} || ${b})`,
+  append: (l, x) => `(${l} || ${x})`,
+  contains: (l, x) => `(${x} = ANY(${l}))`,
+  cardinality: (l) => `cardinality(${l})`,
+  intDiv: (a, b) => `((${a}) / (${b}))`,
+  unnest: (l, alias) => `unnest(${l}) WITH ORDINALITY AS ${alias}(v, o)`,
+  flattenOrdered: (rows) => `(SELECT COALESCE(array_agg(u.x ORDER BY q.o, u.p), CAST(ARRAY[] AS TEXT[])) FROM (${rows}) q CROSS JOIN LATERAL unnest(q.m) WITH ORDINALITY AS u(x, p))`,
+  distinct: (l) => `(SELECT COALESCE(array_agg(d.x ORDER BY d.p), CAST(ARRAY[] AS TEXT[])) FROM (SELECT u.x, MIN(u.p) AS p FROM unnest(${l}) WITH ORDINALITY AS u(x, p) GROUP BY u.x) d)`,
+};
+
+const trino: SqlDialect = {
+  name: 'trino',
+  types: { bool: 'BOOLEAN', int: 'BIGINT', decimal: 'DECIMAL(38,10)', text: 'VARCHAR', date: 'VARCHAR', record: 'BOOLEAN' },
+  textList: 'ARRAY(VARCHAR)',
+  list: (items) => (items.length ? `ARRAY[${items.join(', ')}]` : 'CAST(ARRAY[] AS ARRAY(VARCHAR))'),
+  concat: (a, b) => `concat(${a}, ${b})`,
+  append: (l, x) => `concat(${l}, ${x})`,
+  contains: (l, x) => `contains(${l}, ${x})`,
+  cardinality: (l) => `cardinality(${l})`,
+  intDiv: (a, b) => `((${a}) / (${b}))`,
+  unnest: (l, alias) => `UNNEST(${l}) WITH ORDINALITY AS ${alias}(v, o)`,
+  flattenOrdered: (rows) => `(SELECT COALESCE(flatten(array_agg(q.m ORDER BY q.o)), CAST(ARRAY[] AS ARRAY(VARCHAR))) FROM (${rows}) q)`,
+  distinct: (l) => `array_distinct(${l})`,
+};
+
+/** The dialect tables by name. */
+export const DIALECTS: Readonly<Record<DialectName, SqlDialect>> = { duckdb, postgres, trino };

@@ -1,0 +1,368 @@
+/**
+ * The lowered form printed as SQL: fact tables (one per kind) and one query that yields the
+ * contract's result rows, in the contract's order.
+ *
+ * Fact tables. A kind's table is named after its facts list (`institutions`) and has `_ord`
+ * (the subject's position in the facts, across all lists: results follow it), `id`, and for
+ * every declared field a value column named by its dotted path (`"posts.total"`) and a
+ * presence flag `"posts.total$known"`: false when the fact is absent (unknown), true when it is
+ * given, its value column NULL when it is given as `null` (none). A field inside a `null` record
+ * is given as none. A record's own column is TRUE when the record is there. Dates are
+ * `YYYY-MM-DD` text (compared as text, as the engine does), numbers exact (BIGINT or
+ * DECIMAL(38,10)), lists of text are arrays.
+ *
+ * Each printed expression is three SQL expressions: its value (NULL for none), whether it is
+ * known, and the list of absent facts read on the way (in reading order). Booleans that
+ * logic combines are one Kleene SQL boolean (NULL = unknown), which SQL's AND, OR and NOT
+ * already treat as the engine does.
+ */
+import { assertNever } from '../model/ast.js';
+import type { LAggregate, LConst, LExpr, LKind, LoweredPolicy, LoweredRule, LType } from '../lower/lowered.js';
+import { sqlIdent as id, sqlString as str, type SqlDialect } from './dialects.js';
+
+/** A value: SQL value (NULL = none), known flag (`TRUE` when always known), missing list (null = always empty). */
+interface V { readonly v: string; readonly k: string; readonly m: string | null }
+/** A Kleene boolean (NULL = unknown) and its missing list. */
+interface B { readonly b: string; readonly m: string | null }
+
+/** The presence-flag column of a field. */
+export function knownColumn(path: string): string {
+  return `${path}$known`;
+}
+
+/** The name of the table holding the transitive closure of a relation. */
+function closureName(kind: string, relation: string): string {
+  return `closure$${kind}$${relation}`;
+}
+
+/** `CREATE TABLE` statements for the fact tables. */
+export function factTablesDdl(kinds: readonly LKind[], d: SqlDialect): string[] {
+  return kinds.map((k) => {
+    const cols = [`${id('_ord')} ${d.types.int} NOT NULL`, `${id('id')} ${d.types.text} NOT NULL`];
+    for (const c of k.columns) {
+      if (c.path === 'id') continue;
+      cols.push(`${id(c.path)} ${c.type === 'list' ? d.textList : d.types[c.type]}`);
+      cols.push(`${id(knownColumn(c.path))} ${d.types.bool} NOT NULL`);
+    }
+    return `CREATE TABLE ${id(k.listKey)} (\n  ${cols.join(',\n  ')}\n)`;
+  });
+}
+
+/** The names of the result columns, in order. */
+export const RESULT_COLUMNS = ['subject_kind', 'subject_id', 'rule', 'cite', 'modality', 'status', 'due', 'missing'] as const;
+
+/** Options of {@link resultQuery}. */
+export interface ResultQueryOptions {
+  /**
+   * Leave repeated entries in `missing` (a fact read twice is listed twice) for a caller that
+   * removes them itself: the per-row subquery that removes them costs DuckDB more than the rules.
+   */
+  readonly keepRepeatedMissing?: boolean;
+}
+
+/** Prints the query yielding every (subject, rule) result row of the lowered policy, in contract order. */
+export function resultQuery(lowered: LoweredPolicy, d: SqlDialect, options: ResultQueryOptions = {}): string {
+  const p = new Printer(lowered, d, options.keepRepeatedMissing ?? false);
+  const parts = lowered.rules.map((r) => p.rule(r));
+  const ctes = [...p.closures.values()];
+  const body = parts.length
+    ? parts.join('\nUNION ALL\n')
+    : `SELECT CAST(NULL AS ${d.types.int}) AS _ord, CAST(NULL AS ${d.types.int}) AS rule_index, ${RESULT_COLUMNS.map((c) => `CAST(NULL AS ${c === 'missing' ? d.textList : d.types.text}) AS ${c}`).join(', ')} WHERE 1 = 0`;
+  const select = `SELECT ${RESULT_COLUMNS.map((c) => `r.${c}`).join(', ')}\nFROM (\n${body}\n) r\nORDER BY r._ord, r.rule_index`;
+  return ctes.length ? `WITH RECURSIVE ${ctes.join(',\n')}\n${select}` : select;
+}
+
+class Printer {
+  readonly closures = new Map<string, string>();
+  private readonly kinds: Map<string, LKind>;
+  private readonly empty: string;
+
+  constructor(private readonly lowered: LoweredPolicy, private readonly d: SqlDialect, private readonly keepRepeated: boolean) {
+    this.kinds = new Map(lowered.kinds.map((k) => [k.name, k]));
+    this.empty = d.list([]);
+  }
+
+  private table(kind: string): string {
+    return id(this.kinds.get(kind)!.listKey);
+  }
+
+  rule(r: LoweredRule): string {
+    const d = this.d;
+    const kind = this.kinds.get(r.kind)!;
+    const head = `${str(kind.name)} AS subject_kind, t.id AS subject_id, ${str(r.id)} AS rule, ${str(r.cite)} AS cite, ${str(r.modality)} AS modality`;
+    if (!r.inForce) {
+      return `SELECT t._ord AS _ord, ${r.index} AS rule_index, ${head}, 'not_applicable' AS status, CAST(NULL AS ${d.types.text}) AS due, ${this.empty} AS missing FROM ${id(kind.listKey)} t`;
+    }
+    const w = r.where ? this.bool(r.where) : { b: 'TRUE', m: null };
+    const c = this.bool(r.condition);
+    const dl = r.deadline ? this.value(r.deadline) : undefined;
+    const inner = [
+      's0._ord AS _ord', 's0.id AS id',
+      `${w.b} AS w`, `${c.b} AS c`,
+      `${dl ? dl.v : `CAST(NULL AS ${d.types.text})`} AS dv`,
+      `${w.m ?? this.empty} AS wm`,
+      `${this.cat(c.m, dl?.m ?? null) ?? this.empty} AS cm`,
+    ].join(', ');
+    let decided: string;
+    if (r.type === 'entitlement') decided = "WHEN t.c THEN 'eligible' ELSE 'ineligible'";
+    else if (r.modality !== 'must') decided = "WHEN t.c THEN 'compliant' ELSE 'advisory'";
+    else if (r.deadline) decided = `WHEN t.c THEN 'compliant' WHEN t.dv IS NULL THEN 'unknown' WHEN ${str(this.lowered.asOf)} <= t.dv THEN 'pending' ELSE 'violation'`;
+    else decided = "WHEN t.c THEN 'compliant' ELSE 'violation'";
+    const status = `CASE WHEN t.w IS NULL THEN 'unknown' WHEN NOT t.w THEN 'not_applicable' WHEN t.c IS NULL THEN 'unknown' ${decided} END`;
+    const due = r.deadline ? 'CASE WHEN t.w THEN t.dv END' : `CAST(NULL AS ${d.types.text})`;
+    const decidedRows = `SELECT t._ord, t.id, ${status} AS status, ${due} AS due, t.wm, t.cm, t.w FROM (SELECT ${inner} FROM ${id(kind.listKey)} s0) t`;
+    const read = `CASE WHEN t.w THEN ${d.concat('t.wm', 't.cm')} ELSE t.wm END`;
+    const missing = `CASE WHEN t.status = 'unknown' THEN ${this.keepRepeated ? read : d.distinct(read)} ELSE ${this.empty} END`;
+    return `SELECT t._ord AS _ord, ${r.index} AS rule_index, ${head}, t.status AS status, t.due AS due, ${missing} AS missing FROM (${decidedRows}) t`;
+  }
+
+  // ── helpers ──
+
+  private cat(a: string | null, b: string | null): string | null {
+    if (a === null) return b;
+    if (b === null) return a;
+    return this.d.concat(a, b);
+  }
+
+  /** `m` unless `skip` holds (then nothing). */
+  private unless(skip: string, m: string | null): string | null {
+    if (m === null) return null;
+    return `CASE WHEN ${skip} THEN ${this.empty} ELSE ${m} END`;
+  }
+
+  private and(a: string, b: string): string {
+    if (a === 'TRUE') return b;
+    if (b === 'TRUE') return a;
+    return `(${a} AND ${b})`;
+  }
+
+  private isFalse(b: string): string {
+    return `COALESCE(NOT (${b}), FALSE)`;
+  }
+
+  private isTrue(b: string): string {
+    return `COALESCE(${b}, FALSE)`;
+  }
+
+  /** `then` when known, else NULL (unknown). */
+  private whenKnown(k: string, then: string): string {
+    return k === 'TRUE' ? then : `CASE WHEN ${k} THEN ${then} END`;
+  }
+
+  private typedNull(t: LType): string {
+    return `CAST(NULL AS ${t === 'list' ? this.d.textList : this.d.types[t]})`;
+  }
+
+  private literal(t: LType, v: LConst): string {
+    if (v === null) return this.typedNull(t);
+    if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+    if (typeof v === 'bigint') return v < 0n ? `(${v})` : String(v);
+    return str(v);
+  }
+
+  /** An expression as a Kleene boolean: none is false, as the engine's conditions read it. */
+  bool(x: LExpr): B {
+    switch (x.op) {
+      case 'and': case 'or': {
+        const l = this.bool(x.left);
+        const r = this.bool(x.right);
+        const decided = x.op === 'and' ? this.isFalse(l.b) : this.isTrue(l.b);
+        return { b: `(${l.b} ${x.op === 'and' ? 'AND' : 'OR'} ${r.b})`, m: this.cat(l.m, this.unless(decided, r.m)) };
+      }
+      case 'not': {
+        const o = this.bool(x.operand);
+        return { b: `(NOT ${o.b})`, m: o.m };
+      }
+      case 'has': {
+        const o = this.value(x.operand);
+        return { b: this.whenKnown(o.k, `(${o.v} IS NOT NULL)`), m: o.m };
+      }
+      case 'compare': {
+        const l = this.value(x.left);
+        const r = this.value(x.right);
+        return { b: this.whenKnown(this.and(l.k, r.k), `COALESCE(${l.v} ${x.cmp} ${r.v}, FALSE)`), m: this.readsM(x.reads, l, r) };
+      }
+      case 'equals': {
+        const l = this.value(x.left);
+        const r = this.value(x.right);
+        const eq = `(CASE WHEN ${l.v} IS NULL AND ${r.v} IS NULL THEN TRUE WHEN ${l.v} IS NULL OR ${r.v} IS NULL THEN FALSE ELSE ${l.v} = ${r.v} END)`;
+        return { b: this.whenKnown(this.and(l.k, r.k), x.negate ? `(NOT ${eq})` : eq), m: this.readsM(x.reads, l, r) };
+      }
+      case 'in-set': {
+        const o = this.value(x.operand);
+        const t = x.operand.type;
+        const member = x.values.length ? `COALESCE(${o.v} IN (${x.values.map((v) => this.literal(t, v)).join(', ')}), FALSE)` : 'FALSE';
+        return { b: this.whenKnown(o.k, x.negate ? `(NOT ${member})` : member), m: o.m };
+      }
+      case 'in-list': {
+        const o = this.value(x.operand);
+        const l = this.value(x.list);
+        const member = `COALESCE(${this.d.contains(l.v, o.v)}, FALSE)`;
+        return { b: this.whenKnown(this.and(o.k, l.k), x.negate ? `(NOT ${member})` : member), m: this.cat(o.m, l.m) };
+      }
+      case 'aggregate':
+        if (x.fn === 'all' || x.fn === 'any') return this.quantifier(x);
+        break;
+      default:
+        break;
+    }
+    const v = this.value(x);
+    // A boolean fact that is none is false; a record as a condition is never `true`.
+    const b = x.type === 'record' ? 'FALSE' : `COALESCE(${v.v}, FALSE)`;
+    return { b: this.whenKnown(v.k, b), m: v.m };
+  }
+
+  /** The missing list of a two-sided node, in the engine's reading order. */
+  private readsM(reads: readonly LExpr[] | undefined, l: V, r: V): string | null {
+    if (!reads) return this.cat(l.m, r.m);
+    return reads.map((x) => this.value(x).m).reduce<string | null>((a, b) => this.cat(a, b), null);
+  }
+
+  /** An expression as a value. */
+  value(x: LExpr): V {
+    const d = this.d;
+    switch (x.op) {
+      case 'lit':
+        return { v: this.literal(x.type, x.value), k: 'TRUE', m: null };
+      case 'unknown':
+        return { v: this.typedNull(x.type), k: 'FALSE', m: d.list(x.missing.map(str)) };
+      case 'field': {
+        const s = `s${x.slot}`;
+        if (x.path === 'id') return { v: `${s}.${id('id')}`, k: 'TRUE', m: null };
+        const known = `${s}.${id(knownColumn(x.path))}`;
+        const listKey = this.kinds.get(x.kind)!.listKey;
+        const path = `${str(`${listKey}[`)} || ${s}.${id('id')} || ${str(`].${x.path}`)}`;
+        return { v: `${s}.${id(x.path)}`, k: known, m: `CASE WHEN ${known} THEN ${this.empty} ELSE ${d.list([path])} END` };
+      }
+      case 'item':
+        return { v: `s${x.slot}.v`, k: 'TRUE', m: null };
+      case 'add': case 'sub': case 'mul': {
+        const l = this.value(x.left);
+        const r = this.value(x.right);
+        const op = x.op === 'add' ? '+' : x.op === 'sub' ? '-' : '*';
+        return { v: `(${l.v} ${op} ${r.v})`, k: this.and(l.k, r.k), m: this.cat(l.m, r.m) };
+      }
+      case 'neg': {
+        const o = this.value(x.operand);
+        return { v: `(- ${o.v})`, k: o.k, m: o.m };
+      }
+      case 'div-round': {
+        const n = this.value(x.num);
+        const dd = this.value(x.den);
+        // floor(a / b) for b > 0 with truncating % and exact division of the multiple.
+        const floor = (a: string, b: string) => d.intDiv(`${a} - (((${a}) % (${b})) + (${b})) % (${b})`, b);
+        const v = x.mode === 'floor' ? floor(n.v, dd.v)
+          : x.mode === 'ceil' ? `(- ${floor(`(- ${n.v})`, dd.v)})`
+          : `(CASE WHEN ${n.v} < 0 THEN (- ${floor(`(2 * (- ${n.v}) + ${dd.v})`, `(2 * ${dd.v})`)}) ELSE ${floor(`(2 * ${n.v} + ${dd.v})`, `(2 * ${dd.v})`)} END)`;
+        return { v, k: this.and(n.k, dd.k), m: this.cat(n.m, dd.m) };
+      }
+      case 'null-if-zero': {
+        const o = this.value(x.operand);
+        return { v: `NULLIF(${o.v}, 0)`, k: o.k, m: o.m };
+      }
+      case 'table': {
+        const args = x.args.map((a) => this.value(a));
+        const whens = x.rows.map((row) => `WHEN ${row.keys.map((k, i) => `${args[i].v} = ${this.literal(x.args[i].type, k)}`).join(' AND ')} THEN ${this.literal(x.type, row.value)}`);
+        const v = whens.length ? `(CASE ${whens.join(' ')} ELSE ${this.typedNull(x.type)} END)` : this.typedNull(x.type);
+        return { v, k: args.map((a) => a.k).reduce((a, b) => this.and(a, b), 'TRUE'), m: args.map((a) => a.m).reduce<string | null>((a, b) => this.cat(a, b), null) };
+      }
+      case 'size': {
+        const o = this.value(x.operand);
+        return { v: d.cardinality(o.v), k: o.k, m: o.m };
+      }
+      case 'aggregate':
+        if (x.fn === 'all' || x.fn === 'any') break;
+        return this.numericAggregate(x);
+      case 'has': case 'and': case 'or': case 'not': case 'compare': case 'equals': case 'in-set': case 'in-list':
+        break;
+      default:
+        return assertNever(x);
+    }
+    const b = this.bool(x);
+    return { v: b.b, k: `(${b.b} IS NOT NULL)`, m: b.m };
+  }
+
+  /** The items of an aggregate: a FROM clause (with the outer subject still in scope) and the order key. */
+  private items(x: LAggregate): { from: string; order: string; list?: V } {
+    const s = `s${x.slot}`;
+    const src = x.source;
+    if (src.from === 'list') {
+      const list = this.value(src.list);
+      return { from: this.d.unnest(list.v, s), order: `${s}.o`, list };
+    }
+    const owner = `s${src.ownerSlot}.${id('id')}`;
+    if (!src.transitive) {
+      return { from: `${this.table(src.target)} ${s} WHERE ${s}.${id(src.via)} = ${owner}`, order: `${s}.${id('_ord')}` };
+    }
+    const name = closureName(src.ownerKind, src.name);
+    if (!this.closures.has(name)) {
+      const t = this.table(src.target);
+      const via = id(src.via);
+      const key = (c: string) => `lpad(CAST(${c}._ord AS VARCHAR), 20, '0')`;
+      this.closures.set(name, `${id(name)}(anc, item, o) AS (SELECT c.${via}, c.id, ${key('c')} FROM ${t} c WHERE c.${via} IS NOT NULL UNION ALL SELECT r.anc, c.id, r.o || '/' || ${key('c')} FROM ${id(name)} r JOIN ${t} c ON c.${via} = r.item)`);
+    }
+    const c = `c${x.slot}`;
+    return { from: `${id(name)} ${c} JOIN ${this.table(src.target)} ${s} ON ${s}.id = ${c}.item WHERE ${c}.anc = ${owner}`, order: `${c}.o` };
+  }
+
+  /** Per-item columns `w` (where), `b` (body), `k` (body known), `m` (missing) and `o` (order). */
+  private itemRows(x: LAggregate, bodyAsValue: boolean): { rows: string; list?: V } {
+    const { from, order, list } = this.items(x);
+    const w = x.where ? this.bool(x.where) : { b: 'TRUE', m: null };
+    let b: string;
+    let k = 'TRUE';
+    let bm: string | null;
+    if (bodyAsValue) {
+      const v = this.value(x.body!);
+      b = v.v;
+      k = v.k;
+      bm = v.m;
+    } else {
+      const bb = x.body ? this.bool(x.body) : { b: 'TRUE', m: null };
+      b = bb.b;
+      bm = bb.m;
+    }
+    const m = this.cat(w.m, this.unless(this.isFalse(w.b), bm)) ?? this.empty;
+    return { rows: `SELECT ${w.b} AS w, ${b} AS b, ${k} AS k, ${m} AS m, ${order} AS o FROM ${from}`, list };
+  }
+
+  /** Wraps an aggregate over a list fact: unknown list -> unknown, its own missing first. */
+  private overList(list: V | undefined, value: string, m: string | null, known: string): V {
+    if (!list) return { v: value, k: known, m };
+    return { v: this.whenKnown(list.k, value), k: this.and(list.k, known), m: this.cat(list.m, this.unless(`NOT ${list.k}`, m)) };
+  }
+
+  private numericAggregate(x: LAggregate): V {
+    const { rows, list } = this.itemRows(x, x.fn === 'sum' || x.fn === 'min' || x.fn === 'max');
+    let unknownItem: string;
+    let value: string;
+    if (x.fn === 'count' || x.fn === 'count-where') {
+      unknownItem = '(q.w IS NULL AND COALESCE(q.b, TRUE)) OR (COALESCE(q.w, FALSE) AND q.b IS NULL)';
+      value = 'COALESCE(SUM(CASE WHEN COALESCE(q.w, FALSE) AND COALESCE(q.b, FALSE) THEN 1 ELSE 0 END), 0)';
+    } else {
+      unknownItem = 'COALESCE(q.w, TRUE) AND (q.w IS NULL OR NOT q.k)';
+      const fn = x.fn === 'sum' ? 'SUM' : x.fn === 'min' ? 'MIN' : 'MAX';
+      value = x.fn === 'sum' ? 'COALESCE(SUM(CASE WHEN q.w THEN q.b END), 0)' : `${fn}(CASE WHEN q.w THEN q.b END)`;
+    }
+    const unknownAny = `MAX(CASE WHEN ${unknownItem} THEN 1 ELSE 0 END) = 1`;
+    const v = `(SELECT CASE WHEN ${unknownAny} THEN NULL ELSE ${value} END FROM (${rows}) q)`;
+    const k = `(SELECT NOT COALESCE(${unknownAny}, FALSE) FROM (${rows}) q)`;
+    const m = this.d.flattenOrdered(`SELECT q.o, q.m FROM (${rows}) q`);
+    return this.overList(list, v, m, k);
+  }
+
+  private quantifier(x: LAggregate): B {
+    const { rows, list } = this.itemRows(x, false);
+    const isAll = x.fn === 'all';
+    const decisive = isAll ? 'COALESCE(q.w, FALSE) AND COALESCE(NOT q.b, FALSE)' : 'COALESCE(q.w, FALSE) AND COALESCE(q.b, FALSE)';
+    const open = isAll ? 'COALESCE(q.w, TRUE) AND NOT COALESCE(q.b, FALSE)' : 'COALESCE(q.w, TRUE) AND COALESCE(q.b, TRUE)';
+    const any = (c: string) => `MAX(CASE WHEN ${c} THEN 1 ELSE 0 END) = 1`;
+    const value = `(SELECT CASE WHEN ${any(decisive)} THEN ${isAll ? 'FALSE' : 'TRUE'} WHEN ${any(open)} THEN NULL ELSE ${isAll ? 'TRUE' : 'FALSE'} END FROM (${rows}) q)`;
+    // Items are read up to and including the first deciding one.
+    const upTo = `SELECT r.o, r.m FROM (SELECT q.o, q.m, MIN(CASE WHEN ${decisive} THEN q.o END) OVER () AS first FROM (${rows}) q) r WHERE r.first IS NULL OR r.o <= r.first`;
+    const m = this.d.flattenOrdered(upTo);
+    if (!list) return { b: value, m };
+    const v = this.overList(list, value, m, 'TRUE');
+    return { b: v.v, m: v.m };
+  }
+}

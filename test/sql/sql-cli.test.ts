@@ -1,0 +1,110 @@
+/** `clausal export --to sql` and `clausal eval --engine duckdb` as users meet them: exit codes, output, refusals. */
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PRELUDE, runCli } from '../helpers/policy.js';
+
+const POLICY = 'policies/yunnan-social-work/2021';
+const PROVINCE = 'policies/yunnan-social-work/examples/province.yaml';
+const dir = mkdtempSync(join(tmpdir(), 'clausal-sql-'));
+
+function policyDir(name: string, rules: string): string {
+  const path = join(dir, name);
+  mkdirSync(path, { recursive: true });
+  writeFileSync(join(path, 'p.clause'), `${PRELUDE}${rules}`);
+  return path;
+}
+
+describe('clausal export --to sql', () => {
+  it.each(['duckdb', 'postgres', 'trino'])('prints the fact tables and the result query (%s)', async (dialect) => {
+    const r = await runCli(['export', POLICY, '--to', 'sql', '--dialect', dialect, '--as-of', '2023-03-01']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`${dialect} dialect`);
+    expect(r.stdout).toContain('CREATE TABLE "institutions"');
+    expect(r.stdout).toContain('"posts.social_work$known"');
+    expect(r.stdout.trimEnd().endsWith('ORDER BY r._ord, r.rule_index;')).toBe(true);
+  });
+
+  it('leaves the tables out with --query-only', async () => {
+    const r = await runCli(['export', POLICY, '--to', 'sql', '--query-only', '--as-of', '2023-03-01']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('CREATE TABLE');
+    expect(r.stdout).toContain('SELECT r.subject_kind, r.subject_id, r.rule, r.cite, r.modality, r.status, r.due, r.missing');
+  });
+
+  it('resolves parameters for the date: 70% before 2025, 75% after (2025 draft)', async () => {
+    const before = await runCli(['export', 'policies/yunnan-social-work/2025-draft', '--to', 'sql', '--query-only', '--as-of', '2024-12-31']);
+    const after = await runCli(['export', 'policies/yunnan-social-work/2025-draft', '--to', 'sql', '--query-only', '--as-of', '2025-01-01']);
+    // `social_work >= share * professional` multiplied out: * 10 >= 7 * ..., then * 4 >= 3 * ...
+    expect(before.stdout).toContain('"posts.social_work" * 10) >= (7 * s0."posts.professional")');
+    expect(after.stdout).toContain('"posts.social_work" * 4) >= (3 * s0."posts.professional")');
+  });
+
+  it('refuses a rule it cannot express, naming the rule and the construct (X0401, exit 1)', async () => {
+    const p = policyDir('unsupported', `
+rule opened-two-years cite "一" for unit u
+  must years_between(u.opened, today) >= 2
+`);
+    const r = await runCli(['export', p, '--to', 'sql', '--lang', 'en']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('X0401');
+    expect(r.stderr).toContain('rule `opened-two-years` cannot be compiled to SQL: `years_between(u.opened, today)`');
+  });
+
+  it('rejects --dialect with --to jsonlogic (usage, exit 2)', async () => {
+    const r = await runCli(['export', POLICY, '--to', 'jsonlogic', '--dialect', 'postgres']);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('clausal eval --engine duckdb', () => {
+  it.each(['json', 'ndjson', 'csv'])('prints what the in-process engine prints (%s)', async (format) => {
+    const args = ['eval', POLICY, '--facts', PROVINCE, '--as-of', '2021-06-15', '--format', format, '--lang', 'en'];
+    const inProcess = await runCli(args);
+    const duck = await runCli([...args, '--engine', 'duckdb']);
+    expect(duck.code).toBe(inProcess.code);
+    expect(duck.stderr).toBe('');
+    expect(duck.stdout).toBe(inProcess.stdout);
+  });
+
+  it('names the rules it cannot run (X0401, exit 1)', async () => {
+    const p = policyDir('unsupported-eval', `
+rule opened-two-years cite "一" for unit u
+  must years_between(u.opened, today) >= 2
+`);
+    const facts = join(dir, 'units.yaml');
+    writeFileSync(facts, 'units:\n  - { id: U1, opened: 2020-01-01 }\n');
+    const r = await runCli(['eval', p, '--facts', facts, '--engine', 'duckdb', '--lang', 'en']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('X0401');
+    expect(r.stderr).toContain('opened-two-years');
+  });
+
+  it('refuses a decimal it cannot hold exactly (X0402, exit 4) and gives bad facts the same F-codes', async () => {
+    const p = policyDir('decimals', `
+rule ratio-high cite "一" for unit u
+  must u.ratio >= 0.5
+`);
+    const facts = join(dir, 'decimals.yaml');
+    writeFileSync(facts, 'units:\n  - { id: U1, ratio: 0.12345678901 }\n');
+    const r = await runCli(['eval', p, '--facts', facts, '--engine', 'duckdb', '--lang', 'en']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('X0402');
+    expect(r.stderr).toContain('units[U1].ratio');
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'units:\n  - { id: U1, posts: { total: many } }\n');
+    const a = await runCli(['eval', p, '--facts', bad, '--lang', 'en']);
+    const b = await runCli(['eval', p, '--facts', bad, '--engine', 'duckdb', '--lang', 'en']);
+    expect(a.code).toBe(4);
+    expect(b.code).toBe(4);
+    expect(b.stderr).toBe(a.stderr);
+  });
+
+  it('is refused with --stream or --jobs (usage, exit 2)', async () => {
+    const r = await runCli(['eval', POLICY, '--facts', PROVINCE, '--engine', 'duckdb', '--jobs', '2', '--format', 'json']);
+    expect(r.code).toBe(2);
+  });
+});
