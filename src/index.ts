@@ -25,7 +25,7 @@ export { Rational, makeRational, parseDecimal, formatNum, formatPercent, compare
 export type { Num } from './model/rational.js';
 export { isValidDate, addDuration } from './model/dates.js';
 export { parseClauseFile, parseExpression, type ParseResult, type ParseLimits } from './syntax/parse.js';
-export { compileSources, parseRuleFile, isRuleFileName, type PolicySourceFile, type LoadedPolicy, type SourceResolver } from './policy-sources.js';
+export { compileSources, parseRuleFile, isRuleFileName, type PolicySourceFile, type LoadedPolicy, type SourceResolver, type ParsedRuleFile } from './policy-sources.js';
 export { checkPolicy, type CheckInput, type CheckResult } from './check/checker.js';
 export { outlineSource, locateQuote } from './check/source-outline.js';
 export { loadPolicy, type LoadPolicyOptions } from './loader/load-policy.js';

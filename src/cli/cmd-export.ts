@@ -2,22 +2,24 @@
  * `clausal export <policy-dir> --to jsonlogic|sql [--dialect duckdb|postgres|trino] [--as-of YYYY-MM-DD] [--out FILE]`:
  * the policy's rules as JSON Logic (src/export/jsonlogic.ts) or as SQL over fact tables
  * (src/sql/), parameters resolved for the as-of date.
- * Exit 0 exported, 1 bad policy, a rule SQL cannot express (X0401), or the output cannot be
+ * With `--facts FILE` the script also inserts the facts, checked as `eval` checks them.
+ * Exit 0 exported, 4 bad facts, 1 bad policy, a rule SQL cannot express (X0401), or the output cannot be
  * written, 2 usage.
  */
 import { error } from '../model/diagnostics.js';
 import { exportJsonLogic } from '../export/jsonlogic.js';
 import { lowerPolicy } from '../lower/lower.js';
-import { DIALECT_NAMES, type DialectName } from '../sql/dialects.js';
+import { DIALECT_NAMES, DIALECTS, type DialectName } from '../sql/dialects.js';
+import { factInserts } from '../sql/fact-inserts.js';
 import { unsupportedDiagnostics } from '../sql/unsupported.js';
 import { sqlScript } from '../sql/sql-script.js';
-import { asOfOf, choice, emit, EXIT, loadPolicyOrReport, registerCommand, usage } from './main.js';
+import { asOfOf, choice, emit, EXIT, loadFactsOrReport, loadPolicyOrReport, registerCommand, usage } from './main.js';
 
 const TARGETS = ['jsonlogic', 'sql'];
 
 registerCommand('export', {
-  options: { to: 'value', 'as-of': 'value', out: 'value', dialect: 'value', 'query-only': 'flag' },
-  usage: 'clausal export <policy-dir> --to jsonlogic|sql [--dialect duckdb|postgres|trino] [--query-only] [--as-of YYYY-MM-DD] [--out FILE] [--lang zh|en]',
+  options: { to: 'value', 'as-of': 'value', out: 'value', dialect: 'value', 'query-only': 'flag', facts: 'value' },
+  usage: 'clausal export <policy-dir> --to jsonlogic|sql [--dialect duckdb|postgres|trino] [--query-only | --facts FILE] [--as-of YYYY-MM-DD] [--out FILE] [--lang zh|en]',
   run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     if (!args.values.has('to')) return usage(ctx, error('X0003', undefined, { what: ' --to jsonlogic|sql' }), this.usage);
@@ -25,9 +27,9 @@ registerCommand('export', {
     const dialect = choice(ctx, args, 'dialect', DIALECT_NAMES, 'duckdb') as DialectName | undefined;
     const asOf = asOfOf(ctx, args);
     if (!target || !asOf || !dialect) return EXIT.usage;
-    if (target !== 'sql' && (args.values.has('dialect') || args.flags.has('query-only'))) {
-      return usage(ctx, error('X0004', undefined, { option: args.values.has('dialect') ? '--dialect' : '--query-only', value: `--to ${target}`, expected: '--to sql' }), this.usage);
-    }
+    const sqlOnly = ['dialect', 'facts'].find((o) => args.values.has(o)) ?? (args.flags.has('query-only') ? 'query-only' : undefined);
+    if (target !== 'sql' && sqlOnly) return usage(ctx, error('X0004', undefined, { option: `--${sqlOnly}`, value: `--to ${target}`, expected: '--to sql' }), this.usage);
+    if (args.flags.has('query-only') && args.values.has('facts')) return usage(ctx, error('X0004', undefined, { option: '--query-only', value: '--facts', expected: 'one of them' }), this.usage);
     const loaded = loadPolicyOrReport(ctx, args.positionals[0]);
     if (!loaded?.policy) return EXIT.diagnostics;
     if (target === 'sql') {
@@ -37,7 +39,20 @@ registerCommand('export', {
         ctx.report(unsupportedDiagnostics(lowered), loaded.texts);
         return EXIT.diagnostics;
       }
-      return emit(ctx, args.values.get('out'), [sqlScript(lowered, { dialect, queryOnly: args.flags.has('query-only') })]) ? EXIT.ok : EXIT.diagnostics;
+      let inserts: string[] = [];
+      const factsPath = args.values.get('facts');
+      if (factsPath !== undefined) {
+        // The same loaders and checks as eval: bad facts are reported the same way (exit 4).
+        const facts = loadFactsOrReport(ctx, loaded.policy, factsPath);
+        if (!facts) return EXIT.badFacts;
+        const rows = factInserts(lowered.kinds, facts, DIALECTS[dialect]);
+        if (rows.diagnostics.length) {
+          ctx.report(rows.diagnostics);
+          return EXIT.badFacts;
+        }
+        inserts = rows.statements;
+      }
+      return emit(ctx, args.values.get('out'), [sqlScript(lowered, { dialect, queryOnly: args.flags.has('query-only'), inserts })]) ? EXIT.ok : EXIT.diagnostics;
     }
     const exported = exportJsonLogic(loaded.policy, { asOf, lang: ctx.lang });
     if (!emit(ctx, args.values.get('out'), [`${JSON.stringify(exported, null, 2)}\n`])) return EXIT.diagnostics;

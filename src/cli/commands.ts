@@ -10,5 +10,8 @@ import './cmd-fmt.js';
 import './cmd-serve.js';
 import '../report/formats.js';
 import './cmd-template.js';
+import './cmd-facts.js';
 import './cmd-runs.js';
+import './cmd-ledger.js';
+import './cmd-api.js';
 import './cmd-lsp.js';

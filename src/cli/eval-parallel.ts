@@ -29,6 +29,8 @@ export interface ParallelEval {
   readonly jobs: number;
   readonly out?: string;
   readonly limits?: FactsLimits;
+  /** The evaluation budget; the per-run one applies to each thread's share. */
+  readonly steps?: { readonly maxSteps?: number; readonly maxRunSteps?: number };
   /** Subjects per chunk (default 2048). */
   readonly chunk?: number;
 }
@@ -156,6 +158,9 @@ export async function evaluateInParallel(io: CliIo, run: ParallelEval): Promise<
               }
             }
             return;
+          case 'failed':
+            finish({ ok: false, diagnostics: m.diagnostics, texts: new Map(), badFacts: false });
+            return;
           case 'chunk':
             pending.set(m.seq, m.parts);
             drain();
@@ -175,7 +180,7 @@ export async function evaluateInParallel(io: CliIo, run: ParallelEval): Promise<
       }
     };
     for (let index = 0; index < run.jobs; index++) {
-      const data: EvalWorkerData = { policyDir: run.policyDir, factsPath: run.factsPath, asOf: run.asOf, lang: run.lang, fields: run.fields, format: run.format, index, jobs: run.jobs, chunk, limits: run.limits };
+      const data: EvalWorkerData = { policyDir: run.policyDir, factsPath: run.factsPath, asOf: run.asOf, lang: run.lang, fields: run.fields, format: run.format, index, jobs: run.jobs, chunk, limits: run.limits, steps: run.steps };
       // A young generation larger than the default: each worker holds a whole province in its
       // old generation, and fewer scavenges mean fewer walks over it.
       const w = new Worker(workerUrl, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 32 } });

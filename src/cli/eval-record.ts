@@ -102,8 +102,9 @@ export async function evalRecorded(ctx: Ctx, e: RecordedEval): Promise<number> {
     chunks = [reportToText(report, { lang: ctx.lang, color: false, subjects: infos, all: e.args.flags.has('all') })];
   } else {
     const render = formatRenderer(e.format)!;
-    const rendered = render({ report, lang: ctx.lang, subjects: infos, policy });
-    chunks = change && e.format === 'html' ? withSection(rendered, changeSectionHtml(change, ctx.lang)) : rendered;
+    const rendered = await render({ report, lang: ctx.lang, subjects: infos, policy });
+    // HTML is text: the change section goes into its head.
+    chunks = change && e.format === 'html' ? withSection(rendered as Iterable<string>, changeSectionHtml(change, ctx.lang)) : rendered;
   }
   if (!emit(ctx, e.out, chunks)) return EXIT.diagnostics;
   return e.failOn.some((s) => report.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;

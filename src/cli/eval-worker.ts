@@ -11,6 +11,7 @@ import { loadPolicy } from '../loader/load-policy.js';
 import { loadFacts } from '../loader/load-facts.js';
 import type { FactsLimits } from '../facts/facts.js';
 import { evaluateSubjects, prepareRun } from '../eval/evaluate.js';
+import { EvaluationBudgetExceeded } from '../compile/budget.js';
 import { NdjsonRenderer, Utf8Chunker, type ResultFields } from '../report/eval-json.js';
 
 /** What the main thread gives each worker. */
@@ -26,13 +27,16 @@ export interface EvalWorkerData {
   /** Subjects per chunk. */
   readonly chunk: number;
   readonly limits?: FactsLimits;
+  readonly steps?: { readonly maxSteps?: number; readonly maxRunSteps?: number };
 }
 
 /** Messages from a worker. */
 export type EvalWorkerMessage =
   | { readonly type: 'loaded'; readonly ok: boolean; readonly diagnostics: readonly import('../model/diagnostics.js').Diagnostic[]; readonly chunks: number }
   | { readonly type: 'chunk'; readonly seq: number; readonly parts: readonly Uint8Array[] }
-  | { readonly type: 'done'; readonly summary: Record<string, number> };
+  | { readonly type: 'done'; readonly summary: Record<string, number> }
+  /** The evaluation budget ran out (E0100/E0101). */
+  | { readonly type: 'failed'; readonly diagnostics: readonly import('../model/diagnostics.js').Diagnostic[] };
 
 function run(data: EvalWorkerData, post: (m: EvalWorkerMessage, transfer?: ArrayBuffer[]) => void): void {
   const { policy } = loadPolicy(data.policyDir);
@@ -44,13 +48,19 @@ function run(data: EvalWorkerData, post: (m: EvalWorkerMessage, transfer?: Array
   // Only the first worker reports diagnostics: every worker finds the same ones.
   post({ type: 'loaded', ok: facts !== undefined, diagnostics: data.index === 0 ? loaded.diagnostics : [], chunks });
   if (!facts) return;
-  const ctx = prepareRun(policy, { asOf: data.asOf, lang: data.lang, explain: data.fields === 'all' });
+  const ctx = prepareRun(policy, { asOf: data.asOf, lang: data.lang, explain: data.fields === 'all', ...data.steps });
   const summary = emptySummary();
   // JSON lines all start with a comma here; the main thread drops the very first one.
   const renderer = new NdjsonRenderer(data.fields, data.format === 'json', true);
   const out = new Utf8Chunker(1 << 20);
   for (let seq = data.index; seq < chunks; seq += data.jobs) {
-    for (const r of evaluateSubjects(ctx, subjects.slice(seq * data.chunk, (seq + 1) * data.chunk), summary)) renderer.write(r, out);
+    try {
+      for (const r of evaluateSubjects(ctx, subjects.slice(seq * data.chunk, (seq + 1) * data.chunk), summary)) renderer.write(r, out);
+    } catch (e) {
+      if (!(e instanceof EvaluationBudgetExceeded)) throw e;
+      post({ type: 'failed', diagnostics: [e.diagnostic] });
+      return;
+    }
     out.flush();
     // Each part owns its buffer: transferred, not copied.
     const parts = out.ready.splice(0);

@@ -13,6 +13,7 @@ import { loadFactsSet, readFactsFile } from '../loader/load-facts.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
 import { subjectInfos } from '../facts/subject-info.js';
 import type { evaluate } from '../eval/evaluate.js';
+import { EvaluationBudgetExceeded } from '../compile/budget.js';
 import { createProgress, evaluateLazilyWithProgress, evaluateWithProgress, progressWanted } from './progress.js';
 import { isSpreadsheetFacts, loadSpreadsheetFacts } from '../loader/load-spreadsheet.js';
 import { traceSubject, traceToText } from '../eval/trace.js';
@@ -26,6 +27,7 @@ import { evaluateWithDuckDb } from '../sql/duckdb-engine.js';
 import { badJobs, evaluateInParallel, parallelAvailable } from './eval-parallel.js';
 import { evaluateStreamed, streamableKinds } from './eval-stream.js';
 import { reportToText } from '../report/eval-text.js';
+import { withMissingPlaces } from '../report/fact-places.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { evalRecorded, NOT_WITH_RECORD } from './eval-record.js';
@@ -116,6 +118,7 @@ export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string 
     writeFileAtomic(out, chunks);
     return true;
   } catch (e) {
+    if (e instanceof EvaluationBudgetExceeded) throw e; // not a write failure: the target is untouched
     ctx.report([error('X0005', undefined, { path: out, detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message })]);
     return false;
   }
@@ -190,8 +193,8 @@ registerCommand('check', {
 });
 
 registerCommand('eval', {
-  options: { facts: 'multi', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', engine: 'value', record: 'value', 'record-facts': 'flag' },
-  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory] [--fields all|status] [--stream] [--jobs N] [--max-subjects N] [--max-facts-size BYTES] [--engine in-process|duckdb] [--record DB [--record-facts]]',
+  options: { facts: 'multi', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', engine: 'value', record: 'value', 'record-facts': 'flag', 'max-steps': 'value', 'max-run-steps': 'value' },
+  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory] [--fields all|status] [--stream] [--jobs N] [--max-subjects N] [--max-facts-size BYTES] [--engine in-process|duckdb] [--record DB [--record-facts]] [--max-steps N] [--max-run-steps N]',
   async run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     // Several --facts (or a folder of files) are merged into one set of facts.
@@ -205,6 +208,7 @@ registerCommand('eval', {
     const badFailOn = failOn.find((v) => !FAIL_ON.includes(v));
     if (badFailOn) return usage(ctx, error('X0004', undefined, { option: '--fail-on', value: badFailOn, expected: FAIL_ON.join('|') }));
     if (!asOf || !format) return EXIT.usage;
+    if (FILE_FORMATS.has(format) && !args.values.get('out')) return usage(ctx, error('X0003', undefined, { what: ` --out FILE.${format}` }), this.usage);
     const perf = evalPerfOptions(ctx, args, format, factsPath);
     if (!perf) return EXIT.usage;
     const engine = choice(ctx, args, 'engine', ENGINES, 'in-process');
@@ -221,7 +225,7 @@ registerCommand('eval', {
     const machine = format === 'json' || format === 'ndjson' ? format : undefined;
     if (engine === 'in-process' && machine && single && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
       // Worker threads each load the facts and decide every jobs-th chunk of subjects.
-      const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits });
+      const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits, steps: perf.steps });
       if (!done.ok) {
         ctx.report(done.diagnostics, done.texts);
         return done.badFacts ? EXIT.badFacts : EXIT.diagnostics;
@@ -230,7 +234,7 @@ registerCommand('eval', {
     }
     if (engine === 'in-process' && machine && single && perf.stream && args.values.get('explain') === undefined) {
       if (streamableKinds(policy).size > 0) {
-        const streamed = evaluateStreamed(ctx.io, policy, { factsPath, options: { asOf, lang: ctx.lang }, fields: perf.fields, format: machine, out: args.values.get('out'), limits: perf.limits });
+        const streamed = evaluateStreamed(ctx.io, policy, { factsPath, options: { asOf, lang: ctx.lang, ...perf.steps }, fields: perf.fields, format: machine, out: args.values.get('out'), limits: perf.limits });
         if (streamed.diagnostics.length) ctx.report(streamed.diagnostics);
         if (streamed.writeError) {
           ctx.report([streamed.writeError]);
@@ -250,7 +254,7 @@ registerCommand('eval', {
     const facts = await loadFactsSetOrReport(quiet, policy, factsPaths, perf.limits);
     progress.end();
     if (!facts) return EXIT.badFacts;
-    const options = { asOf, lang: ctx.lang };
+    const options = { asOf, lang: ctx.lang, ...perf.steps };
     const explainId = args.values.get('explain');
     if (explainId !== undefined) {
       const subjects = facts.subjects.filter((s) => s.id === explainId);
@@ -273,7 +277,7 @@ registerCommand('eval', {
         chunks = format === 'json' ? jsonBytes({ policy: { id: policy.id, version: policy.version }, asOf }, run.results, () => summary, perf.fields) : ndjsonBytes(run.results, perf.fields);
       } else {
         const report = { policy: { id: policy.id, version: policy.version, title: policy.title?.zh }, asOf, results: run.results, summary };
-        chunks = renderReport(ctx, args, format, report, policy, facts, out);
+        chunks = await renderReport(ctx, args, format, report, policy, facts, out);
       }
     } else if (format === 'json' || format === 'ndjson') {
       // Streamed: a province's results are never all in memory at once.
@@ -282,7 +286,7 @@ registerCommand('eval', {
     } else {
       const report = evaluateWithProgress(policy, facts, options, progress);
       summary = report.summary;
-      chunks = renderReport(ctx, args, format, report, policy, facts, out);
+      chunks = await renderReport(ctx, args, format, report, policy, facts, out);
     }
     const written = emit(ctx, out, chunks);
     progress.end();
@@ -308,7 +312,9 @@ function recordOptionsOf(ctx: Ctx, args: ParsedArgs): { db: string; copyFacts: b
 }
 
 /** The report formats (text and the registered ones) of a whole evaluation. */
-function renderReport(ctx: Ctx, args: ParsedArgs, format: string, report: EvaluationReport, policy: Policy, facts: Facts, out: string | undefined): Iterable<string | Uint8Array> {
+function renderReport(ctx: Ctx, args: ParsedArgs, format: string, evaluated: EvaluationReport, policy: Policy, facts: Facts, out: string | undefined): Iterable<string | Uint8Array> | Promise<Iterable<string | Uint8Array>> {
+  // Reports people read name a missing fact's cell too, when the facts came from a spreadsheet.
+  const report = withMissingPlaces(evaluated, policy, facts, ctx.lang);
   if (format === 'text') {
     const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
     return [reportToText(report, { lang: ctx.lang, color, subjects: subjectInfos(policy, facts), all: args.flags.has('all') })];
@@ -323,6 +329,8 @@ interface EvalPerf {
   readonly stream: boolean;
   readonly jobs: number;
   readonly limits?: FactsLimits;
+  /** `--max-steps`, `--max-run-steps`. */
+  readonly steps: { readonly maxSteps?: number; readonly maxRunSteps?: number };
 }
 
 /** Reads `--fields`, `--stream`, `--jobs`, `--max-subjects`, `--max-facts-size`; undefined (after reporting) when one is wrong. */
@@ -355,7 +363,17 @@ function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: 
     }
     limits = { ...(limits ?? DEFAULT_FACTS_LIMITS), [key]: Number(v) };
   }
-  return { fields, stream, jobs, limits };
+  const steps: { maxSteps?: number; maxRunSteps?: number } = {};
+  for (const [option, key] of [['max-steps', 'maxSteps'], ['max-run-steps', 'maxRunSteps']] as const) {
+    const v = args.values.get(option);
+    if (v === undefined) continue;
+    if (!/^[1-9]\d{0,15}$/.test(v)) {
+      ctx.report([error('X0004', undefined, { option: `--${option}`, value: v, expected: 'a positive integer' })]);
+      return undefined;
+    }
+    steps[key] = Number(v);
+  }
+  return { fields, stream, jobs, limits, steps };
 }
 
 /** A report format contributed by another module (markdown, html, csv). */
@@ -364,7 +382,10 @@ export type FormatRenderer = (input: {
   lang: Lang;
   subjects: ReturnType<typeof subjectInfos>;
   policy: NonNullable<ReturnType<typeof loadPolicy>['policy']>;
-}) => Iterable<string>;
+}) => Iterable<string | Uint8Array> | Promise<Iterable<string | Uint8Array>>;
+
+/** Formats whose output is bytes for a file, never terminal text: they need `--out`. */
+const FILE_FORMATS = new Set(['xlsx']);
 
 const extraFormats = new Map<string, FormatRenderer>();
 
@@ -382,7 +403,7 @@ const HELP = `clausal — policy rules as code
 
 usage:
   clausal check <policy-dir>... [--coverage [--format text|json]]
-  clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv]
+  clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv|xlsx]
                [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--all]
                [--explain SUBJECT_ID] [--fields all|status] [--stream] [--jobs N]
                [--max-subjects N] [--max-facts-size BYTES] [--record DB [--record-facts]]
@@ -391,7 +412,9 @@ usage:
   clausal fmt <file>... [--check]
   clausal export <policy-dir> --to jsonlogic [--as-of YYYY-MM-DD] [--out FILE]
   clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
-  clausal template <policy-dir> --out FILE.xlsx
+  clausal template <policy-dir> --out FILE.xlsx [--lang en]
+  clausal facts <policy-dir> --facts <file|folder>... [--as-of YYYY-MM-DD] [--format text|json] [--out-dir DIR]
+  clausal lsp [--stdio] [--as-of YYYY-MM-DD]   (language server for editors, on stdin/stdout)
 
 --facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, a folder of CSV files, or a folder
 of such files (one per prefecture), merged; --facts may be given several times
@@ -435,6 +458,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     return await command.run(parsed.args, ctx);
   } catch (e) {
+    // A policy too costly for its facts: the user's problem, named by rule and subject.
+    if (e instanceof EvaluationBudgetExceeded) {
+      ctx.report([e.diagnostic]);
+      return EXIT.diagnostics;
+    }
     // A bug, not a user error: say so plainly, without a stack trace unless asked for.
     io.stderr.write(`clausal: internal error: ${(e as Error).message}\n`);
     if (io.env.CLAUSAL_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);

@@ -15,6 +15,7 @@ import type { ConstValue, Policy, RuleInfo } from '../model/types.js';
 import { valueString } from './value-text.js';
 import { Compiler, UNKNOWN, type Compiled, type Frame } from '../compile/compile.js';
 import type { Facts, Subject } from '../facts/facts.js';
+import { StepBudget } from '../compile/budget.js';
 import { compileExplainer, type Explained, type Explainer } from './explain.js';
 
 /** Options of an evaluation. */
@@ -30,6 +31,10 @@ export interface EvaluateOptions {
    * the decision alone (`clausal eval --fields status`), about twice as fast to produce.
    */
   readonly explain?: boolean;
+  /** Steps allowed per subject (default `DEFAULT_MAX_STEPS`); past it, E0100 is thrown as {@link EvaluationBudgetExceeded}. */
+  readonly maxSteps?: number;
+  /** Steps allowed per run (default `DEFAULT_MAX_RUN_STEPS`); past it, E0101. */
+  readonly maxRunSteps?: number;
 }
 
 /** A rule compiled once into closures. */
@@ -107,6 +112,8 @@ export interface RunContext {
   due: string | null;
   /** The value a value rule computed in the last `decideStatus` (exact number or date). */
   value: unknown;
+  /** Steps left for the current subject and the run. */
+  readonly budget: StepBudget;
 }
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -118,7 +125,7 @@ export function prepareRun(policy: Policy, options: EvaluateOptions): RunContext
   const inForce = (!policy.effectiveFrom || policy.effectiveFrom <= asOf) && (!policy.effectiveUntil || asOf <= policy.effectiveUntil);
   const compiled = compilePolicy(policy);
   const inWindow = compiled.rules.map(({ info }) => inForce && (!info.from || info.from <= asOf) && (!info.until || asOf <= info.until));
-  return { compiled, asOf, lang: options.lang ?? 'zh', params: paramsAsOf(policy, asOf, options.paramOverrides), inForce, explain: options.explain ?? true, frames: new Map(), frameByIndex: [], inWindow, due: null, value: undefined };
+  return { compiled, asOf, lang: options.lang ?? 'zh', params: paramsAsOf(policy, asOf, options.paramOverrides), inForce, explain: options.explain ?? true, frames: new Map(), frameByIndex: [], inWindow, due: null, value: undefined, budget: new StepBudget(options.maxSteps, options.maxRunSteps) };
 }
 
 /** The rule's reusable frame in this run. */
@@ -127,7 +134,7 @@ export function frameOf(ctx: RunContext, rule: CompiledRule): Frame {
   if (frame === undefined || ctx.compiled.rules[rule.index] !== rule) {
     frame = ctx.frames.get(rule);
     if (!frame) {
-      frame = { slots: new Array<unknown>(Math.max(1, rule.info.slots)), asOf: ctx.asOf, params: ctx.params, missing: [], errors: [] };
+      frame = { slots: new Array<unknown>(Math.max(1, rule.info.slots)), asOf: ctx.asOf, params: ctx.params, missing: [], errors: [], budget: ctx.budget };
       ctx.frames.set(rule, frame);
     }
     if (ctx.compiled.rules[rule.index] === rule) ctx.frameByIndex[rule.index] = frame;
@@ -147,6 +154,7 @@ export function decideStatus(ctx: RunContext, rule: CompiledRule, subject: Subje
   if (frame.errors.length !== 0) frame.errors.length = 0;
   frame.slots[0] = subject;
   ctx.due = null;
+  ctx.budget.enter(info.id, subject);
   const inWindow = ctx.compiled.rules[rule.index] === rule ? ctx.inWindow[rule.index] : ctx.inForce && (!info.from || info.from <= ctx.asOf) && (!info.until || ctx.asOf <= info.until);
   if (!inWindow) return 'not_applicable';
   if (rule.where) {

@@ -17,6 +17,7 @@ import { error, warning, type Diagnostic, type DiagnosticCode, type DiagnosticAr
 import { isValidDate } from '../model/dates.js';
 import { fromJsNumber, parseDecimal, type Num } from '../model/rational.js';
 import type { Span } from '../model/span.js';
+import type { CellPlace } from './raw-facts.js';
 import { typeName, type FieldInfo, type KindInfo, type Policy, type Type } from '../model/types.js';
 
 /** One subject of the facts. */
@@ -44,6 +45,11 @@ export interface Facts {
   readonly subjects: readonly Subject[];
   /** Subjects by kind and id. */
   readonly byKind: ReadonlyMap<string, ReadonlyMap<string, Subject>>;
+  /**
+   * Where a subject's field is in the officer's spreadsheet (`云南-昆明.xlsx 机构!F5`), for
+   * facts read from workbooks or CSV files; absent for the other formats.
+   */
+  readonly placeOf?: (kind: string, id: string, field: string) => CellPlace | undefined;
 }
 
 /** Where a value sits in the facts file, when the format keeps positions (YAML). */

@@ -9,7 +9,7 @@
 import { error, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import type { Policy } from '../model/types.js';
 import { buildFacts, DEFAULT_FACTS_LIMITS, type FactsLimits, type FactsResult, type RawSubject } from './facts.js';
-import { placeText, type RawFactsPart } from './raw-facts.js';
+import { placesOf, placeText, type RawFactsPart } from './raw-facts.js';
 
 /** Where the `index`-th subject of `list` of a part is, in words: `昆明.xlsx 机构!A3` or `昆明.yaml:12`. */
 function subjectWhere(part: RawFactsPart, list: string, index: number): string {
@@ -78,5 +78,8 @@ export function mergeFactsParts(policy: Policy, parts: readonly RawFactsPart[], 
     const own = { ...d, args, factsPath };
     return part.relocate ? part.relocate(own) : own;
   });
-  return { facts: result.facts, diagnostics: [...early, ...relocated] };
+  const facts = result.facts && parts.some((p) => p.place)
+    ? { ...result.facts, placeOf: placesOf(result.facts, (list, index) => { const o = ownerOf(list, index); return o && { part: parts[o.part], local: o.local }; }, (kind) => policy.kinds.get(kind)?.listKey) }
+    : result.facts;
+  return { facts, diagnostics: [...early, ...relocated] };
 }

@@ -5,7 +5,7 @@
  * of facts: references across files resolve, and an id defined twice names both places.
  */
 import type { Diagnostic } from '../model/diagnostics.js';
-import type { PositionLookup, RawSubject } from './facts.js';
+import type { Facts, PositionLookup, RawSubject } from './facts.js';
 
 /** Where a fact sits in a spreadsheet: for messages and `missing` locations. */
 export interface CellPlace {
@@ -21,12 +21,20 @@ export interface CellPlace {
   readonly header?: string;
 }
 
-/** `云南-昆明.xlsx 机构!C14（类别）`: a place as officers read it. */
-export function placeText(p: CellPlace): string {
+/**
+ * `云南-昆明.xlsx 机构!C14（类别）`: a place as officers read it. A field the sheet has no column
+ * for is named by its row and the column to add: `云南-昆明.xlsx 机构 第 14 行（缺少列：类别）`.
+ */
+export function placeText(p: CellPlace, lang: 'zh' | 'en' = 'zh'): string {
   // A CSV file is named inside its folder (`昆明/institutions.csv:3:2`), a sheet after its workbook.
   const csv = p.sheet.toLowerCase().endsWith('.csv');
   const book = p.book ? (csv ? `${p.book}/` : `${p.book} `) : '';
-  const where = p.cell === undefined ? `${p.sheet} 第 ${p.row} 行` : csv ? `${p.sheet}:${p.cell}` : `${p.sheet}!${p.cell}`;
+  if (p.cell === undefined) {
+    const row = lang === 'zh' ? `${p.sheet} 第 ${p.row} 行` : `${p.sheet} row ${p.row}`;
+    const add = p.header ? (lang === 'zh' ? `（缺少列：${p.header}）` : ` (no column ${p.header})`) : '';
+    return `${book}${row}${add}`;
+  }
+  const where = csv ? `${p.sheet}:${p.cell}` : `${p.sheet}!${p.cell}`;
   return `${book}${where}${p.header ? `（${p.header}）` : ''}`;
 }
 
@@ -44,4 +52,25 @@ export interface RawFactsPart {
   readonly lineOf?: (offset: number) => number;
   /** The cell of field `field` (dotted, `''` for the row) of the `index`-th subject of `list`. */
   readonly place?: (list: string, index: number, field: string) => CellPlace | undefined;
+}
+
+/**
+ * `placeOf` for facts built from raw subjects: a subject's place in its list (the order
+ * `buildFacts` kept) mapped to the part it came from. `partOf` turns a list index of the
+ * built facts into a part and that part's own index.
+ */
+export function placesOf(facts: Facts, partOf: (list: string, index: number) => { part: RawFactsPart; local: number } | undefined, listOf: (kind: string) => string | undefined): Facts['placeOf'] {
+  const indexes = new Map<string, Map<string, number>>();
+  return (kind, id, field) => {
+    const list = listOf(kind);
+    if (list === undefined) return undefined;
+    let ids = indexes.get(kind);
+    if (!ids) {
+      ids = new Map([...(facts.byKind.get(kind)?.keys() ?? [])].map((k, i) => [k, i]));
+      indexes.set(kind, ids);
+    }
+    const index = ids.get(id);
+    const owner = index === undefined ? undefined : partOf(list, index);
+    return owner?.part.place?.(list, owner.local, field);
+  };
 }

@@ -51,6 +51,9 @@ export function defId(s: Span): string {
   return `${s.file}:${s.start}`;
 }
 
+/** Rule properties walked by name, or holding no expression; any other clause is walked generically. */
+const RULE_CLAUSES_WALKED: ReadonlySet<string> = new Set(['where', 'requirement', 'eligibleWhen', 'deadline', 'cite', 'quote', 'title', 'explain', 'from', 'until', 'id', 'kind', 'subjectKind', 'variable', 'modality']);
+
 /** A kind's field or relation and the kind (or record) it leads to. */
 interface Member {
   readonly def: SymbolDef;
@@ -243,6 +246,20 @@ export function indexPolicy(chain: readonly (readonly A.SourceFileAst[])[]): Sym
       }
       case 'number': case 'percent': case 'ratio': case 'date': case 'duration': case 'string': case 'bool': case 'none': case 'today':
         return;
+      default:
+        // Syntax added after this index was written: its sub-expressions still count.
+        nested(e, env, new Set());
+    }
+  };
+  /** Walks the expressions held anywhere inside `node` (a clause this index does not name). */
+  const nested = (node: object, env: Env, skip: ReadonlySet<string>) => {
+    for (const [k, v] of Object.entries(node)) {
+      if (skip.has(k) || k === 'span' || k.endsWith('Span') || v === null || typeof v !== 'object') continue;
+      for (const item of Array.isArray(v) ? v : [v]) {
+        if (item === null || typeof item !== 'object') continue;
+        if (typeof (item as { kind?: unknown }).kind === 'string' && 'span' in item) expr(item as A.Expr, env);
+        else nested(item as object, env, new Set());
+      }
     }
   };
 
@@ -295,6 +312,7 @@ export function indexPolicy(chain: readonly (readonly A.SourceFileAst[])[]): Sym
             }
             if (d.variable && d.variableSpan) env.set(d.variable, local(d.variable, d.variableSpan, d.span, d.subjectKind));
             for (const e of [d.where, d.requirement, d.eligibleWhen, d.deadline]) expr(e, env);
+            nested(d, env, RULE_CLAUSES_WALKED);
             break;
           }
           case 'policy': case 'enum': case 'uncheckable':

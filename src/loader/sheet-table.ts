@@ -8,7 +8,7 @@ import { error, warning, type Diagnostic } from '../model/diagnostics.js';
 import type { Span } from '../model/span.js';
 import type { FieldInfo, KindInfo, Policy, Type } from '../model/types.js';
 import { booleanOf, dateOfSerial, dateOfText, decimalText, enumMemberOf, foldWidth, looseKey, nearestMember, percentText, trimText } from './cell-text.js';
-import { placeText, type CellPlace, type RawFactsPart } from '../facts/raw-facts.js';
+import { placesOf, placeText, type CellPlace, type RawFactsPart } from '../facts/raw-facts.js';
 import { buildFacts, DEFAULT_FACTS_LIMITS, formatPath, type FactsLimits, type FactsResult, type RawSubject } from '../facts/facts.js';
 
 /** A cell's value as the source holds it; `undefined` is an empty cell. */
@@ -366,7 +366,8 @@ export function factsFromTables(policy: Policy, file: string, tables: readonly T
   const part = tablesToRaw(policy, file, tables);
   if (part.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: part.diagnostics };
   const result = buildFacts(policy, part.raw, file, part.positions, limits);
-  return { facts: result.facts, diagnostics: [...part.diagnostics, ...result.diagnostics.map(part.relocate!)] };
+  const facts = result.facts && { ...result.facts, placeOf: placesOf(result.facts, (_list, index) => ({ part, local: index }), (kind) => policy.kinds.get(kind)?.listKey) };
+  return { facts, diagnostics: [...part.diagnostics, ...result.diagnostics.map(part.relocate!)] };
 }
 
 function isLabelRow(r: TableRow, columns: readonly (FieldInfo | 'id' | undefined)[]): boolean {

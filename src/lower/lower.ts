@@ -366,7 +366,7 @@ class RuleLowering {
       case 'aggregate': {
         if (x.fn === 'share') {
           const hits = this.aggregate({ ...x, fn: 'count' });
-          const total = this.aggregate({ ...x, fn: 'count', body: undefined }, 'count-where');
+          const total = this.aggregate({ ...x, fn: 'count' }, 'count-where');
           return { n: hits, d: { op: 'null-if-zero', type: 'int', operand: total } };
         }
         const a = this.aggregate(x);

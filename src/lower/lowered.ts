@@ -88,8 +88,8 @@ export type LSource =
  * An aggregate, with the engine's exact rules for unknown items (see compile.ts):
  * - `count`: items whose `where` is true and `body` true (no body: true); unknown when an
  *   item's where is unknown and its body not false, or its where true and its body unknown.
- *   `share` is the same count as a numerator over the count of items whose where is true
- *   (so it lowers to two `count`s, see {@link LAggregate.fn} `count-where`).
+ *   `share` is that count over `count-where`: the items whose where is true, unknown exactly
+ *   when the count is (the body decides it, as in the engine's single pass).
  * - `sum`/`min`/`max`: over items whose where is not false, of bodies that are not none;
  *   unknown if any such where or body is; `sum` of nothing is 0, `min`/`max` none.
  * - `all`/`any`: stop at the first item with where true and body false (all) or true (any).

@@ -131,6 +131,9 @@ export const CATALOGUE = {
   F0024: { zh: '无法读取电子表格：{detail}', en: 'cannot read the spreadsheet: {detail}' },
   F0025: { zh: '`{path}` 应留空：`{record}` 已填为无', en: '`{path}` should be empty: `{record}` is none' },
   F0700: { zh: 'CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码（第 {byte} 字节起无法识别）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”', en: 'the CSV file is neither UTF-8 nor GBK/GB18030 (unreadable from byte {byte}); save it from Excel as "CSV UTF-8 (Comma delimited)"' },
+  // evaluation
+  E0100: { zh: '规则 `{rule}` 对{kind} `{subject}` 的求值超过每个主体 {limit} 步的上限（嵌套汇总过大）；可用 --max-steps 调整', en: 'evaluating rule `{rule}` for {kind} `{subject}` took more than the limit of {limit} steps per subject (aggregates nested over large relations); change it with --max-steps' },
+  E0101: { zh: '规则 `{rule}` 对{kind} `{subject}` 求值时，本次运行超过 {limit} 步的总上限；可用 --max-run-steps 调整', en: 'the run passed its limit of {limit} steps while evaluating rule `{rule}` for {kind} `{subject}`; change it with --max-run-steps' },
   // cli
   X0001: { zh: '未知命令 `{name}`', en: 'unknown command `{name}`' },
   X0002: { zh: '未知选项 `{name}`', en: 'unknown option `{name}`' },
@@ -149,6 +152,11 @@ export const CATALOGUE = {
   X0500: { zh: '`{option}` 需要与 `{other}` 一起使用', en: '`{option}` needs `{other}`' },
   X0501: { zh: '`--record` 不能与 `{option}` 同时使用：记录需要完整的、逐项的结果', en: '`--record` cannot be combined with `{option}`: a record needs every result in full' },
   X0502: { zh: '`{value}` 不是检查编号，应为正整数（见 clausal runs list）', en: '`{value}` is not a run number: expected a positive integer (see clausal runs list)' },
+  X0503: { zh: '无法在 {address} 上启动决策接口：{detail}', en: 'cannot start the decision API on {address}: {detail}' },
+  X0504: { zh: '`--host {host}` 不是本机回环地址，决策接口须设置访问令牌（--token 或环境变量 CLAUSAL_API_TOKEN）', en: '`--host {host}` is not a loopback address: the decision API needs an access token (--token or CLAUSAL_API_TOKEN)' },
+  X0505: { zh: '请求体不是有效的 JSON：{detail}', en: 'the request body is not valid JSON: {detail}' },
+  X0506: { zh: '请求中有未知字段 `{field}`（应为 facts、asOf、lang）', en: 'unknown field `{field}` in the request (expected facts, asOf, lang)' },
+  X0507: { zh: '`{field}` 应为 {expected}', en: '`{field}` should be {expected}' },
   // records (`--record`, `clausal runs`, ledger, trend)
   R0500: { zh: '无法打开记录库 `{path}`：{detail}', en: 'cannot open the records database `{path}`: {detail}' },
   R0501: { zh: '记录库 `{path}` 正被另一个进程使用，已等待 {seconds} 秒；请稍后重试', en: 'the records database `{path}` is in use by another process; waited {seconds} s: try again later' },
@@ -160,6 +168,7 @@ export const CATALOGUE = {
   R0507: { zh: '第 {run} 次检查保存的文件 `{file}` 与其哈希不符（已被改动）', en: 'the stored file `{file}` of run {run} does not match its hash (it was altered)' },
   R0508: { zh: '第 {run} 次检查没有保存事实副本，而 `{path}` {why}；无法复核（记录时加 --record-facts）', en: 'run {run} has no copy of its facts and `{path}` {why}: cannot re-evaluate (record with --record-facts)' },
   R0509: { zh: '记录库 `{path}` 不存在或是空的（用 clausal eval … --record 创建）', en: 'the records database `{path}` does not exist or is empty (clausal eval … --record creates it)' },
+  R0511: { zh: '记录库 `{path}` 中没有政策 `{policy}` 的检查', en: 'no runs of policy `{policy}` in the records database `{path}`' },
   R0510: { zh: '记录库 `{path}` 的结构已从版本 {from} 升级到 {to}', en: 'the records database `{path}` was migrated from schema version {from} to {to}' },
   X0401: { zh: '规则 `{rule}` 无法编译为 SQL：不支持 `{construct}`（{reason}）', en: 'rule `{rule}` cannot be compiled to SQL: `{construct}` is not supported ({reason})' },
   X0402: { zh: '事实 `{path}` 的数值 `{value}` 超出 SQL 引擎可精确保存的范围（DECIMAL(38,10)）', en: 'fact `{path}`: the number `{value}` cannot be held exactly by the SQL engine (DECIMAL(38,10))' },

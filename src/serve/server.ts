@@ -14,15 +14,18 @@
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CATALOGUE, error, fillTemplate, hasErrors, messageOf, type Diagnostic, type DiagnosticArgs, type DiagnosticCode } from '../model/diagnostics.js';
+import { error, hasErrors, messageOf, type Diagnostic } from '../model/diagnostics.js';
 import { LineIndex } from '../model/span.js';
 import { isRuleFileName, parseRuleFile } from '../policy-sources.js';
 import { writeFileAtomic } from '../cli/write-atomic.js';
 import { HTML_SCRIPT, sha256Base64 } from '../report/html-assets.js';
 import { resolveFileInside } from './paths.js';
+import { applyTimeouts, HttpError, isLoopback, loopbackHostAllowed, readBody, send, sendJson, sendProblem } from './http.js';
+
+export { isLoopback } from './http.js';
 import { DEFAULT_WORKSPACE_LIMITS, hashText, isPolicyDir, scanWorkspace, type WorkspaceLimits } from './workspace.js';
 
 /** Options of {@link startWorkbench}. */
@@ -67,18 +70,8 @@ export class WorkbenchStartError extends Error {
 
 const DEFAULT_BODY = 8 * 1024 * 1024;
 const DEFAULT_FACTS = 256 * 1024 * 1024;
-/** After refusing a body: how long and how much more of it is read and dropped before hanging up. */
-const LINGER_MS = 1000;
-const LINGER_BYTES = 16 * 1024 * 1024;
 const READABLE = /\.(clause|ya?ml|json|ndjson|jsonl|txt)$/i;
 
-/** Whether a host name or address is the local machine's loopback. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost') return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  return h === '::1' || h === '0:0:0:0:0:0:0:1';
-}
 
 /** Where the built app lives: dist/workbench/ beside this module's dist/serve/. */
 export function defaultAssetsDir(): string {
@@ -110,66 +103,6 @@ const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
 };
-
-class HttpError extends Error {
-  constructor(readonly status: number, readonly code: DiagnosticCode | undefined, readonly args: DiagnosticArgs = {}, readonly extra: Record<string, unknown> = {}) {
-    super(code ? fillTemplate(CATALOGUE[code].en, args, 'en') : `HTTP ${status}`);
-  }
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
-  res.writeHead(status, {
-    'Content-Type': type,
-    'Content-Length': String(Buffer.byteLength(body)),
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    ...headers,
-  });
-  res.end(body);
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value), headers);
-}
-
-function problemBody(e: HttpError): Record<string, unknown> {
-  const d = e.code ? error(e.code, undefined, e.args) : undefined;
-  return {
-    error: d ? { code: d.code, message: { zh: messageOf(d, 'zh'), en: messageOf(d, 'en') } } : { code: null, message: { zh: e.message, en: e.message } },
-    ...e.extra,
-  };
-}
-
-/** Reads a request body up to `limit` bytes; rejects (413) as soon as it is known to be larger. */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > limit) return Promise.reject(new HttpError(413, 'X0010', { limit }));
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (c: Buffer) => {
-      if (done) return;
-      size += c.length;
-      if (size > limit) {
-        done = true;
-        chunks.length = 0;
-        reject(new HttpError(413, 'X0010', { limit }));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (!done) resolveBody(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', (e) => {
-      if (!done) reject(e);
-      done = true;
-    });
-  });
-}
 
 /** Diagnostics of a refused save, rendered in both languages with line and column. */
 function describeDiagnostics(diagnostics: readonly Diagnostic[], text: string) {
@@ -209,11 +142,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
   const csp = appCsp();
   let port = 0;
 
-  const hostAllowed = (req: IncomingMessage): boolean => {
-    if (!loopback) return true;
-    const h = (req.headers.host ?? '').toLowerCase();
-    return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${host}:${port}`].includes(h);
-  };
+  const hostAllowed = (req: IncomingMessage): boolean => !loopback || loopbackHostAllowed(req, host, port);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // A name that resolves to 127.0.0.1 from another site (DNS rebinding) carries its own Host.
@@ -273,25 +202,10 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
     handle(req, res).catch((e: unknown) => {
       const he = e instanceof HttpError ? e : new HttpError(500, undefined);
       if (!(e instanceof HttpError)) he.extra.detail = (e as Error).message;
-      const close = he.status === 413;
-      sendJson(res, he.status, problemBody(he), close ? { Connection: 'close' } : {});
-      if (close) {
-        // Lingering close: drop what the client is still sending for a moment, then hang up. Ending
-        // the connection with unread data in it would reset it, and the client could lose the answer.
-        res.on('finish', () => {
-          let dropped = 0;
-          req.on('data', (c: Buffer) => {
-            dropped += c.length;
-            if (dropped > LINGER_BYTES) req.destroy();
-          });
-          req.resume();
-          setTimeout(() => req.destroy(), LINGER_MS).unref();
-        });
-      }
+      sendProblem(req, res, he);
     });
   });
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
+  applyTimeouts(server);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       reject(new WorkbenchStartError(error('X0008', undefined, { address: `${host}:${options.port ?? 8080}`, detail: e.code ?? e.message })));

@@ -8,9 +8,8 @@
  * decision, which re-reads only the figures it shows: the words come from one place, so JSON
  * and NDJSON are byte-identical across engines.
  */
-import { DuckDBDecimalValue, DuckDBInstance, listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBDecimalValue, DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { error, type Diagnostic } from '../model/diagnostics.js';
-import { isNum, Rational } from '../model/rational.js';
 import type { RuleResult, Status, Summary } from '../model/result.js';
 import type { Policy } from '../model/types.js';
 import { readPath, type Facts, type Subject } from '../facts/facts.js';
@@ -19,6 +18,7 @@ import { lowerPolicy } from '../lower/lower.js';
 import type { LColumn, LKind } from '../lower/lowered.js';
 import { unsupportedDiagnostics } from './unsupported.js';
 import { DIALECTS } from './dialects.js';
+import { DECIMAL_SCALE, scaledDecimal } from './fact-inserts.js';
 import { factTablesDdl, knownColumn, resultQuery } from './print-sql.js';
 
 /** What {@link evaluateWithDuckDb} returns: results in contract order, or why there are none. */
@@ -27,9 +27,6 @@ export interface DuckDbRun {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Decimal facts are held as DECIMAL(38,10): exact to ten places. */
-const SCALE = 10;
-const TEN_POW = 10n ** BigInt(SCALE);
 
 /** Evaluates with DuckDB; the results equal the in-process engine's, field for field. */
 export async function evaluateWithDuckDb(policy: Policy, facts: Facts, options: EvaluateOptions, summary?: Summary): Promise<DuckDbRun> {
@@ -91,19 +88,20 @@ function appendValue(appender: DuckDBAppender, c: LColumn, v: unknown): boolean 
       appender.appendBigInt(BigInt(v));
       return true;
     case 'decimal': {
-      if (!isNum(v)) return false;
-      const [n, d] = typeof v === 'number' ? (Number.isSafeInteger(v) ? [BigInt(v), 1n] : [undefined, 1n]) : [BigInt((v as Rational).n), BigInt((v as Rational).d)];
-      if (n === undefined || (n * TEN_POW) % d !== 0n) return false;
-      appender.appendDecimal(new DuckDBDecimalValue((n * TEN_POW) / d, 38, SCALE));
+      const scaled = scaledDecimal(v);
+      if (scaled === undefined) return false;
+      appender.appendDecimal(new DuckDBDecimalValue(scaled, 38, DECIMAL_SCALE));
       return true;
     }
     case 'list':
-      appender.appendList(listValue((v as unknown[]).map((x) => String(x))));
+      // Typed: an empty list would otherwise have no element type.
+      appender.appendList(listValue((v as unknown[]).map((x) => String(x))), TEXT_LIST);
       return true;
   }
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+const TEXT_LIST = LIST(VARCHAR);
 
 /** Result rows of the SQL -> the engine's result objects, explained by the in-process explainer. */
 function toResults(policy: Policy, facts: Facts, options: EvaluateOptions, rows: readonly unknown[][], summary?: Summary): RuleResult[] {

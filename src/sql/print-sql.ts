@@ -338,7 +338,8 @@ class Printer {
     let value: string;
     if (x.fn === 'count' || x.fn === 'count-where') {
       unknownItem = '(q.w IS NULL AND COALESCE(q.b, TRUE)) OR (COALESCE(q.w, FALSE) AND q.b IS NULL)';
-      value = 'COALESCE(SUM(CASE WHEN COALESCE(q.w, FALSE) AND COALESCE(q.b, FALSE) THEN 1 ELSE 0 END), 0)';
+      // count-where (a share's denominator) counts the items in, but is unknown exactly when the count is.
+      value = `COALESCE(SUM(CASE WHEN COALESCE(q.w, FALSE)${x.fn === 'count' ? ' AND COALESCE(q.b, FALSE)' : ''} THEN 1 ELSE 0 END), 0)`;
     } else {
       unknownItem = 'COALESCE(q.w, TRUE) AND (q.w IS NULL OR NOT q.k)';
       const fn = x.fn === 'sum' ? 'SUM' : x.fn === 'min' ? 'MIN' : 'MAX';

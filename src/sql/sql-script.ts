@@ -1,7 +1,8 @@
 /**
  * `clausal export --to sql`: the script a user runs on their database. A header says what it
  * is and how the fact tables are laid out, then the `CREATE TABLE` statements (left out with
- * `--query-only`, for tables that already exist), then the one query yielding the results.
+ * `--query-only`, for tables that already exist), the facts' `INSERT`s with `--facts`, then the
+ * one query yielding the results.
  */
 import type { LoweredPolicy } from '../lower/lowered.js';
 import { DIALECTS, type DialectName } from './dialects.js';
@@ -12,6 +13,8 @@ export interface SqlScriptOptions {
   readonly dialect: DialectName;
   /** Leave out the `CREATE TABLE` statements. */
   readonly queryOnly?: boolean;
+  /** `INSERT` statements of facts, put between the tables and the query. */
+  readonly inserts?: readonly string[];
 }
 
 /** The SQL script of a lowered policy. */
@@ -25,6 +28,6 @@ export function sqlScript(lowered: LoweredPolicy, options: SqlScriptOptions): st
     '-- flag "<path>$known": FALSE = absent (unknown), TRUE with a NULL value = none. Dates are',
     '-- YYYY-MM-DD text.',
   ];
-  const statements = [...(options.queryOnly ? [] : factTablesDdl(lowered.kinds, d)), resultQuery(lowered, d)];
+  const statements = [...(options.queryOnly ? [] : factTablesDdl(lowered.kinds, d)), ...(options.inserts ?? []), resultQuery(lowered, d)];
   return `${header.join('\n')}\n\n${statements.map((s) => `${s};`).join('\n\n')}\n`;
 }

@@ -14,9 +14,10 @@ import { EditorState, type Extension } from '@codemirror/state';
 import {
   drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, hoverTooltip, keymap, lineNumbers, type Tooltip,
 } from '@codemirror/view';
-import { clauseLanguage, DSL_KEYWORDS } from './dsl-language.js';
+import { clauseLanguage } from './dsl-language.js';
 import { h } from './dom.js';
 import type { HoverInfo } from '../language/hover.js';
+import type { CompletionKind, Completions } from '../language/completion.js';
 
 /** What the editor asks the workbench for. */
 export interface EditorHost {
@@ -26,8 +27,8 @@ export interface EditorHost {
   onCursor(path: string, offset: number): void;
   /** The hover card at a position. */
   hover(path: string, text: string, offset: number): HoverInfo | undefined;
-  /** Names to complete. */
-  names(): readonly { label: string; type: string; detail?: string }[];
+  /** What to complete at a position (the same answer as the language server's). */
+  complete(path: string, text: string, offset: number): Completions | undefined;
   /** Ctrl/Cmd-S. */
   save(): void;
 }
@@ -47,14 +48,24 @@ function hoverExtension(host: EditorHost, path: string): Extension {
   }, { hoverTime: 250 });
 }
 
-function completionSource(host: EditorHost) {
+/** CodeMirror's icon class for each kind of completion. */
+const CM_TYPE: Readonly<Record<CompletionKind, string>> = {
+  keyword: 'keyword', param: 'variable', set: 'constant', table: 'function', define: 'function', function: 'function', enum: 'enum',
+  member: 'enum', kind: 'type', field: 'property', relation: 'property', variable: 'variable', cite: 'text',
+};
+
+function completionSource(host: EditorHost, path: string) {
   return (ctx: CompletionContext): CompletionResult | null => {
     const word = ctx.matchBefore(/[A-Za-z_][A-Za-z0-9_]*/);
-    if (!word || (word.from === word.to && !ctx.explicit)) return null;
+    const prev = ctx.state.sliceDoc(Math.max(0, ctx.pos - 1), ctx.pos);
+    // Open the list on a word, or right after `.` (fields) and `"` (cites); otherwise only on request.
+    if (!ctx.explicit && (!word || word.from === word.to) && prev !== '.' && prev !== '"') return null;
+    const found = host.complete(path, ctx.state.doc.toString(), ctx.pos);
+    if (!found || found.items.length === 0) return null;
     return {
-      from: word.from,
-      options: [...host.names(), ...DSL_KEYWORDS.map((k) => ({ label: k, type: 'keyword' }))],
-      validFor: /^[A-Za-z0-9_]*$/,
+      from: found.from,
+      options: found.items.map((i) => ({ label: i.label, type: CM_TYPE[i.kind], detail: i.detail, info: i.documentation, apply: i.insertText })),
+      validFor: /^[^\s".]*$/,
     };
   };
 }
@@ -84,7 +95,7 @@ export function fileState(host: EditorHost, path: string, text: string): EditorS
       EditorView.lineWrapping,
       language,
       lintGutter(),
-      autocompletion({ override: [completionSource(host)] }),
+      autocompletion({ override: [completionSource(host, path)] }),
       hoverExtension(host, path),
       keymap.of([
         { key: 'Mod-s', preventDefault: true, run: () => { host.save(); return true; } },

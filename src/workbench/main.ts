@@ -25,6 +25,7 @@ import { diffToText } from '../diff/render.js';
 import { h, replace } from './dom.js';
 import { EditorView, fileState, showDiagnostics, type CmDiagnostic, type EditorHost, type EditorState } from './editor.js';
 import { hoverAt } from '../language/hover.js';
+import { completionsAt } from '../language/completion.js';
 import { words } from './i18n.js';
 import { WorkspaceModel, type WorkspaceData } from '../language/workspace-model.js';
 
@@ -147,18 +148,8 @@ const host: EditorHost = {
     const policy = policyForHelp();
     return policy ? hoverAt(policy, text, offset, state.asOf, state.lang) : undefined;
   },
-  names() {
-    const p = policyForHelp();
-    if (!p) return [];
-    const label = (l: { zh: string; en?: string } | undefined) => (l ? (state.lang === 'en' ? l.en ?? l.zh : l.zh) : undefined);
-    return [
-      ...[...p.params.values()].map((x) => ({ label: x.name, type: 'variable', detail: label(x.label) })),
-      ...[...p.sets.values()].map((x) => ({ label: x.name, type: 'constant', detail: label(x.label) })),
-      ...[...p.tables.values()].map((x) => ({ label: x.name, type: 'function', detail: label(x.label) })),
-      ...[...p.defines.values()].map((x) => ({ label: x.name, type: 'function' })),
-      ...[...p.enums.values()].flatMap((e) => [...e.members.entries()].map(([m, l]) => ({ label: m, type: 'enum', detail: label(l) }))),
-      ...[...p.kinds.values()].map((k) => ({ label: k.name, type: 'type', detail: label(k.label) })),
-    ];
+  complete(path, text, offset) {
+    return completionsAt(policyForHelp(), text, offset, state.lang, !path.endsWith('.clause'));
   },
   save() {
     void save();

@@ -135,6 +135,7 @@ const WORDS = {
     when: '**何时出现**：',
     notShown: '（这样的输入无法在页面中列出；`test/docs/diagnostics.test.ts` 会构造它并检查确实报出这个代码。）',
     workbench: '（由政策工作台 `clausal serve` 报告，不在命令行例子中出现。）',
+    api: '（由决策接口 `clausal api` 在 HTTP 应答中报告，见 `docs/api/openapi.json`。）',
     fix: '**怎么改**：',
   },
   en: {
@@ -151,6 +152,7 @@ const WORDS = {
     when: '**When**: ',
     notShown: '(Such an input cannot be shown on a page; `test/docs/diagnostics.test.ts` builds one and checks that it produces this code.)',
     workbench: '(Reported by the policy workbench, `clausal serve`, not by the commands shown here.)',
+    api: '(Reported by the decision API, `clausal api`, in its HTTP answers; see `docs/api/openapi.json`.)',
     fix: '**Fix**: ',
   },
 } as const;
@@ -180,7 +182,7 @@ function skeleton(lang: Lang, examples: ReadonlyMap<string, ExampleSpec>): { tex
       }
       if (spec.shown === false) {
         if (!spec.situation || !spec.verify) problems.push(`${code}: an example that is not shown needs \`situation\` and \`verify\``);
-        parts.push(`${w.when}${spec.situation?.[lang] ?? ''}${spec.verify === 'workbench' ? w.workbench : w.notShown}`);
+        parts.push(`${w.when}${spec.situation?.[lang] ?? ''}${spec.verify === 'workbench' ? w.workbench : spec.verify === 'api' ? w.api : w.notShown}`);
       } else {
         try {
           parts.push(...exampleBlocks(code, spec, lang, cases));

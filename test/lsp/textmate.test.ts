@@ -88,6 +88,7 @@ describe('TextMate grammar', () => {
     ['a builtin before its parenthesis', 'ceil(x)', 0, 'support.function.builtin.clause'],
     ['a full-width string stays a string', '"三（二）"', 2, 'string.quoted.double.clause'],
     ['a date, not a subtraction', '2021-06-30', 4, 'constant.numeric.date.clause'],
+    ['a conditional', 'if x then 1 else 2', 0, 'keyword.control.conditional.clause'],
   ])('%s', (_, line, at, scope) => {
     expect(scopesOf(line)[0][at].at(-1)).toBe(scope);
   });

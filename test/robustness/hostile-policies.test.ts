@@ -5,6 +5,7 @@
  * is generated here as files; the headline ones run as a child process of the built CLI so the
  * exit code, the time and the peak memory are what a user would see.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkPolicy } from '../../src/check/checker.js';
 import { sharedBodies, treeSize } from '../../src/check/expr-size.js';
@@ -161,5 +162,70 @@ describe('the compiled-size budget', () => {
     const run = await cli(['check', put(dir, 'budget/p.clause', text).replace(/\/p\.clause$/, '')]);
     expectNoCrash(run);
     expect(run.code).toBe(0);
+  });
+});
+
+describe('the evaluation budget', () => {
+  /** A star of `n` regions under R0, and a rule over the transitive relation `subs`. */
+  const star = (name: string, n: number, condition: string) => {
+    const policy = put(dir, `${name}/p.clause`, `policy t version "1"
+kind region from regions "地区" {
+  n: integer "数"
+  parent: region "上级"
+  subs: many region by parent* "下级"
+}
+rule r cite "一" for region r must ${condition}
+`).replace(/\/p\.clause$/, '');
+    const lines = ['{"kind":"region","id":"R0","n":0}'];
+    for (let i = 1; i < n; i++) lines.push(JSON.stringify({ kind: 'region', id: `R${i}`, n: i % 97, parent: 'R0' }));
+    return { policy, facts: put(dir, `${name}.ndjson`, `${lines.join('\n')}\n`) };
+  };
+  const CUBIC = 'count(x in r.subs where count(y in r.subs where count(z in r.subs : z.n >= y.n) >= x.n) > 0) >= 0';
+  // The inner aggregates read only `r`: computed once per subject, not once per `x`.
+  const AVERAGE = 'count(x in r.subs where x.n * count(y in r.subs) > sum(y in r.subs : y.n)) >= 0';
+
+  it('1,000 regions in a star, aggregates nested three deep: E0100 naming the rule and subject, exit 1, in seconds', () => {
+    const { policy, facts } = star('cubic', 1000, CUBIC);
+    const run = runChild(['eval', policy, '--facts', facts, '--as-of', '2023-01-01', '--format', 'json', '--max-steps', '2000000']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^clausal: error E0100: evaluating rule `r` for region `R0` took more than the limit of 2000000 steps per subject/m);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.rssMiB).toBeLessThan(300);
+    expect(run.ms).toBeLessThan(30_000);
+  });
+
+  it('with --jobs 2 the worker threads report it the same way', () => {
+    const { policy, facts } = star('cubic-jobs', 1000, CUBIC);
+    const run = runChild(['eval', policy, '--facts', facts, '--as-of', '2023-01-01', '--format', 'ndjson', '--jobs', '2', '--max-steps', '1000000']);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/error E0100: evaluating rule `r` for region `R0`/);
+  });
+
+  it('the per-run budget: E0101, and --out leaves no file', async () => {
+    const { policy, facts } = star('run-budget', 300, 'count(x in r.subs : x.n >= 0) >= 0');
+    const out = `${dir}/never-written.json`;
+    const run = await cli(['eval', policy, '--facts', facts, '--as-of', '2023-01-01', '--format', 'json', '--max-run-steps', '100', '--out', out]);
+    expectNoCrash(run);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/error E0101: the run passed its limit of 100 steps while evaluating rule `r` for region `R0`/);
+    expect(() => readFileSync(out)).toThrow();
+  });
+
+  it.each(['0', '-5', 'many', '1e9'])('--max-steps %s is a usage error', async (value) => {
+    const { policy, facts } = star('usage', 3, 'r.n >= 0');
+    const run = await cli(['eval', policy, '--facts', facts, '--max-steps', value]);
+    expectNoCrash(run);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/X0004/);
+  });
+
+  it('an inner aggregate that reads nothing of the outer variable is computed once: 20,000 regions within 100,000 steps', async () => {
+    const { policy, facts } = star('average', 20_000, AVERAGE);
+    const t0 = performance.now();
+    const run = await cli(['eval', policy, '--facts', facts, '--as-of', '2023-01-01', '--format', 'json', '--fields', 'status', '--max-steps', '100000']);
+    expectNoCrash(run, 20_000);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).summary.compliant).toBe(20_000);
+    expect(performance.now() - t0).toBeLessThan(20_000);
   });
 });

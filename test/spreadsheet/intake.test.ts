@@ -138,3 +138,27 @@ describe('intake errors name the file, sheet, cell and header (golden)', () => {
     expectGolden('test/spreadsheet/golden/intake/bad-date.zh.txt', r.stderr.split(join(dir, 'bad_date')).join('<dir>'));
   });
 });
+
+describe('missing facts name the cell to fill', () => {
+  it('text output: the empty cell, or the row and the column to add; JSON keeps the bare paths', async () => {
+    const file = await workbook('missing', [
+      ['编号', '名称', '类别', '所在地区', '岗位总数', '专业技术岗位数', '社会工作岗位数', '已明确岗位职责与任职条件'],
+      ['KM-1', '昆明市儿童福利院', '儿童福利院', '530100', 80, 60, 45],
+    ]);
+    const zh = await runCli(['eval', POLICY, '--facts', file, '--as-of', '2022-06-01', '--all']);
+    expect(zh.code).toBe(0);
+    // Lines are wrapped at spaces and between ideographs: compare without whitespace.
+    const squash = (t: string) => t.replace(/\s+/g, '');
+    const flat = squash(zh.stdout);
+    // The column is there but the cell is empty: its cell and header.
+    expect(flat).toContain(squash('institutions[KM-1].post_duties_defined → 云南-昆明.xlsx 机构!H2（已明确岗位职责与任职条件）'));
+    // No such column: the row, and the column to add.
+    expect(flat).toContain(squash('institutions[KM-1].sw_post_tasks → 云南-昆明.xlsx 机构 第 2 行（缺少列：社会工作岗位职责任务）'));
+    const en = await runCli(['eval', POLICY, '--facts', file, '--as-of', '2022-06-01', '--all', '--lang', 'en']);
+    expect(squash(en.stdout)).toContain(squash('→ 云南-昆明.xlsx 机构 row 2 (no column 社会工作岗位职责任务)'));
+    const json = await runCli(['eval', POLICY, '--facts', file, '--as-of', '2022-06-01', '--format', 'json']);
+    const results = (JSON.parse(json.stdout) as { results: { missing: string[]; explanation: string }[] }).results;
+    expect(results.flatMap((r) => r.missing)).toContain('institutions[KM-1].post_duties_defined');
+    expect(json.stdout).not.toContain('→');
+  });
+});

@@ -2,6 +2,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { PRELUDE, runCli } from '../helpers/policy.js';
 
@@ -52,6 +53,19 @@ rule opened-two-years cite "一" for unit u
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('X0401');
     expect(r.stderr).toContain('rule `opened-two-years` cannot be compiled to SQL: `years_between(u.opened, today)`');
+  });
+
+  it('with --facts, is a script DuckDB runs as is, giving the results of eval', async () => {
+    const r = await runCli(['export', POLICY, '--to', 'sql', '--facts', PROVINCE, '--as-of', '2022-06-01']);
+    expect(r.code).toBe(0);
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const reader = await connection.runAndReadAll(r.stdout);
+    const rows = reader.getRowObjectsJS().map((x) => `${x.subject_id} ${x.rule} ${x.status} ${x.due ?? '-'} ${(x.missing as string[]).join(',')}`);
+    connection.closeSync();
+    instance.closeSync();
+    const json = JSON.parse((await runCli(['eval', POLICY, '--facts', PROVINCE, '--as-of', '2022-06-01', '--format', 'json'])).stdout);
+    expect(rows).toEqual(json.results.map((x: { subject: { id: string }; rule: string; status: string; due: string | null; missing: string[] }) => `${x.subject.id} ${x.rule} ${x.status} ${x.due ?? '-'} ${x.missing.join(',')}`));
   });
 
   it('rejects --dialect with --to jsonlogic (usage, exit 2)', async () => {
