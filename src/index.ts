@@ -143,3 +143,17 @@ export { factsFromTables, type Table, type TableRow, type Cell, type CellValue }
  */
 export { spreadsheetFactsFromBytes, csvSetFacts, type SpreadsheetInput, type BytesFile } from './loader/spreadsheet-intake.js';
 export { decodeText, type DecodedText, type TextEncodingName } from './loader/decode-text.js';
+/**
+ * Rules as SQL: {@link lowerPolicy} lowers a checked policy for one date into the backend-neutral
+ * form ({@link LoweredPolicy}: parameters resolved, exact integer arithmetic, presence vs none,
+ * Kleene logic, reading order); {@link sqlScript} prints it as SQL for DuckDB, PostgreSQL or
+ * Trino; {@link evaluateWithDuckDb} (Node only) runs it in embedded DuckDB and returns the same
+ * results as {@link evaluate}. See docs/embedding/sql.en.md.
+ */
+export { lowerPolicy, freeSlots, type LowerOptions } from './lower/lower.js';
+export type * from './lower/lowered.js';
+export { sqlScript, type SqlScriptOptions } from './sql/sql-script.js';
+export { DIALECT_NAMES, DIALECTS, sqlIdent, sqlString, type DialectName, type SqlDialect } from './sql/dialects.js';
+export { factTablesDdl, knownColumn, resultQuery, RESULT_COLUMNS, type ResultQueryOptions } from './sql/print-sql.js';
+export { factInserts, scaledDecimal, DECIMAL_SCALE } from './sql/fact-inserts.js';
+export { evaluateWithDuckDb, loadFactTables, type DuckDbRun } from './sql/duckdb-engine.js';

@@ -15,3 +15,4 @@ import './cmd-runs.js';
 import './cmd-ledger.js';
 import './cmd-api.js';
 import './cmd-lsp.js';
+import './cmd-bundle.js';

@@ -4,30 +4,29 @@
  * diagnostic and a non-zero exit code, never a stack trace.
  */
 import { extname } from 'node:path';
-import { error, hasErrors, type Diagnostic, type Lang } from '../model/diagnostics.js';
+import { error, hasErrors, warning, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import { isValidDate } from '../model/dates.js';
-import type { EvaluationReport, Status } from '../model/result.js';
+import { STATUSES, type Status } from '../model/result.js';
 import type { Policy } from '../model/types.js';
 import { loadPolicy } from '../loader/load-policy.js';
 import { loadFactsSet, readFactsFile } from '../loader/load-facts.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
-import { subjectInfos } from '../facts/subject-info.js';
-import type { evaluate } from '../eval/evaluate.js';
 import { EvaluationBudgetExceeded } from '../compile/budget.js';
-import { createProgress, evaluateLazilyWithProgress, evaluateWithProgress, progressWanted } from './progress.js';
-import { isSpreadsheetFacts, loadSpreadsheetFacts } from '../loader/load-spreadsheet.js';
+import { createProgress, progressWanted } from './progress.js';
+import { loadSpreadsheetFacts } from '../loader/load-spreadsheet.js';
 import { traceSubject, traceToText } from '../eval/trace.js';
-import { emptySummary } from '../model/result.js';
 import { sourceCoverage } from '../check/coverage.js';
 import { coverageToText } from '../report/coverage-text.js';
 import { DiagnosticRenderer } from '../report/diagnostics.js';
-import { jsonBytes, ndjsonBytes, type ResultFields } from '../report/eval-json.js';
-import { DEFAULT_FACTS_LIMITS, type Facts, type FactsLimits } from '../facts/facts.js';
-import { evaluateWithDuckDb } from '../sql/duckdb-engine.js';
-import { badJobs, evaluateInParallel, parallelAvailable } from './eval-parallel.js';
-import { evaluateStreamed, streamableKinds } from './eval-stream.js';
-import { reportToText } from '../report/eval-text.js';
-import { withMissingPlaces } from '../report/fact-places.js';
+import type { ResultFields } from '../report/eval-json.js';
+import { DEFAULT_FACTS_LIMITS, type FactsLimits } from '../facts/facts.js';
+import { engineNamed, engineNames, sinkNamed, sinkNames, type FactsSource } from '../pipeline/engine.js';
+import '../pipeline/in-process-engine.js';
+import '../pipeline/duckdb-engine.js';
+import '../pipeline/sinks.js';
+import { loadFactsForSource } from '../pipeline/load-source.js';
+import { runEvaluation } from '../pipeline/run-eval.js';
+import { fileOutput, stdoutOutput } from './output.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { evalRecorded, NOT_WITH_RECORD } from './eval-record.js';
@@ -60,8 +59,6 @@ export interface Ctx {
 }
 
 const LANGS = ['zh', 'en'];
-const EVAL_FORMATS = ['text', 'json', 'ndjson'];
-const ENGINES = ['in-process', 'duckdb'];
 const FAIL_ON = ['violation', 'pending', 'advisory', 'unknown'];
 
 /** Today's date at the CLI edge (`io.today` in tests), `YYYY-MM-DD`. */
@@ -150,16 +147,16 @@ export function loadFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsT
   return result.facts;
 }
 
-/** Reads and validates the facts of every `--facts` (files or folders, merged): facts, or undefined after reporting. */
-export async function loadFactsSetOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], paths: readonly string[], limits?: FactsLimits) {
-  const result = await loadFactsSet(policy, paths, limits);
+/** Reads and validates spreadsheet facts (an `.xlsx` workbook or a folder of CSV files): facts, or undefined after reporting. */
+export async function loadSpreadsheetFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], path: string, limits?: FactsLimits) {
+  const result = await loadSpreadsheetFacts(policy, path, limits);
   if (result.diagnostics.length) ctx.report(result.diagnostics, result.texts);
   return result.facts;
 }
 
-/** Reads and validates spreadsheet facts (an `.xlsx` workbook or a folder of CSV files): facts, or undefined after reporting. */
-export async function loadSpreadsheetFactsOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], path: string, limits?: FactsLimits) {
-  const result = await loadSpreadsheetFacts(policy, path, limits);
+/** Reads and validates the facts of every `--facts` (files or folders, merged): facts, or undefined after reporting. */
+export async function loadFactsSetOrReport(ctx: Ctx, policy: Parameters<typeof loadFactsText>[0], paths: readonly string[], limits?: FactsLimits) {
+  const result = await loadFactsSet(policy, paths, limits);
   if (result.diagnostics.length) ctx.report(result.diagnostics, result.texts);
   return result.facts;
 }
@@ -193,28 +190,26 @@ registerCommand('check', {
 });
 
 registerCommand('eval', {
-  options: { facts: 'multi', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', engine: 'value', record: 'value', 'record-facts': 'flag', 'max-steps': 'value', 'max-run-steps': 'value' },
-  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory] [--fields all|status] [--stream] [--jobs N] [--max-subjects N] [--max-facts-size BYTES] [--engine in-process|duckdb] [--record DB [--record-facts]] [--max-steps N] [--max-run-steps N]',
+  options: { facts: 'multi', 'as-of': 'value', format: 'value', lang: 'value', out: 'value', 'fail-on': 'multi', all: 'flag', color: 'flag', 'no-color': 'flag', explain: 'value', fields: 'value', omit: 'multi', engine: 'value', stream: 'flag', jobs: 'value', 'max-subjects': 'value', 'max-facts-size': 'value', record: 'value', 'record-facts': 'flag', 'max-steps': 'value', 'max-run-steps': 'value' },
+  usage: 'clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|…] [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--fields all|status] [--omit STATUS,…] [--engine NAME] [--stream] [--max-subjects N] [--max-facts-size BYTES] [--record DB [--record-facts]] [--max-steps N] [--max-run-steps N]',
   async run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     // Several --facts (or a folder of files) are merged into one set of facts.
     const factsPaths = args.multi.get('facts') ?? [];
     const factsPath = factsPaths[0];
     if (!factsPath) return usage(ctx, error('X0003', undefined, { what: ' --facts <file>' }), this.usage);
-    const single = factsPaths.length === 1;
     const asOf = asOfOf(ctx, args);
-    const format = choice(ctx, args, 'format', [...EVAL_FORMATS, ...extraFormats.keys()], 'text');
+    const format = choice(ctx, args, 'format', sinkNames(), 'text');
     const failOn = (args.multi.get('fail-on') ?? []).flatMap((v) => v.split(','));
     const badFailOn = failOn.find((v) => !FAIL_ON.includes(v));
     if (badFailOn) return usage(ctx, error('X0004', undefined, { option: '--fail-on', value: badFailOn, expected: FAIL_ON.join('|') }));
     if (!asOf || !format) return EXIT.usage;
     if (FILE_FORMATS.has(format) && !args.values.get('out')) return usage(ctx, error('X0003', undefined, { what: ` --out FILE.${format}` }), this.usage);
+    const engine = engineNamed(choice(ctx, args, 'engine', engineNames(), 'in-process') ?? '');
     const perf = evalPerfOptions(ctx, args, format, factsPath);
-    if (!perf) return EXIT.usage;
-    const engine = choice(ctx, args, 'engine', ENGINES, 'in-process');
-    if (!engine) return EXIT.usage;
-    if (engine === 'duckdb' && (perf.stream || perf.jobs > 1)) {
-      return usage(ctx, error('X0004', undefined, { option: '--engine', value: 'duckdb', expected: 'in-process (with --stream or --jobs)' }));
+    if (!perf || !engine) return EXIT.usage;
+    if (perf.stream && engine.name !== 'in-process') {
+      return usage(ctx, error('X0004', undefined, { option: '--engine', value: engine.name, expected: 'in-process (with --stream)' }));
     }
     const loaded = loadPolicyOrReport(ctx, args.positionals[0]);
     if (!loaded?.policy) return EXIT.diagnostics;
@@ -222,79 +217,40 @@ registerCommand('eval', {
     const record = recordOptionsOf(ctx, args);
     if (record === false) return EXIT.usage;
     if (record) return evalRecorded(ctx, { ...record, policyDir: args.positionals[0], loaded, factsPath, asOf, format, out: args.values.get('out'), failOn, limits: perf.limits, args });
-    const machine = format === 'json' || format === 'ndjson' ? format : undefined;
-    if (engine === 'in-process' && machine && single && perf.jobs > 1 && args.values.get('explain') === undefined && !isSpreadsheetFacts(factsPath) && parallelAvailable()) {
-      // Worker threads each load the facts and decide every jobs-th chunk of subjects.
-      const done = await evaluateInParallel(ctx.io, { policyDir: args.positionals[0], policy, factsPath, asOf, lang: ctx.lang, fields: perf.fields, format: machine, jobs: perf.jobs, out: args.values.get('out'), limits: perf.limits, steps: perf.steps });
-      if (!done.ok) {
-        ctx.report(done.diagnostics, done.texts);
-        return done.badFacts ? EXIT.badFacts : EXIT.diagnostics;
-      }
-      return failOn.some((s) => done.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
-    }
-    if (engine === 'in-process' && machine && single && perf.stream && args.values.get('explain') === undefined) {
-      if (streamableKinds(policy).size > 0) {
-        const streamed = evaluateStreamed(ctx.io, policy, { factsPath, options: { asOf, lang: ctx.lang, ...perf.steps }, fields: perf.fields, format: machine, out: args.values.get('out'), limits: perf.limits });
-        if (streamed.diagnostics.length) ctx.report(streamed.diagnostics);
-        if (streamed.writeError) {
-          ctx.report([streamed.writeError]);
-          return EXIT.diagnostics;
-        }
-        if (streamed.badFacts) return EXIT.badFacts;
-        return failOn.some((s) => streamed.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
-      }
-      // Every kind is related back to (or referred to): nothing can stream, load everything.
-      ctx.io.stderr.write(ctx.lang === 'zh' ? 'clausal: 该政策的每类主体都被其他主体引用或汇总，无法流式读取，改为全部载入\n' : 'clausal: every kind of subject is referred to or aggregated by others under this policy: nothing can stream, loading everything\n');
-    }
+    const source: FactsSource = { paths: factsPaths, limits: perf.limits };
     const out = args.values.get('out');
-    const progress = createProgress(ctx.io, progressWanted(ctx.io, format, out), ctx.lang);
-    progress.phase('loading facts');
-    // The line is cleared before any diagnostic is printed, so messages start at column 1.
-    const quiet: Ctx = { io: ctx.io, lang: ctx.lang, report: (d, t) => { progress.end(); ctx.report(d, t); } };
-    const facts = await loadFactsSetOrReport(quiet, policy, factsPaths, perf.limits);
-    progress.end();
-    if (!facts) return EXIT.badFacts;
-    const options = { asOf, lang: ctx.lang, ...perf.steps };
     const explainId = args.values.get('explain');
-    if (explainId !== undefined) {
-      const subjects = facts.subjects.filter((s) => s.id === explainId);
-      if (subjects.length === 0) return usage(ctx, error('X0014', undefined, { id: explainId }));
-      const traces = subjects.map((s) => ({ subject: s, traces: traceSubject(policy, s, options) }));
-      const chunks = format === 'json'
-        ? [`${JSON.stringify(traces.map((t) => ({ subject: t.subject.ref, rules: t.traces })), null, 2)}\n`]
-        : traces.map((t) => traceToText(t.subject, t.traces, ctx.lang));
-      return emit(ctx, out, chunks) ? EXIT.ok : EXIT.diagnostics;
-    }
-    let summary = emptySummary();
-    let chunks: Iterable<string | Uint8Array>;
-    if (engine === 'duckdb') {
-      const run = await evaluateWithDuckDb(policy, facts, { ...options, explain: perf.fields === 'all' || !machine }, summary);
-      if (!run.results) {
-        ctx.report(run.diagnostics, loaded.texts);
-        return run.diagnostics.some((d) => d.code === 'X0402') ? EXIT.badFacts : EXIT.diagnostics;
-      }
-      if (machine) {
-        chunks = format === 'json' ? jsonBytes({ policy: { id: policy.id, version: policy.version }, asOf }, run.results, () => summary, perf.fields) : ndjsonBytes(run.results, perf.fields);
-      } else {
-        const report = { policy: { id: policy.id, version: policy.version, title: policy.title?.zh }, asOf, results: run.results, summary };
-        chunks = await renderReport(ctx, args, format, report, policy, facts, out);
-      }
-    } else if (format === 'json' || format === 'ndjson') {
-      // Streamed: a province's results are never all in memory at once.
-      const results = evaluateLazilyWithProgress(policy, facts, { ...options, explain: perf.fields === 'all' }, summary, progress);
-      chunks = format === 'json' ? jsonBytes({ policy: { id: policy.id, version: policy.version }, asOf }, results, () => summary, perf.fields) : ndjsonBytes(results, perf.fields);
-    } else {
-      const report = evaluateWithProgress(policy, facts, options, progress);
-      summary = report.summary;
-      chunks = await renderReport(ctx, args, format, report, policy, facts, out);
-    }
-    const written = emit(ctx, out, chunks);
+    if (explainId !== undefined) return explainSubject(ctx, policy, source, explainId, { asOf, format, out, steps: perf.steps });
+    const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
+    const output = out ? fileOutput(out) : stdoutOutput(ctx.io);
+    const sink = sinkNamed(format)!.create({ format, output, lang: ctx.lang, fields: perf.fields, all: args.flags.has('all'), color, toFile: out !== undefined });
+    const progress = createProgress(ctx.io, progressWanted(ctx.io, format, out), ctx.lang);
+    const run = await runEvaluation(engine, source, { policy, policyDir: args.positionals[0], asOf, lang: ctx.lang, omit: perf.omit, stream: perf.stream, steps: perf.steps, progress }, sink);
     progress.end();
-    if (!written) return EXIT.diagnostics;
-    if (failOn.some((s) => summary[s as Status] > 0)) return EXIT.failOn;
-    return EXIT.ok;
+    if (run.diagnostics.length) ctx.report(run.diagnostics, run.texts);
+    switch (run.outcome) {
+      case 'bad-facts': return EXIT.badFacts;
+      case 'unsupported':
+      case 'write-failed': return EXIT.diagnostics;
+      case 'ok': return failOn.some((s) => run.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
+    }
   },
 });
+
+/** `eval --explain ID`: every rule's trace for one subject (in-process: a trace is the closures' own walk). */
+async function explainSubject(ctx: Ctx, policy: Policy, source: FactsSource, id: string, run: { asOf: string; format: string; out?: string; steps: EvalPerf['steps'] }): Promise<number> {
+  const loaded = await loadFactsForSource(policy, source);
+  if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
+  if (!loaded.facts) return EXIT.badFacts;
+  const subjects = loaded.facts.subjects.filter((s) => s.id === id);
+  if (subjects.length === 0) return usage(ctx, error('X0014', undefined, { id }));
+  const options = { asOf: run.asOf, lang: ctx.lang, ...run.steps };
+  const traces = subjects.map((s) => ({ subject: s, traces: traceSubject(policy, s, options) }));
+  const chunks = run.format === 'json'
+    ? [`${JSON.stringify(traces.map((t) => ({ subject: t.subject.ref, rules: t.traces })), null, 2)}\n`]
+    : traces.map((t) => traceToText(t.subject, t.traces, ctx.lang));
+  return emit(ctx, run.out, chunks) ? EXIT.ok : EXIT.diagnostics;
+}
 
 /** `--record DB [--record-facts]`: the database and whether to keep a copy of the facts; false (after reporting) when combined with an option that trims results. */
 function recordOptionsOf(ctx: Ctx, args: ParsedArgs): { db: string; copyFacts: boolean } | undefined | false {
@@ -311,47 +267,45 @@ function recordOptionsOf(ctx: Ctx, args: ParsedArgs): { db: string; copyFacts: b
   return { db, copyFacts: args.flags.has('record-facts') };
 }
 
-/** The report formats (text and the registered ones) of a whole evaluation. */
-function renderReport(ctx: Ctx, args: ParsedArgs, format: string, evaluated: EvaluationReport, policy: Policy, facts: Facts, out: string | undefined): Iterable<string | Uint8Array> | Promise<Iterable<string | Uint8Array>> {
-  // Reports people read name a missing fact's cell too, when the facts came from a spreadsheet.
-  const report = withMissingPlaces(evaluated, policy, facts, ctx.lang);
-  if (format === 'text') {
-    const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
-    return [reportToText(report, { lang: ctx.lang, color, subjects: subjectInfos(policy, facts), all: args.flags.has('all') })];
-  }
-  const render = extraFormats.get(format)!;
-  return render({ report, lang: ctx.lang, subjects: subjectInfos(policy, facts), policy });
-}
-
 /** The eval options that trade completeness of the output or memory for speed. */
 interface EvalPerf {
   readonly fields: ResultFields;
+  readonly omit: ReadonlySet<Status>;
   readonly stream: boolean;
-  readonly jobs: number;
   readonly limits?: FactsLimits;
   /** `--max-steps`, `--max-run-steps`. */
   readonly steps: { readonly maxSteps?: number; readonly maxRunSteps?: number };
 }
 
-/** Reads `--fields`, `--stream`, `--jobs`, `--max-subjects`, `--max-facts-size`; undefined (after reporting) when one is wrong. */
+/**
+ * Reads `--fields`, `--omit`, `--stream`, `--jobs`, `--max-subjects`, `--max-facts-size`;
+ * undefined (after reporting) when one is wrong.
+ */
 function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: string): EvalPerf | undefined {
-  const machine = format === 'json' || format === 'ndjson';
+  const machine = sinkNamed(format)?.machine ?? false;
   const fields = choice(ctx, args, 'fields', machine ? ['all', 'status'] : ['all'], 'all') as ResultFields | undefined;
   if (!fields) return undefined;
+  const omitted = (args.multi.get('omit') ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  for (const v of omitted) {
+    if (!machine || !(STATUSES as readonly string[]).includes(v)) {
+      ctx.report([error('X0004', undefined, { option: '--omit', value: v, expected: machine ? STATUSES.join('|') : 'a status, with a machine format (--format json|ndjson)' })]);
+      return undefined;
+    }
+  }
   const stream = args.flags.has('stream');
   if (stream && (!machine || factsFormatOf(factsPath) !== 'ndjson')) {
     ctx.report([error('X0004', undefined, { option: '--stream', value: `--format ${format} --facts ${factsPath}`, expected: '--format json|ndjson with .ndjson facts' })]);
     return undefined;
   }
-  const jobsText = args.values.get('jobs') ?? '1';
-  const jobs = /^[1-9]\d{0,2}$/.test(jobsText) ? Number(jobsText) : 0;
-  if (jobs === 0) {
-    ctx.report([badJobs(jobsText)]);
-    return undefined;
-  }
-  if (jobs > 1 && (!machine || stream)) {
-    ctx.report([error('X0004', undefined, { option: '--jobs', value: jobsText, expected: '1 (other values need --format json|ndjson, without --stream)' })]);
-    return undefined;
+  const jobsText = args.values.get('jobs');
+  if (jobsText !== undefined) {
+    if (!/^[1-9]\d{0,2}$/.test(jobsText)) {
+      ctx.report([error('X0004', undefined, { option: '--jobs', value: jobsText, expected: 'a positive integer' })]);
+      return undefined;
+    }
+    // Worker threads each parsed the whole facts file and were slower than one thread
+    // (0.51-0.88x, docs/performance.md): the option is kept for old scripts and ignored.
+    if (jobsText !== '1') ctx.report([warning('X0450', undefined, { value: jobsText })]);
   }
   let limits: FactsLimits | undefined;
   for (const [option, key] of [['max-subjects', 'maxSubjects'], ['max-facts-size', 'maxFileSize']] as const) {
@@ -373,31 +327,14 @@ function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: 
     }
     steps[key] = Number(v);
   }
-  return { fields, stream, jobs, limits, steps };
+  return { fields, omit: new Set(omitted as Status[]), stream, limits, steps };
 }
-
-/** A report format contributed by another module (markdown, html, csv). */
-export type FormatRenderer = (input: {
-  report: ReturnType<typeof evaluate>;
-  lang: Lang;
-  subjects: ReturnType<typeof subjectInfos>;
-  policy: NonNullable<ReturnType<typeof loadPolicy>['policy']>;
-}) => Iterable<string | Uint8Array> | Promise<Iterable<string | Uint8Array>>;
 
 /** Formats whose output is bytes for a file, never terminal text: they need `--out`. */
 const FILE_FORMATS = new Set(['xlsx']);
 
-const extraFormats = new Map<string, FormatRenderer>();
-
-/** The renderer of an extra `eval --format`, if one is registered. */
-export function formatRenderer(name: string): FormatRenderer | undefined {
-  return extraFormats.get(name);
-}
-
-/** Adds an `eval --format` renderer. */
-export function registerFormat(name: string, render: FormatRenderer): void {
-  extraFormats.set(name, render);
-}
+/** Adds an `eval --format` report renderer (kept here for the modules that register formats). */
+export { registerFormat, formatRenderer, type FormatRenderer } from '../pipeline/sinks.js';
 
 const HELP = `clausal — policy rules as code
 
@@ -405,8 +342,8 @@ usage:
   clausal check <policy-dir>... [--coverage [--format text|json]]
   clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv|xlsx]
                [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--all]
-               [--explain SUBJECT_ID] [--fields all|status] [--stream] [--jobs N]
-               [--max-subjects N] [--max-facts-size BYTES] [--record DB [--record-facts]]
+               [--explain SUBJECT_ID] [--fields all|status] [--omit STATUS,…] [--engine NAME]
+               [--stream] [--max-subjects N] [--max-facts-size BYTES]
   clausal test <policy-dir> [--coverage] [--format text|json]
   clausal diff <old-dir> <new-dir> [--facts <file> --as-of <date>] [--format text|json|markdown]
   clausal fmt <file>... [--check]
@@ -414,11 +351,11 @@ usage:
   clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
   clausal template <policy-dir> --out FILE.xlsx [--lang en]
   clausal facts <policy-dir> --facts <file|folder>... [--as-of YYYY-MM-DD] [--format text|json] [--out-dir DIR]
+  clausal bundle <policy-dir> --out FILE.html
   clausal lsp [--stdio] [--as-of YYYY-MM-DD]   (language server for editors, on stdin/stdout)
 
---facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, a folder of CSV files, or a folder
-of such files (one per prefecture), merged; --facts may be given several times
-(sheets or files regions, institutions, workers, or their zh labels; see clausal template)
+--facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, or a folder of CSV files
+(sheets or files regions, institutions, workers; see clausal template)
 
 options common to all commands: --lang zh|en (default zh)
 `;

@@ -20,8 +20,8 @@ export interface Progress {
   readonly enabled: boolean;
   /** Starts a phase with a label (`loading facts`), optionally counting to `total`. */
   phase(label: string, total?: number): void;
-  /** Sets the count of the current phase (throttled). */
-  tick(done: number): void;
+  /** Sets the count of the current phase (throttled unless `force`: the last count is always drawn). */
+  tick(done: number, force?: boolean): void;
   /** Wraps `subjects` so that iterating them advances the count. */
   track(subjects: readonly Subject[]): Iterable<Subject>;
   /** Clears the line. */
@@ -63,8 +63,8 @@ export function createProgress(io: ProgressIo, enabled: boolean, lang: Lang, now
       total = n;
       draw(n === undefined ? undefined : 0, true);
     },
-    tick(done) {
-      draw(done, false);
+    tick(done, force = false) {
+      draw(done, force);
     },
     *track(subjects) {
       let i = 0;

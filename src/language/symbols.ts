@@ -137,11 +137,13 @@ export function indexPolicy(chain: readonly (readonly A.SourceFileAst[])[]): Sym
             declare('set', d.name, d.nameSpan, d.span);
             break;
           case 'table':
-            declare('table', d.name, d.nameSpan, d.span);
+          case 'define': {
+            // `override table|define x` in an extending policy replaces the base's x: one name.
+            const base = globals.get(`${d.kind}:${d.name}`);
+            if (base && (d as { override?: boolean }).override) add(base.id, d.nameSpan, false);
+            else declare(d.kind, d.name, d.nameSpan, d.span);
             break;
-          case 'define':
-            declare('define', d.name, d.nameSpan, d.span);
-            break;
+          }
           case 'rule':
             declare('rule', d.id, d.idSpan, d.span);
             break;

@@ -63,11 +63,15 @@ export async function spreadsheetPartFromBytes(policy: Policy, file: string, inp
   return { part: tablesToRaw(policy, file, read.tables), texts };
 }
 
-/** The CSV half of {@link spreadsheetFactsFromBytes}, which needs no waiting. */
-export function csvSetFacts(policy: Policy, file: string, files: readonly BytesFile[], limits: FactsLimits = DEFAULT_FACTS_LIMITS): SpreadsheetFactsResult {
+/**
+ * The CSV half of {@link spreadsheetFactsFromBytes}, which needs no waiting. Messages name a
+ * cell inside its folder (`book`, by default the last segment of `file`: `昆明/institutions.csv:3:2`);
+ * an empty `book` names the file alone, as the self-check page does (picked files have no folder).
+ */
+export function csvSetFacts(policy: Policy, file: string, files: readonly BytesFile[], limits: FactsLimits = DEFAULT_FACTS_LIMITS, book: string = fileNameOf(file)): SpreadsheetFactsResult {
   const texts = new Map<string, string>();
   const encodings = new Map<string, TextEncodingName>();
-  const read = csvTables(fileNameOf(file), files, limits, texts, encodings);
+  const read = csvTables(book || undefined, files, limits, texts, encodings);
   if (read.diagnostics.length) return { diagnostics: read.diagnostics, texts, encodings };
   return { ...factsFromTables(policy, file, read.tables, limits), texts, encodings };
 }
@@ -144,7 +148,7 @@ export function fileNameOf(path: string): string {
   return cut >= 0 ? path.slice(cut + 1) : path;
 }
 
-function csvTables(book: string, files: readonly BytesFile[], limits: FactsLimits, texts: Map<string, string>, encodings: Map<string, TextEncodingName>): ReadTables {
+function csvTables(book: string | undefined, files: readonly BytesFile[], limits: FactsLimits, texts: Map<string, string>, encodings: Map<string, TextEncodingName>): ReadTables {
   const tables: Table[] = [];
   const diagnostics: Diagnostic[] = [];
   const max = maxFactsFileSize(limits, false);

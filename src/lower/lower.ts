@@ -10,7 +10,7 @@ import { isNumeric } from '../model/types.js';
 import { Compiler, UNKNOWN, type Frame } from '../compile/compile.js';
 import { texprText } from '../compile/describe.js';
 import { paramsAsOf } from '../eval/evaluate.js';
-import type { LColumn, LConst, LExpr, LKind, LoweredPolicy, LoweredRule, LType, Unsupported } from './lowered.js';
+import type { LColumn, LConst, LExpr, LField, LKind, LoweredPolicy, LoweredRule, LType, Unsupported } from './lowered.js';
 
 /** Options of {@link lowerPolicy}. */
 export interface LowerOptions {
@@ -396,7 +396,8 @@ class RuleLowering {
       source = { from: 'relation', ownerSlot: owner, ownerKind: this.slotKinds.get(owner)!, name: rel.name, target: rel.target, via: rel.via, transitive: rel.transitive };
     } else {
       const list = this.value(src);
-      if (list.type !== 'list') return this.refuse(x, 'aggregate-source');
+      // A list fact of a variable: its subject owns the items (see the printers' grouping).
+      if (list.type !== 'list' || list.op !== 'field') return this.refuse(x, 'aggregate-source');
       source = { from: 'list', list };
     }
     // Inside a definition's body, the variable gets a slot of its own among the rule's.
@@ -412,6 +413,12 @@ class RuleLowering {
         body = f.n;
       } else body = this.value(x.body);
     }
+    // Printers group items by their owner: an aggregate may read its items and its owner only.
+    const owner = source.from === 'relation' ? source.ownerSlot : (source.list as LField).slot;
+    for (const e of [where, body]) {
+      if (!e) continue;
+      for (const s of freeSlots(e)) if (s !== slot && s !== owner) return this.refuse(x, 'outer-variable');
+    }
     const fn = as ?? (x.fn === 'share' ? 'count' : x.fn);
     const type: LType = fn === 'all' || fn === 'any' ? 'bool' : 'int';
     return { op: 'aggregate', type, fn, slot, ...(itemKind ? { itemKind } : {}), source, ...(where ? { where } : {}), ...(body ? { body } : {}) };
@@ -421,6 +428,32 @@ class RuleLowering {
 /** The reading order of a cross-multiplied comparison, when a denominator reads facts. */
 function readsOf(l: Frac, r: Frac): { reads?: readonly LExpr[] } {
   return l.d.op === 'lit' && r.d.op === 'lit' ? {} : { reads: [l.n, l.d, r.n, r.d] };
+}
+
+/** The variable slots an expression reads and does not bind itself. */
+export function freeSlots(e: LExpr, out = new Set<number>()): Set<number> {
+  switch (e.op) {
+    case 'lit': case 'unknown': return out;
+    case 'field': case 'item': out.add(e.slot); return out;
+    case 'has': case 'not': case 'neg': case 'size': case 'null-if-zero': return freeSlots(e.operand, out);
+    case 'and': case 'or': case 'compare': case 'equals': case 'add': case 'sub': case 'mul':
+      freeSlots(e.left, out);
+      return freeSlots(e.right, out);
+    case 'in-set': return freeSlots(e.operand, out);
+    case 'in-list': freeSlots(e.operand, out); return freeSlots(e.list, out);
+    case 'div-round': freeSlots(e.num, out); return freeSlots(e.den, out);
+    case 'table': for (const a of e.args) freeSlots(a, out); return out;
+    case 'aggregate': {
+      if (e.source.from === 'relation') out.add(e.source.ownerSlot);
+      else freeSlots(e.source.list, out);
+      const inner = new Set<number>();
+      if (e.where) freeSlots(e.where, inner);
+      if (e.body) freeSlots(e.body, inner);
+      inner.delete(e.slot);
+      for (const s of inner) out.add(s);
+      return out;
+    }
+  }
 }
 
 function numType(x: LExpr): 'int' | 'decimal' {

@@ -131,6 +131,7 @@ export const CATALOGUE = {
   F0024: { zh: '无法读取电子表格：{detail}', en: 'cannot read the spreadsheet: {detail}' },
   F0025: { zh: '`{path}` 应留空：`{record}` 已填为无', en: '`{path}` should be empty: `{record}` is none' },
   F0700: { zh: 'CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码（第 {byte} 字节起无法识别）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”', en: 'the CSV file is neither UTF-8 nor GBK/GB18030 (unreadable from byte {byte}); save it from Excel as "CSV UTF-8 (Comma delimited)"' },
+  F0701: { zh: '不能同时选择{first}和{second}：请只选一个工作簿、一组 CSV 文件或一个 YAML/JSON 文件', en: 'cannot take {first} together with {second}: choose one workbook, one set of CSV files, or one YAML/JSON file' },
   // evaluation
   E0100: { zh: '规则 `{rule}` 对{kind} `{subject}` 的求值超过每个主体 {limit} 步的上限（嵌套汇总过大）；可用 --max-steps 调整', en: 'evaluating rule `{rule}` for {kind} `{subject}` took more than the limit of {limit} steps per subject (aggregates nested over large relations); change it with --max-steps' },
   E0101: { zh: '规则 `{rule}` 对{kind} `{subject}` 求值时，本次运行超过 {limit} 步的总上限；可用 --max-run-steps 调整', en: 'the run passed its limit of {limit} steps while evaluating rule `{rule}` for {kind} `{subject}`; change it with --max-run-steps' },
@@ -149,6 +150,7 @@ export const CATALOGUE = {
   X0012: { zh: '`{path}` 有语法错误，未保存', en: '`{path}` does not parse and was not saved' },
   X0014: { zh: '事实中没有编号为 `{id}` 的主体', en: 'no subject with id `{id}` in the facts' },
   X0013: { zh: '`--host` 的取值 `{host}` 不是本机回环地址，工作台将对网络开放（无登录、可写文件）', en: '`--host {host}` is not a loopback address: the workbench (no login, writes files) is open to the network' },
+  X0450: { zh: '`--jobs {value}` 已不再使用，评估在单线程中进行（多线程在实测中更慢，见 docs/performance.md）', en: '`--jobs {value}` is ignored: evaluation runs on one thread (worker threads were measured slower, see docs/performance.md)' },
   X0500: { zh: '`{option}` 需要与 `{other}` 一起使用', en: '`{option}` needs `{other}`' },
   X0501: { zh: '`--record` 不能与 `{option}` 同时使用：记录需要完整的、逐项的结果', en: '`--record` cannot be combined with `{option}`: a record needs every result in full' },
   X0502: { zh: '`{value}` 不是检查编号，应为正整数（见 clausal runs list）', en: '`{value}` is not a run number: expected a positive integer (see clausal runs list)' },
@@ -172,6 +174,7 @@ export const CATALOGUE = {
   R0510: { zh: '记录库 `{path}` 的结构已从版本 {from} 升级到 {to}', en: 'the records database `{path}` was migrated from schema version {from} to {to}' },
   X0401: { zh: '规则 `{rule}` 无法编译为 SQL：不支持 `{construct}`（{reason}）', en: 'rule `{rule}` cannot be compiled to SQL: `{construct}` is not supported ({reason})' },
   X0402: { zh: '事实 `{path}` 的数值 `{value}` 超出 SQL 引擎可精确保存的范围（DECIMAL(38,10)）', en: 'fact `{path}`: the number `{value}` cannot be held exactly by the SQL engine (DECIMAL(38,10))' },
+  X0700: { zh: '自查页的程序尚未构建（缺少 `{path}`）：请先运行 `npm run build`', en: 'the self-check page\'s code is not built (`{path}` is missing): run `npm run build` first' },
   // policy tests (`clausal test`)
   T0001: { zh: '目录 `{path}` 中没有测试文件（tests.yaml 或 *.tests.yaml）', en: 'no test files (tests.yaml or *.tests.yaml) in `{path}`' },
   T0002: { zh: '政策中没有规则 `{rule}`', en: 'the policy has no rule `{rule}`' },

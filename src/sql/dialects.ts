@@ -30,10 +30,12 @@ export interface SqlDialect {
   cardinality(list: string): string;
   /** Exact integer division of a multiple (both operands integral). */
   intDiv(a: string, b: string): string;
-  /** A FROM item listing a list's elements as columns `v` (element) and `o` (1-based position). */
+  /** A NULL list of text. */
+  readonly nullList: string;
+  /** A FROM item (after CROSS JOIN) listing a list's elements as columns `v` (element) and `o` (1-based position). */
   unnest(list: string, alias: string): string;
-  /** A scalar subquery: the lists in column `m` of `rows`, concatenated in order of column `o`. */
-  flattenOrdered(rows: string): string;
+  /** A derived table: per `key` of `rows`, the lists in column `m` concatenated in order of column `o`, as `m`. */
+  flattenGrouped(rows: string): string;
   /** The list without repeated elements, each kept at its first place. */
   distinct(list: string): string;
 }
@@ -62,8 +64,9 @@ const duckdb: SqlDialect = {
   contains: (l, x) => `list_contains(${l}, ${x})`,
   cardinality: (l) => `len(${l})`,
   intDiv: (a, b) => `((${a}) // (${b}))`,
-  unnest: (l, alias) => `(SELECT unnest(${l}) AS v, generate_subscripts(${l}, 1) AS o) ${alias}`,
-  flattenOrdered: (rows) => `(SELECT COALESCE(flatten(list(q.m ORDER BY q.o)), CAST([] AS VARCHAR[])) FROM (${rows}) q)`,
+  nullList: 'CAST(NULL AS VARCHAR[])',
+  unnest: (l, alias) => `unnest(${l}) WITH ORDINALITY AS ${alias}(v, o)`,
+  flattenGrouped: (rows) => `SELECT g.key, flatten(list(g.m ORDER BY g.o)) AS m FROM (${rows}) g GROUP BY g.key`,
   distinct: (l) => `(SELECT COALESCE(list(d.x ORDER BY d.p), CAST([] AS VARCHAR[])) FROM (SELECT u.x, MIN(u.p) AS p FROM (SELECT unnest(${l}) AS x, generate_subscripts(${l}, 1) AS p) u GROUP BY u.x) d)`,
 };
 
@@ -77,8 +80,9 @@ const postgres: SqlDialect = {
   contains: (l, x) => `(${x} = ANY(${l}))`,
   cardinality: (l) => `cardinality(${l})`,
   intDiv: (a, b) => `((${a}) / (${b}))`,
+  nullList: 'CAST(NULL AS TEXT[])',
   unnest: (l, alias) => `unnest(${l}) WITH ORDINALITY AS ${alias}(v, o)`,
-  flattenOrdered: (rows) => `(SELECT COALESCE(array_agg(u.x ORDER BY q.o, u.p), CAST(ARRAY[] AS TEXT[])) FROM (${rows}) q CROSS JOIN LATERAL unnest(q.m) WITH ORDINALITY AS u(x, p))`,
+  flattenGrouped: (rows) => `SELECT g.key, array_agg(u.x ORDER BY g.o, u.p) AS m FROM (${rows}) g CROSS JOIN LATERAL unnest(g.m) WITH ORDINALITY AS u(x, p) GROUP BY g.key`,
   distinct: (l) => `(SELECT COALESCE(array_agg(d.x ORDER BY d.p), CAST(ARRAY[] AS TEXT[])) FROM (SELECT u.x, MIN(u.p) AS p FROM unnest(${l}) WITH ORDINALITY AS u(x, p) GROUP BY u.x) d)`,
 };
 
@@ -86,14 +90,17 @@ const trino: SqlDialect = {
   name: 'trino',
   types: { bool: 'BOOLEAN', int: 'BIGINT', decimal: 'DECIMAL(38,10)', text: 'VARCHAR', date: 'VARCHAR', record: 'BOOLEAN' },
   textList: 'ARRAY(VARCHAR)',
-  list: (items) => (items.length ? `ARRAY[${items.join(', ')}]` : 'CAST(ARRAY[] AS ARRAY(VARCHAR))'),
+  // Spelled with functions, not `CAST(… AS ARRAY(VARCHAR))`, which SQL parsers in Trino mode reject.
+  list: (items) => (items.length ? `ARRAY[${items.join(', ')}]` : "slice(ARRAY[''], 1, 0)"),
   concat: (a, b) => `concat(${a}, ${b})`,
   append: (l, x) => `concat(${l}, ${x})`,
   contains: (l, x) => `contains(${l}, ${x})`,
   cardinality: (l) => `cardinality(${l})`,
   intDiv: (a, b) => `((${a}) / (${b}))`,
-  unnest: (l, alias) => `UNNEST(${l}) WITH ORDINALITY AS ${alias}(v, o)`,
-  flattenOrdered: (rows) => `(SELECT COALESCE(flatten(array_agg(q.m ORDER BY q.o)), CAST(ARRAY[] AS ARRAY(VARCHAR))) FROM (${rows}) q)`,
+  nullList: "NULLIF(ARRAY[''], ARRAY[''])",
+  // Positions zipped in, `WITH ORDINALITY` spelled out: 1..n even for an empty list.
+  unnest: (l, alias) => `UNNEST(${l}, slice(sequence(1, cardinality(${l}) + 1), 1, cardinality(${l}))) AS ${alias}(v, o)`,
+  flattenGrouped: (rows) => `SELECT g.key, flatten(array_agg(g.m ORDER BY g.o)) AS m FROM (${rows}) g GROUP BY g.key`,
   distinct: (l) => `array_distinct(${l})`,
 };
 

@@ -74,6 +74,10 @@ export function resultQuery(lowered: LoweredPolicy, d: SqlDialect, options: Resu
 
 class Printer {
   readonly closures = new Map<string, string>();
+  /** The joins of the scope being printed (the rule's subjects, or an aggregate's items). */
+  private joins: string[] = [];
+  /** Aggregates printed so far, for unique aliases. */
+  private aggregates = 0;
   private readonly kinds: Map<string, LKind>;
   private readonly empty: string;
 
@@ -93,6 +97,7 @@ class Printer {
     if (!r.inForce) {
       return `SELECT t._ord AS _ord, ${r.index} AS rule_index, ${head}, 'not_applicable' AS status, CAST(NULL AS ${d.types.text}) AS due, ${this.empty} AS missing FROM ${id(kind.listKey)} t`;
     }
+    this.joins = [];
     const w = r.where ? this.bool(r.where) : { b: 'TRUE', m: null };
     const c = this.bool(r.condition);
     const dl = r.deadline ? this.value(r.deadline) : undefined;
@@ -110,7 +115,8 @@ class Printer {
     else decided = "WHEN t.c THEN 'compliant' ELSE 'violation'";
     const status = `CASE WHEN t.w IS NULL THEN 'unknown' WHEN NOT t.w THEN 'not_applicable' WHEN t.c IS NULL THEN 'unknown' ${decided} END`;
     const due = r.deadline ? 'CASE WHEN t.w THEN t.dv END' : `CAST(NULL AS ${d.types.text})`;
-    const decidedRows = `SELECT t._ord, t.id, ${status} AS status, ${due} AS due, t.wm, t.cm, t.w FROM (SELECT ${inner} FROM ${id(kind.listKey)} s0) t`;
+    const joins = this.joins.map((j) => ` ${j}`).join('');
+    const decidedRows = `SELECT t._ord, t.id, ${status} AS status, ${due} AS due, t.wm, t.cm, t.w FROM (SELECT ${inner} FROM ${id(kind.listKey)} s0${joins}) t`;
     const read = `CASE WHEN t.w THEN ${d.concat('t.wm', 't.cm')} ELSE t.wm END`;
     const missing = `CASE WHEN t.status = 'unknown' THEN ${this.keepRepeated ? read : d.distinct(read)} ELSE ${this.empty} END`;
     return `SELECT t._ord AS _ord, ${r.index} AS rule_index, ${head}, t.status AS status, t.due AS due, ${missing} AS missing FROM (${decidedRows}) t`;
@@ -150,7 +156,7 @@ class Printer {
   }
 
   private typedNull(t: LType): string {
-    return `CAST(NULL AS ${t === 'list' ? this.d.textList : this.d.types[t]})`;
+    return t === 'list' ? this.d.nullList : `CAST(NULL AS ${this.d.types[t]})`;
   }
 
   private literal(t: LType, v: LConst): string {
@@ -282,17 +288,26 @@ class Printer {
     return { v: b.b, k: `(${b.b} IS NOT NULL)`, m: b.m };
   }
 
-  /** The items of an aggregate: a FROM clause (with the outer subject still in scope) and the order key. */
-  private items(x: LAggregate): { from: string; order: string; list?: V } {
+  /**
+   * Aggregates are printed as joins, not correlated subqueries: the items of every owner are
+   * grouped once (`GROUP BY` the owner's id) in a derived table, which the scope that binds the
+   * owner LEFT JOINs on its id; an owner without items gets the aggregate's value over nothing.
+   * (Engines plan joins well; correlated subqueries cost DuckDB more to plan than the rules take
+   * to run, and Trino-mode parsers reject them.) The lowering guarantees an aggregate reads only
+   * its own item and its owner, which the derived table binds under the same aliases.
+   */
+  private items(x: LAggregate): { from: string; key: string; order: string } {
     const s = `s${x.slot}`;
     const src = x.source;
     if (src.from === 'list') {
-      const list = this.value(src.list);
-      return { from: this.d.unnest(list.v, s), order: `${s}.o`, list };
+      const field = src.list as Extract<LExpr, { op: 'field' }>;
+      const owner = `s${field.slot}`;
+      return { from: `${this.table(field.kind)} ${owner} CROSS JOIN ${this.d.unnest(`${owner}.${id(field.path)}`, s)}`, key: `${owner}.${id('id')}`, order: `${s}.o` };
     }
-    const owner = `s${src.ownerSlot}.${id('id')}`;
+    const owner = `s${src.ownerSlot}`;
+    const ownerTable = `${this.table(src.ownerKind)} ${owner}`;
     if (!src.transitive) {
-      return { from: `${this.table(src.target)} ${s} WHERE ${s}.${id(src.via)} = ${owner}`, order: `${s}.${id('_ord')}` };
+      return { from: `${ownerTable} JOIN ${this.table(src.target)} ${s} ON ${s}.${id(src.via)} = ${owner}.${id('id')}`, key: `${owner}.${id('id')}`, order: `${s}.${id('_ord')}` };
     }
     const name = closureName(src.ownerKind, src.name);
     if (!this.closures.has(name)) {
@@ -302,68 +317,95 @@ class Printer {
       this.closures.set(name, `${id(name)}(anc, item, o) AS (SELECT c.${via}, c.id, ${key('c')} FROM ${t} c WHERE c.${via} IS NOT NULL UNION ALL SELECT r.anc, c.id, r.o || '/' || ${key('c')} FROM ${id(name)} r JOIN ${t} c ON c.${via} = r.item)`);
     }
     const c = `c${x.slot}`;
-    return { from: `${id(name)} ${c} JOIN ${this.table(src.target)} ${s} ON ${s}.id = ${c}.item WHERE ${c}.anc = ${owner}`, order: `${c}.o` };
+    return { from: `${ownerTable} JOIN ${id(name)} ${c} ON ${c}.anc = ${owner}.${id('id')} JOIN ${this.table(src.target)} ${s} ON ${s}.id = ${c}.item`, key: `${owner}.${id('id')}`, order: `${c}.o` };
   }
 
-  /** Per-item columns `w` (where), `b` (body), `k` (body known), `m` (missing) and `o` (order). */
-  private itemRows(x: LAggregate, bodyAsValue: boolean): { rows: string; list?: V } {
-    const { from, order, list } = this.items(x);
-    const w = x.where ? this.bool(x.where) : { b: 'TRUE', m: null };
-    let b: string;
-    let k = 'TRUE';
-    let bm: string | null;
-    if (bodyAsValue) {
-      const v = this.value(x.body!);
-      b = v.v;
-      k = v.k;
-      bm = v.m;
-    } else {
-      const bb = x.body ? this.bool(x.body) : { b: 'TRUE', m: null };
-      b = bb.b;
-      bm = bb.m;
+  /** Per-item columns `key` (owner id), `w` (where), `b` (body), `k` (body known), `m` (missing), `o` (order). */
+  private itemRows(x: LAggregate, bodyAsValue: boolean): string {
+    const { from, key, order } = this.items(x);
+    const outer = this.joins;
+    const joins: string[] = [];
+    this.joins = joins;
+    try {
+      const w = x.where ? this.bool(x.where) : { b: 'TRUE', m: null };
+      let b: string;
+      let k = 'TRUE';
+      let bm: string | null;
+      if (bodyAsValue) {
+        const v = this.value(x.body!);
+        b = v.v;
+        k = v.k;
+        bm = v.m;
+      } else {
+        const bb = x.body ? this.bool(x.body) : { b: 'TRUE', m: null };
+        b = bb.b;
+        bm = bb.m;
+      }
+      const m = this.cat(w.m, this.unless(this.isFalse(w.b), bm)) ?? this.empty;
+      return `SELECT ${key} AS key, ${w.b} AS w, ${b} AS b, ${k} AS k, ${m} AS m, ${order} AS o FROM ${from}${joins.map((j) => ` ${j}`).join('')}`;
+    } finally {
+      this.joins = outer;
     }
-    const m = this.cat(w.m, this.unless(this.isFalse(w.b), bm)) ?? this.empty;
-    return { rows: `SELECT ${w.b} AS w, ${b} AS b, ${k} AS k, ${m} AS m, ${order} AS o FROM ${from}`, list };
+  }
+
+  /** The key the scope joins an aggregate on: its owner's id. */
+  private ownerKey(x: LAggregate): string {
+    const src = x.source;
+    const slot = src.from === 'list' ? (src.list as Extract<LExpr, { op: 'field' }>).slot : src.ownerSlot;
+    return `s${slot}.${id('id')}`;
+  }
+
+  /** Joins the grouped value and missing lists of an aggregate into the current scope. */
+  private joinAggregate(x: LAggregate, grouped: string, mRows: string): { v: string; k: string; m: string; present: string } {
+    const n = ++this.aggregates;
+    const a = `a${n}`;
+    const am = `am${n}`;
+    const key = this.ownerKey(x);
+    this.joins.push(`LEFT JOIN (${grouped}) ${a} ON ${a}.key = ${key}`);
+    this.joins.push(`LEFT JOIN (${this.d.flattenGrouped(mRows)}) ${am} ON ${am}.key = ${key}`);
+    return { v: `${a}.v`, k: `COALESCE(${a}.k, TRUE)`, m: `COALESCE(${am}.m, ${this.empty})`, present: `${a}.key IS NOT NULL` };
   }
 
   /** Wraps an aggregate over a list fact: unknown list -> unknown, its own missing first. */
-  private overList(list: V | undefined, value: string, m: string | null, known: string): V {
-    if (!list) return { v: value, k: known, m };
-    return { v: this.whenKnown(list.k, value), k: this.and(list.k, known), m: this.cat(list.m, this.unless(`NOT ${list.k}`, m)) };
+  private overList(x: LAggregate, v: V): V {
+    if (x.source.from !== 'list') return v;
+    const list = this.value(x.source.list);
+    return { v: this.whenKnown(list.k, v.v), k: this.and(list.k, v.k), m: this.cat(list.m, this.unless(`NOT ${list.k}`, v.m)) };
   }
 
   private numericAggregate(x: LAggregate): V {
-    const { rows, list } = this.itemRows(x, x.fn === 'sum' || x.fn === 'min' || x.fn === 'max');
+    const rows = this.itemRows(x, x.fn === 'sum' || x.fn === 'min' || x.fn === 'max');
     let unknownItem: string;
     let value: string;
+    let empty: string;
     if (x.fn === 'count' || x.fn === 'count-where') {
       unknownItem = '(q.w IS NULL AND COALESCE(q.b, TRUE)) OR (COALESCE(q.w, FALSE) AND q.b IS NULL)';
       // count-where (a share's denominator) counts the items in, but is unknown exactly when the count is.
-      value = `COALESCE(SUM(CASE WHEN COALESCE(q.w, FALSE)${x.fn === 'count' ? ' AND COALESCE(q.b, FALSE)' : ''} THEN 1 ELSE 0 END), 0)`;
+      value = `SUM(CASE WHEN COALESCE(q.w, FALSE)${x.fn === 'count' ? ' AND COALESCE(q.b, FALSE)' : ''} THEN 1 ELSE 0 END)`;
+      empty = '0';
     } else {
       unknownItem = 'COALESCE(q.w, TRUE) AND (q.w IS NULL OR NOT q.k)';
       const fn = x.fn === 'sum' ? 'SUM' : x.fn === 'min' ? 'MIN' : 'MAX';
       value = x.fn === 'sum' ? 'COALESCE(SUM(CASE WHEN q.w THEN q.b END), 0)' : `${fn}(CASE WHEN q.w THEN q.b END)`;
+      empty = x.fn === 'sum' ? '0' : this.typedNull('int');
     }
     const unknownAny = `MAX(CASE WHEN ${unknownItem} THEN 1 ELSE 0 END) = 1`;
-    const v = `(SELECT CASE WHEN ${unknownAny} THEN NULL ELSE ${value} END FROM (${rows}) q)`;
-    const k = `(SELECT NOT COALESCE(${unknownAny}, FALSE) FROM (${rows}) q)`;
-    const m = this.d.flattenOrdered(`SELECT q.o, q.m FROM (${rows}) q`);
-    return this.overList(list, v, m, k);
+    const grouped = `SELECT q.key, CASE WHEN ${unknownAny} THEN NULL ELSE ${value} END AS v, NOT (${unknownAny}) AS k FROM (${rows}) q GROUP BY q.key`;
+    const j = this.joinAggregate(x, grouped, `SELECT q.key, q.o, q.m FROM (${rows}) q`);
+    return this.overList(x, { v: `(CASE WHEN ${j.present} THEN ${j.v} ELSE ${empty} END)`, k: j.k, m: j.m });
   }
 
   private quantifier(x: LAggregate): B {
-    const { rows, list } = this.itemRows(x, false);
+    const rows = this.itemRows(x, false);
     const isAll = x.fn === 'all';
     const decisive = isAll ? 'COALESCE(q.w, FALSE) AND COALESCE(NOT q.b, FALSE)' : 'COALESCE(q.w, FALSE) AND COALESCE(q.b, FALSE)';
     const open = isAll ? 'COALESCE(q.w, TRUE) AND NOT COALESCE(q.b, FALSE)' : 'COALESCE(q.w, TRUE) AND COALESCE(q.b, TRUE)';
     const any = (c: string) => `MAX(CASE WHEN ${c} THEN 1 ELSE 0 END) = 1`;
-    const value = `(SELECT CASE WHEN ${any(decisive)} THEN ${isAll ? 'FALSE' : 'TRUE'} WHEN ${any(open)} THEN NULL ELSE ${isAll ? 'TRUE' : 'FALSE'} END FROM (${rows}) q)`;
+    const grouped = `SELECT q.key, CASE WHEN ${any(decisive)} THEN ${isAll ? 'FALSE' : 'TRUE'} WHEN ${any(open)} THEN NULL ELSE ${isAll ? 'TRUE' : 'FALSE'} END AS v, TRUE AS k FROM (${rows}) q GROUP BY q.key`;
     // Items are read up to and including the first deciding one.
-    const upTo = `SELECT r.o, r.m FROM (SELECT q.o, q.m, MIN(CASE WHEN ${decisive} THEN q.o END) OVER () AS first FROM (${rows}) q) r WHERE r.first IS NULL OR r.o <= r.first`;
-    const m = this.d.flattenOrdered(upTo);
-    if (!list) return { b: value, m };
-    const v = this.overList(list, value, m, 'TRUE');
+    const upTo = `SELECT r.key, r.o, r.m FROM (SELECT q.key, q.o, q.m, MIN(CASE WHEN ${decisive} THEN q.o END) OVER (PARTITION BY q.key) AS first FROM (${rows}) q) r WHERE r.first IS NULL OR r.o <= r.first`;
+    const j = this.joinAggregate(x, grouped, upTo);
+    const v = this.overList(x, { v: `(CASE WHEN ${j.present} THEN ${j.v} ELSE ${isAll ? 'TRUE' : 'FALSE'} END)`, k: 'TRUE', m: j.m });
     return { b: v.v, m: v.m };
   }
 }

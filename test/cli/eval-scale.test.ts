@@ -1,6 +1,6 @@
 /**
  * The eval options for scale: `--fields status` (the decision without its explanation),
- * `--stream` (NDJSON facts with held and streamed kinds), `--jobs N` (worker threads) and the
+ * `--stream` (NDJSON facts with held and streamed kinds), `--jobs N` (now ignored) and the
  * facts limits as options. Each must give exactly the bytes of the plain run it replaces.
  */
 import { spawnSync } from 'node:child_process';
@@ -154,12 +154,40 @@ rule staffed "有人员" cite "一" for unit u must count(p in u.staff where p.c
   });
 });
 
-describe('--jobs in-process (from the sources, no built worker module)', () => {
-  it('runs on one thread and gives the same bytes', async () => {
+describe('--omit', () => {
+  it('leaves out the omitted statuses and nothing else (NDJSON)', async () => {
+    const all = await runCli(base(json, '--format', 'ndjson', '--fields', 'status'));
+    const omitted = await runCli(base(json, '--format', 'ndjson', '--fields', 'status', '--omit', 'not_applicable'));
+    expect(omitted.code).toBe(0);
+    const kept = all.stdout.split('\n').filter((l) => l !== '' && !l.includes('"status":"not_applicable"'));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(all.stdout.split('\n').length - 1);
+    expect(omitted.stdout).toBe(`${kept.join('\n')}\n`);
+  });
+
+  it('keeps the summary of every decision (JSON), and takes several statuses', async () => {
+    const all = JSON.parse((await runCli(base(json, '--format', 'json'))).stdout) as { results: { status: string }[]; summary: Record<string, number> };
+    const r = await runCli(base(json, '--format', 'json', '--omit', 'not_applicable,compliant', '--omit', 'unknown'));
+    const some = JSON.parse(r.stdout) as typeof all;
+    expect(some.summary).toEqual(all.summary);
+    expect(some.results).toEqual(all.results.filter((x) => !['not_applicable', 'compliant', 'unknown'].includes(x.status)));
+  });
+
+  it.each([['text', 'not_applicable'], ['ndjson', 'n/a']])('is refused with --format %s --omit %s (exit 2, X0004)', async (format, value) => {
+    const r = await runCli(base(json, '--format', format, '--omit', value));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('X0004');
+  });
+});
+
+describe('--jobs (kept for old scripts, ignored)', () => {
+  it('runs on one thread, gives the same bytes and says so with a warning (X0450)', async () => {
     const one = await runCli(base(json, '--format', 'ndjson', '--fields', 'status'));
     const two = await runCli(base(json, '--format', 'ndjson', '--fields', 'status', '--jobs', '2'));
     expect(two.code).toBe(0);
     expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toContain('X0450');
+    expect((await runCli(base(json, '--format', 'ndjson', '--fields', 'status', '--jobs', '1'))).stderr).toBe('');
   });
 });
 
@@ -180,26 +208,5 @@ describe('facts limits as options', () => {
     const r = await runCli(base(json, '--format', 'ndjson', option, value));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('X0004');
-  });
-});
-
-// Worker threads load the compiled module next to the command, so this runs the built CLI.
-const built = existsSync(root('dist/cli/eval-worker.js'));
-describe.runIf(built)('--jobs (built CLI)', () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [root('bin/clausal.js'), ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
-
-  it.each([['ndjson', 'all'], ['json', 'status']])('gives the bytes of one thread (--format %s --fields %s)', (format, fields) => {
-    const one = cli(...base(json, '--format', format, '--fields', fields));
-    const two = cli(...base(json, '--format', format, '--fields', fields, '--jobs', '2'));
-    expect(two.status).toBe(0);
-    expect(two.stdout).toBe(one.stdout);
-  });
-
-  it('reports bad facts once, from the first worker (exit 4)', () => {
-    const path = join(dir, 'bad.json');
-    writeFileSync(path, readFileSync(json, 'utf8').replace(/"level":"county"/, '"level":"district"'));
-    const r = cli(...base(path, '--format', 'ndjson', '--jobs', '2'));
-    expect(r.status).toBe(4);
-    expect(r.stderr.match(/F0005/g)).toHaveLength(1);
   });
 });

@@ -14,6 +14,8 @@ import { loadFactsText } from '../../src/facts/parse-facts.js';
 import { loadFacts } from '../../src/loader/load-facts.js';
 import { loadPolicy } from '../../src/loader/load-policy.js';
 import { csvSetFacts } from '../../src/loader/spreadsheet-intake.js';
+import { checkPickedFiles } from '../../src/selfcheck/facts-intake.js';
+import { readPageAssets } from '../../src/cli/cmd-bundle.js';
 import { CATALOGUE, type Lang } from '../../src/model/diagnostics.js';
 import { expectGolden } from '../helpers/golden.js';
 import { generateDiagnosticsPage, loadExamples, PAGE_PATH } from './diagnostics-page.js';
@@ -100,6 +102,14 @@ const BUILT: Record<string, () => string[] | Promise<string[]>> = {
     // 0x80 then 0xff: a character in neither UTF-8 nor GB18030.
     const bytes = new Uint8Array([...new TextEncoder().encode('id,name\r\n1,'), 0x80, 0xff, 0x0d, 0x0a]);
     return csvSetFacts(policy, 'facts', [{ path: 'regions.csv', bytes }]).diagnostics.map((d) => d.code);
+  },
+  'mixed-picked-files': () => {
+    const d = checkPickedFiles([{ path: '昆明.xlsx', bytes: new Uint8Array() }, { path: 'regions.csv', bytes: new Uint8Array() }]);
+    return d ? [d.code] : [];
+  },
+  'self-check-not-built': () => {
+    const r = readPageAssets(join(tmpdir(), 'clausal-no-such-dir'));
+    return 'code' in r ? [r.code] : [];
   },
   'deep-reference-chain': () => {
     // The default limit is 100 levels; the same check with a limit of 2.

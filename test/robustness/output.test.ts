@@ -4,7 +4,7 @@
  * leaves no temporary file behind, and says so with X0005 and exit code 1.
  *
  * Found here: a full disk used to leave a truncated report, renamed over the old one, with exit
- * 0 (short writes were not looped), and `--jobs` turned any write failure into an internal error.
+ * 0 (short writes were not looped), and `--jobs` (since removed) turned any write failure into an internal error.
  *
  * Tests run as root, so a read-only directory would not stop a write. Unwritable targets here:
  * a path under a regular file (ENOTDIR), a file in /proc (the temporary file cannot be created
@@ -23,14 +23,14 @@ const dir = tempDir('out');
 const PROVINCE = 'policies/yunnan-social-work/examples/province.yaml';
 const evalTo = (out: string) => cli(['eval', POLICY, '--facts', PROVINCE, '--as-of', '2022-06-01', '--format', 'json', '--out', out]);
 
-/** The built CLI in a child process: worker threads (`--jobs`) need the compiled dist/. */
+/** The built CLI in a child process (its stdout is a real one). */
 function built(argv: string[]): Awaited<ReturnType<typeof cli>> {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['bin/clausal.js', ...argv, '--lang', 'en'], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '', ms: performance.now() - t0 };
 }
 
-/** Child processes start Node and, with `--jobs`, worker threads: a wider bound (still only for hangs). */
+/** Child processes start Node: a wider bound (still only for hangs). */
 const CHILD_BOUND_MS = 60_000;
 
 function expectRefused(run: Awaited<ReturnType<typeof cli>>, out: string, errno: RegExp, boundMs?: number): void {
@@ -76,10 +76,10 @@ describe('--out to a path that cannot be written', () => {
     expect(existsSync(join(dir, 'no-such-dir'))).toBe(false);
   });
 
-  it('eval --jobs 2 (worker threads) behaves the same', async () => {
-    const file = put(dir, 'regular3', 'keep me');
-    const out = join(file, 'report.json');
-    expectRefused(built(['eval', POLICY, '--facts', PROVINCE, '--as-of', '2022-06-01', '--format', 'json', '--jobs', '2', '--out', out]), out, /ENOTDIR/, CHILD_BOUND_MS);
+  it.each([['ndjson'], ['html'], ['text']])('eval --format %s (each sink) behaves the same', async (format) => {
+    const file = put(dir, `regular3-${format}`, 'keep me');
+    const out = join(file, 'report');
+    expectRefused(await cli(['eval', POLICY, '--facts', PROVINCE, '--as-of', '2022-06-01', '--format', format, '--out', out]), out, /ENOTDIR/);
     expect(readFileSync(file, 'utf8')).toBe('keep me');
   });
 
@@ -110,8 +110,8 @@ describe('--out on a full disk', () => {
     expectRefused(run, out, /ENOSPC/);
     expect(readFileSync(out, 'utf8')).toBe('{"old":true}\n');
     expect(readdirSync(mountPoint)).toEqual(['report.json']);
-    // The same with worker threads, which write through their own sink.
-    expectRefused(built(['eval', POLICY, '--facts', PROVINCE, '--as-of', '2022-06-01', '--format', 'ndjson', '--jobs', '2', '--out', out]), out, /ENOSPC/, CHILD_BOUND_MS);
+    // The same from a child process writing NDJSON, which writes as results arrive.
+    expectRefused(built(['eval', POLICY, '--facts', PROVINCE, '--as-of', '2022-06-01', '--format', 'ndjson', '--out', out]), out, /ENOSPC/, CHILD_BOUND_MS);
     expect(readFileSync(out, 'utf8')).toBe('{"old":true}\n');
     expect(readdirSync(mountPoint)).toEqual(['report.json']);
     // A report that fits is written whole.

@@ -117,8 +117,12 @@ rule ratio-high cite "一" for unit u
     expect(b.stderr).toBe(a.stderr);
   });
 
-  it('is refused with --stream or --jobs (usage, exit 2)', async () => {
-    const r = await runCli(['eval', POLICY, '--facts', PROVINCE, '--engine', 'duckdb', '--jobs', '2', '--format', 'json']);
+  it('is refused with --stream (usage, exit 2); --jobs is ignored with a warning as for every engine', async () => {
+    const r = await runCli(['eval', POLICY, '--facts', PROVINCE.replace(/\.yaml$/, '.ndjson'), '--engine', 'duckdb', '--stream', '--format', 'json']);
     expect(r.code).toBe(2);
+    expect(r.stderr).toContain('X0004');
+    const jobs = await runCli(['eval', POLICY, '--facts', PROVINCE, '--engine', 'duckdb', '--jobs', '2', '--format', 'json', '--fields', 'status']);
+    expect(jobs.code).toBe(0);
+    expect(jobs.stderr).toContain('X0450');
   });
 });
