@@ -8,12 +8,15 @@
 // the same bytes as `clausal eval --format ndjson --fields status`. No validation, no
 // explanations: what a programmer would write for this one policy and this one file shape.
 //
-//   node bench/handwritten-eval.js FACTS.json AS-OF OUT.ndjson
+//   node bench/handwritten-eval.js FACTS.json AS-OF OUT.ndjson [RULE,RULE,…]
+//
+// With a list of rule ids, only those rules are decided (the plain Node loop of bench/four-rules.js).
 
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { descendantsIndex, handwrittenRules } from './lib/handwritten-rules.js';
 
-const [file, asOf, outFile] = process.argv.slice(2);
+const [file, asOf, outFile, only] = process.argv.slice(2);
+const keep = only ? new Set(only.split(',')) : undefined;
 const facts = JSON.parse(readFileSync(file, 'utf8'));
 const regions = facts.regions ?? [];
 const { byKind, out } = handwrittenRules(asOf);
@@ -24,7 +27,7 @@ const lists = [['region', 'regions', regions], ['institution', 'institutions', f
 let buffer = '';
 const missing = [];
 for (const [kind, listKey, subjects] of lists) {
-  const rules = byKind[kind].map(([id, cite, modality, fn]) => ({ fn, tail: `},"rule":${JSON.stringify(id)},"cite":${JSON.stringify(cite)},"modality":"${modality}","status":"` }));
+  const rules = byKind[kind].filter(([id]) => !keep || keep.has(id)).map(([id, cite, modality, fn]) => ({ fn, tail: `},"rule":${JSON.stringify(id)},"cite":${JSON.stringify(cite)},"modality":"${modality}","status":"` }));
   const head = `{"subject":{"kind":"${kind}","id":`;
   for (const s of subjects) {
     const id = String(s.id);

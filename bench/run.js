@@ -6,7 +6,7 @@
 //
 //   node bench/run.js                 the default suite (about 5 minutes on 2 cores)
 //   node bench/run.js --scale         adds 1,000,000 institutions end to end and 5,000,000 streamed workers
-//   node bench/run.js --only core,e2e sections: compile, lsp, core, e2e, stream, html
+//   node bench/run.js --only core,e2e sections: compile, lsp, core, e2e, four, stream, html
 //
 // Requires a build (npm run build). Generated inputs are cached in $CLAUSAL_BENCH_DATA
 // (default: the system temp directory, clausal-bench/); they take a few GB with --scale.
@@ -136,6 +136,27 @@ if (want('e2e')) {
     row('e2e 1M', 'clausal --fields status', `${m.status.wallS.toFixed(1)} s, ${m.status.maxRssMb} MB`);
     row('e2e 1M', `clausal full output (${m.full.outMb} MB)`, `${m.full.wallS.toFixed(1)} s, ${m.full.maxRssMb} MB`);
   }
+}
+
+// ── 3b. four rules, end to end (bench/four-rules.js) ──
+if (want('four')) {
+  const { FOUR_RULES } = await import('./four-rules.js');
+  say('four rules (三（一）、三（二）、三（九）、三（十）), 100,000 institutions…');
+  const facts = province('e2e-100k.json', ['--institutions', '100000']);
+  const loopOut = join(DATA, 'four-loop.ndjson');
+  const engineOut = join(DATA, 'four-engine.ndjson');
+  say('  plain Node loop…');
+  const loop = runNode([join(ROOT, 'bench/handwritten-eval.js'), facts, AS_OF, loopOut, FOUR_RULES.join(',')]);
+  if (loop.status !== 0) throw new Error(`plain loop failed:\n${loop.stderr}`);
+  say('  in-process engine (pipeline)…');
+  const engine = runNode([join(ROOT, 'bench/four-rules.js'), facts, AS_OF, engineOut]);
+  if (engine.status !== 0) throw new Error(`four-rules failed:\n${engine.stderr}`);
+  const same = (await sha(loopOut)) === (await sha(engineOut));
+  const ratio = engine.wall / loop.wall;
+  results.sections.four = { loop: { wallS: loop.wall / 1000, maxRssMb: loop.maxRssMb }, engine: { wallS: engine.wall / 1000, maxRssMb: engine.maxRssMb }, sameBytes: same, ratio, loadAverage: loadAverage() };
+  row('four', 'plain Node loop (JSON.parse, 4 rules, NDJSON statuses)', `${(loop.wall / 1000).toFixed(1)} s, ${loop.maxRssMb} MB`);
+  row('four', `in-process engine, same rules and bytes (same: ${same ? 'yes' : 'NO'})`, `${(engine.wall / 1000).toFixed(1)} s, ${engine.maxRssMb} MB`);
+  row('four', 'in-process / plain Node loop', `${ratio.toFixed(2)}x`, '≤ 1.5x', ratio <= 1.5);
 }
 
 // ── 4. streaming ──

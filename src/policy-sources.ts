@@ -27,7 +27,7 @@ export interface LoadedPolicy {
 /** How a policy's header references are resolved. */
 export interface SourceResolver {
   /** Reads the source document named by `source "…"` (text undefined when unreadable). */
-  readSource(relative: string): { readonly path: string; readonly text?: string };
+  readSource(relative: string): { readonly path: string; readonly text?: string; readonly refused?: Diagnostic };
   /** Loads the policy named by `extends "…"`. */
   loadBase(relative: string): LoadedPolicy;
   /**
@@ -79,6 +79,8 @@ export function compileSources(files: readonly PolicySourceFile[], resolver: Sou
   let source: { path: string; text: string } | { path: string; missing: true } | undefined;
   if (header?.kind === 'policy' && header.source) {
     const read = resolver.readSource(header.source.value);
+    // A source outside the policy root, or not a regular file: said at the header, not read.
+    if (read.refused) return { diagnostics: [...diagnostics, { ...read.refused, span: header.source.span }], texts };
     source = read.text === undefined ? { path: read.path, missing: true } : { path: read.path, text: read.text };
   }
   const checked = checkPolicy({ files: asts, source, base, maxCompiledSize: options.maxCompiledSize });

@@ -1,6 +1,6 @@
 /**
  * The OpenAPI 3.1 description of the decision API, served at `GET /openapi.json` and kept in
- * docs/api/openapi.json (test/api checks that the file is this object and that the server
+ * docs/decision-api.openapi.json (test/api checks that the file is this object and that the server
  * answers as it says).
  */
 

@@ -3,7 +3,7 @@
  * the semantic diff of two policy versions and, with facts, the subjects whose status changes.
  * Exit codes: 0 diffed, 1 a policy has errors, 2 usage, 4 bad facts.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFactsFile } from '../loader/load-facts.js';
 import { extname } from 'node:path';
 import { error, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import { factsFormatOf, loadFactsText } from '../facts/parse-facts.js';
@@ -26,14 +26,12 @@ function loadFactsForBoth(ctx: Ctx, path: string, oldPolicy: Policy, newPolicy: 
     ctx.report([error('F0015', undefined, { ext: extname(path) || path })]);
     return undefined;
   }
-  let text: string;
-  try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    ctx.report([error('F0001', undefined, { detail: `${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` })]);
+  const read = readFactsFile(path);
+  if (read.text === undefined) {
+    ctx.report(read.diagnostics);
     return undefined;
   }
+  const text = read.text;
   const a = loadFactsText(oldPolicy, path, text, format);
   const b = loadFactsText(newPolicy, path, text, format);
   const seen = new Set<string>();

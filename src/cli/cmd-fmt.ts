@@ -2,7 +2,7 @@
  * `clausal fmt <file>... [--check]`: rewrites rule files in canonical layout (atomically), or
  * with `--check` only lists the files that are not (exit 1), for CI.
  */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../loader/read-text.js';
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import { formatClauseText, type FormatResult } from '../syntax/format.js';
 import { formatYamlText } from '../syntax/format-yaml.js';
@@ -23,14 +23,15 @@ registerCommand('fmt', {
     let unformatted = 0;
     let failed = false;
     for (const path of args.positionals) {
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (e) {
-        ctx.report([error('X0006', undefined, { path: `${path} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})` })]);
+      // Bounded and descriptor-based: `fmt` on a link to /dev/zero is refused, not read forever.
+      const read = readTextFile(path, 4 * 1024 * 1024);
+      if (!read.ok) {
+        const why = read.problem === 'io' ? read.detail : read.problem === 'not-regular' ? read.what : read.problem;
+        ctx.report([error('X0006', undefined, { path: `${path} (${why})` })]);
         failed = true;
         continue;
       }
+      const text = read.text;
       const result = formatText(path, text);
       if (!result) {
         ctx.report([error('X0004', undefined, { option: 'fmt', value: path, expected: '.clause, .yaml or .yml' })]);

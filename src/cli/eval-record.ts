@@ -12,14 +12,13 @@ import type { LoadedPolicy } from '../policy-sources.js';
 import { evaluate } from '../eval/evaluate.js';
 import { subjectInfos } from '../facts/subject-info.js';
 import type { FactsLimits } from '../facts/facts.js';
-import { isSpreadsheetFacts } from '../loader/load-spreadsheet.js';
 import { reportToText } from '../report/eval-text.js';
 import { changeSectionHtml } from '../report/records-compare.js';
 import { openRecords } from '../records/database.js';
 import { compareRuns, previousRun, runHead, type Comparison } from '../records/compare.js';
 import { recordRun, resultLine } from '../records/record-run.js';
 import { ENGINE_VERSION, factsFiles, newRunKey, paramsInForce, policyFiles, receiptOf } from '../records/run-record.js';
-import { EXIT, emit, formatRenderer, loadFactsOrReport, loadSpreadsheetFactsOrReport, type Ctx } from './main.js';
+import { EXIT, emit, formatRenderer, loadFactsSetOrReport, type Ctx } from './main.js';
 import type { ParsedArgs } from './args.js';
 
 /** What the eval command has already resolved. */
@@ -34,11 +33,13 @@ export interface RecordedEval {
   readonly failOn: readonly string[];
   readonly limits?: FactsLimits;
   readonly copyFacts: boolean;
+  /** `--max-steps`, `--max-run-steps`. */
+  readonly steps?: { readonly maxSteps?: number; readonly maxRunSteps?: number };
   readonly args: ParsedArgs;
 }
 
 /** The options that cannot be combined with `--record` (they stream, split or trim results). */
-export const NOT_WITH_RECORD = ['stream', 'jobs', 'explain', 'fields', 'engine'] as const;
+export const NOT_WITH_RECORD = ['stream', 'explain', 'fields', 'omit', 'engine'] as const;
 
 function commandLine(args: ParsedArgs): string[] {
   const out = ['clausal', 'eval', ...args.positionals];
@@ -52,9 +53,9 @@ function commandLine(args: ParsedArgs): string[] {
 export async function evalRecorded(ctx: Ctx, e: RecordedEval): Promise<number> {
   const policy = e.loaded.policy!;
   const startedAt = new Date();
-  const facts = isSpreadsheetFacts(e.factsPath) ? await loadSpreadsheetFactsOrReport(ctx, policy, e.factsPath, e.limits) : loadFactsOrReport(ctx, policy, e.factsPath, e.limits);
+  const facts = await loadFactsSetOrReport(ctx, policy, [e.factsPath], e.limits);
   if (!facts) return EXIT.badFacts;
-  const report = evaluate(policy, facts, { asOf: e.asOf, lang: ctx.lang, explain: true });
+  const report = evaluate(policy, facts, { asOf: e.asOf, lang: ctx.lang, explain: true, ...e.steps });
   const infos = subjectInfos(policy, facts);
   const finishedAt = new Date();
   const stored = policyFiles(e.loaded, e.policyDir, ctx.io.cwd);
@@ -104,19 +105,19 @@ export async function evalRecorded(ctx: Ctx, e: RecordedEval): Promise<number> {
     const render = formatRenderer(e.format)!;
     const rendered = await render({ report, lang: ctx.lang, subjects: infos, policy });
     // HTML is text: the change section goes into its head.
-    chunks = change && e.format === 'html' ? withSection(rendered as Iterable<string>, changeSectionHtml(change, ctx.lang)) : rendered;
+    chunks = change && e.format === 'html' ? withSection(rendered, changeSectionHtml(change, ctx.lang)) : rendered;
   }
   if (!emit(ctx, e.out, chunks)) return EXIT.diagnostics;
   return e.failOn.some((s) => report.summary[s as Status] > 0) ? EXIT.failOn : EXIT.ok;
 }
 
 /** The HTML report with the change section placed before its clause section (in the first chunk, the page's head). */
-function* withSection(chunks: Iterable<string>, section: string): Generator<string> {
+function* withSection(chunks: Iterable<string | Uint8Array>, section: string): Generator<string | Uint8Array> {
   let done = false;
   for (const c of chunks) {
-    if (!done && c.includes('<section id="clauses">')) {
+    if (!done && typeof c === 'string' && c.includes('<section id="clauses">')) {
       done = true;
-      yield c.replace('<section id="clauses">', `${section}<section id="clauses">`);
+      yield (c as string).replace('<section id="clauses">', `${section}<section id="clauses">`);
     } else yield c;
   }
 }

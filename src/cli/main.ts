@@ -56,6 +56,8 @@ export interface Ctx {
   readonly io: CliIo;
   readonly lang: Lang;
   report(diagnostics: readonly Diagnostic[], texts?: ReadonlyMap<string, string>): void;
+  /** `--policy-root DIR`: the folder `source` and `extends` may reach (default: see `defaultPolicyRoot`). */
+  policyRoot?: string;
 }
 
 const LANGS = ['zh', 'en'];
@@ -123,7 +125,7 @@ export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string 
 
 /** Loads a policy directory, reporting diagnostics; undefined when it has errors. */
 export function loadPolicyOrReport(ctx: Ctx, dir: string) {
-  const loaded = loadPolicy(dir);
+  const loaded = loadPolicy(dir, { root: ctx.policyRoot });
   if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
   if (!loaded.policy || hasErrors(loaded.diagnostics)) return undefined;
   return loaded;
@@ -168,7 +170,7 @@ registerCommand('check', {
     if (args.positionals.length === 0) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     let failed = false;
     for (const dir of args.positionals) {
-      const loaded = loadPolicy(dir);
+      const loaded = loadPolicy(dir, { root: ctx.policyRoot });
       if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
       if (!loaded.policy || hasErrors(loaded.diagnostics)) failed = true;
       else if (args.flags.has('coverage')) {
@@ -216,7 +218,11 @@ registerCommand('eval', {
     const policy = loaded.policy;
     const record = recordOptionsOf(ctx, args);
     if (record === false) return EXIT.usage;
-    if (record) return evalRecorded(ctx, { ...record, policyDir: args.positionals[0], loaded, factsPath, asOf, format, out: args.values.get('out'), failOn, limits: perf.limits, args });
+    if (record && factsPaths.length > 1) {
+      ctx.report([error('X0501', undefined, { option: '--facts (more than one)' })]);
+      return EXIT.usage;
+    }
+    if (record) return evalRecorded(ctx, { ...record, policyDir: args.positionals[0], loaded, factsPath, asOf, format, out: args.values.get('out'), failOn, limits: perf.limits, steps: perf.steps, args });
     const source: FactsSource = { paths: factsPaths, limits: perf.limits };
     const out = args.values.get('out');
     const explainId = args.values.get('explain');
@@ -259,7 +265,7 @@ function recordOptionsOf(ctx: Ctx, args: ParsedArgs): { db: string; copyFacts: b
     if (args.flags.has('record-facts')) ctx.report([error('X0500', undefined, { option: '--record-facts', other: '--record' })]);
     return args.flags.has('record-facts') ? false : undefined;
   }
-  const clash = NOT_WITH_RECORD.find((o) => (o === 'fields' ? args.values.get(o) === 'status' : o === 'jobs' ? (args.values.get(o) ?? '1') !== '1' : o === 'engine' ? (args.values.get(o) ?? 'in-process') !== 'in-process' : args.values.has(o) || args.flags.has(o)));
+  const clash = NOT_WITH_RECORD.find((o) => (o === 'fields' ? args.values.get(o) === 'status' : o === 'engine' ? (args.values.get(o) ?? 'in-process') !== 'in-process' : args.values.has(o) || args.flags.has(o) || args.multi.has(o)));
   if (clash) {
     ctx.report([error('X0501', undefined, { option: `--${clash}` })]);
     return false;
@@ -351,6 +357,10 @@ usage:
   clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
   clausal template <policy-dir> --out FILE.xlsx [--lang en]
   clausal facts <policy-dir> --facts <file|folder>... [--as-of YYYY-MM-DD] [--format text|json] [--out-dir DIR]
+  clausal runs list|show N|verify N|compare A B|receipt ID --db DB [--format text|json]
+  clausal ledger --db DB [--format markdown|html|xlsx|json] [--out FILE]
+  clausal trend --db DB [--format html|markdown|json] [--out FILE]
+  clausal api <policy-dir> [--port 8181] [--host 127.0.0.1] [--token T] [--record DB]
   clausal bundle <policy-dir> --out FILE.html
   clausal lsp [--stdio] [--as-of YYYY-MM-DD]   (language server for editors, on stdin/stdout)
 
@@ -387,8 +397,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(HELP);
     return EXIT.usage;
   }
-  const parsed = parseArgs(rest, { ...command.options, lang: 'value' });
+  const parsed = parseArgs(rest, { ...command.options, lang: 'value', 'policy-root': 'value' });
   if (!parsed.args) return usage(ctx, parsed.problem!, command.usage);
+  ctx.policyRoot = parsed.args.values.get('policy-root');
   if (!LANGS.includes(parsed.args.values.get('lang') ?? 'zh')) {
     return usage(ctx, error('X0004', undefined, { option: '--lang', value: parsed.args.values.get('lang')!, expected: 'zh|en' }));
   }

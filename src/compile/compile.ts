@@ -207,6 +207,13 @@ function compareToProduct(a: Q.Num, p: Q.Num, q: Q.Num): number {
       return bl < br ? -1 : bl > br ? 1 : 0;
     }
   }
+  if (Q.isExact(a) && Q.isExact(p) && Q.isExact(q)) {
+    // Exact whatever the size: the product of two exact numbers may leave the range, a
+    // comparison with it need not.
+    const l = BigInt(an) * BigInt(pd) * BigInt(qd);
+    const r = BigInt(pn) * BigInt(qn) * BigInt(ad);
+    return l < r ? -1 : l > r ? 1 : 0;
+  }
   return Q.compare(a, Q.mul(p, q));
 }
 

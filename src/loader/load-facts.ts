@@ -33,6 +33,8 @@ export function readFactsFile(path: string, limits: FactsLimits = DEFAULT_FACTS_
       return { diagnostics: [error('F0016', { file: path, start: 0, end: 0 }, { limit: max, size: read.size })] };
     case 'not-utf8':
       return { diagnostics: [error('F0019', { file: path, start: read.offset, end: read.offset + 1 }, { byte: read.byteOffset })], shown: read.text };
+    case 'not-regular':
+      return { diagnostics: [error('F0100', { file: path, start: 0, end: 0 }, { path, what: read.what })] };
     case 'io':
       return { diagnostics: [error('F0001', undefined, { detail: `${path}: ${read.detail}` })] };
   }

@@ -75,7 +75,8 @@ function readSpreadsheetInput(path: string, limits: FactsLimits): { input?: Spre
   return { input: { csv: files }, diagnostics: [] };
 }
 
-function unreadable(file: string, read: { problem: 'too-large'; size: number } | { problem: 'io'; detail: string }, max: number): Diagnostic {
+function unreadable(file: string, read: { problem: 'too-large'; size: number } | { problem: 'not-regular'; what: string } | { problem: 'io'; detail: string }, max: number): Diagnostic {
+  if (read.problem === 'not-regular') return error('F0100', { file, start: 0, end: 0 }, { path: file, what: read.what });
   return read.problem === 'too-large'
     ? error('F0016', { file, start: 0, end: 0 }, { limit: max, size: read.size })
     : error('F0001', undefined, { detail: `${file}: ${read.detail}` });

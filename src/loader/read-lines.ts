@@ -5,7 +5,8 @@
  * millions of subjects that are never all in memory.
  */
 import { isUtf8 } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openRegular } from './read-regular.js';
 
 /** One line of a file, without its line break. */
 export interface TextLine {
@@ -25,12 +26,25 @@ export class NotUtf8Error extends Error {
   }
 }
 
+/** A path that is not a regular file (a device, a named pipe, a socket). */
+export class NotRegularError extends Error {
+  constructor(readonly what: string) {
+    super(`not a regular file (${what})`);
+  }
+}
+
 /**
  * The lines of `path`, read lazily. Throws the fs error (with its `code`) when the file cannot
  * be read, and {@link NotUtf8Error} for bytes that are not UTF-8.
  */
 export function* readLines(path: string, chunkSize = 1 << 20): Generator<TextLine> {
-  const fd = openSync(path, 'r');
+  // Opened once and checked on the descriptor: a named pipe or a device is refused, not read.
+  const opened = openRegular(path);
+  if (!('fd' in opened)) {
+    if (opened.problem === 'not-regular') throw new NotRegularError(opened.what);
+    throw Object.assign(new Error(opened.detail), { code: opened.detail });
+  }
+  const fd = opened.fd;
   try {
     let buf = Buffer.allocUnsafe(chunkSize);
     let kept = 0; // bytes of an unfinished line carried over from the previous read

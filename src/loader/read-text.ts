@@ -1,11 +1,12 @@
 /**
  * Reads a text file for the loaders (Node only), refusing what would otherwise be read
- * wrongly or at great cost: a file over a byte limit (checked with `stat`, before any byte is
- * read), and bytes that are not UTF-8. `readFileSync(path, 'utf8')` would silently turn a
+ * wrongly or at great cost: anything but a regular file, a file over a byte limit (from the
+ * open descriptor's `fstat`, and again by a reader that stops past the limit), and bytes that
+ * are not UTF-8. `readFileSync(path, 'utf8')` would silently turn a
  * Latin-1 `ö` into U+FFFD, so an id or a quote would no longer say what the file says.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
+import { readRegularFile } from './read-regular.js';
 import { firstInvalidUtf8 } from './decode-text.js';
 
 export { firstInvalidUtf8 };
@@ -20,22 +21,19 @@ export type ReadText =
    * in it of the first bad byte, as a UTF-16 offset like every span.
    */
   | { readonly ok: false; readonly problem: 'not-utf8'; readonly text: string; readonly offset: number; readonly byteOffset: number }
+  /** Not a regular file (a device, a named pipe, a socket): `what` names it. */
+  | { readonly ok: false; readonly problem: 'not-regular'; readonly what: string }
   /** The file system refused (`ENOENT`, `EISDIR`, `EACCES`, …). */
   | { readonly ok: false; readonly problem: 'io'; readonly detail: string };
 
-/** Reads `path` as UTF-8 if it is at most `maxBytes` long and valid UTF-8. Never throws. */
+/**
+ * Reads `path` as UTF-8 if it is a regular file of at most `maxBytes` bytes and valid UTF-8
+ * (descriptor-based and bounded, see `read-regular.ts`). Never throws.
+ */
 export function readTextFile(path: string, maxBytes: number): ReadText {
-  let bytes: Buffer;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) return { ok: false, problem: 'io', detail: 'EISDIR' };
-    // A file that grows between stat and read is still cut off below.
-    if (st.size > maxBytes) return { ok: false, problem: 'too-large', size: st.size };
-    bytes = readFileSync(path);
-  } catch (e) {
-    return { ok: false, problem: 'io', detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
-  }
-  if (bytes.length > maxBytes) return { ok: false, problem: 'too-large', size: bytes.length };
+  const read = readRegularFile(path, maxBytes);
+  if (!read.ok) return read;
+  const bytes = read.bytes;
   if (isUtf8(bytes)) return { ok: true, text: bytes.toString('utf8') };
   const byteOffset = firstInvalidUtf8(bytes);
   return { ok: false, problem: 'not-utf8', text: bytes.toString('utf8'), offset: bytes.subarray(0, byteOffset).toString('utf8').length, byteOffset };
@@ -45,18 +43,10 @@ export function readTextFile(path: string, maxBytes: number): ReadText {
 export type ReadBytes =
   | { readonly ok: true; readonly bytes: Uint8Array }
   | { readonly ok: false; readonly problem: 'too-large'; readonly size: number }
+  | { readonly ok: false; readonly problem: 'not-regular'; readonly what: string }
   | { readonly ok: false; readonly problem: 'io'; readonly detail: string };
 
-/** Reads `path` whole if it is at most `maxBytes` long (checked before any byte is read). Never throws. */
+/** Reads the regular file `path` whole if it is at most `maxBytes` long (bounded, descriptor-based). Never throws. */
 export function readBytesFile(path: string, maxBytes: number): ReadBytes {
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) return { ok: false, problem: 'io', detail: 'EISDIR' };
-    if (st.size > maxBytes) return { ok: false, problem: 'too-large', size: st.size };
-    const bytes = readFileSync(path);
-    if (bytes.length > maxBytes) return { ok: false, problem: 'too-large', size: bytes.length };
-    return { ok: true, bytes };
-  } catch (e) {
-    return { ok: false, problem: 'io', detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
-  }
+  return readRegularFile(path, maxBytes);
 }

@@ -36,6 +36,8 @@ export const CATALOGUE = {
   S0008: { zh: '多余的内容 `{found}`', en: 'unexpected `{found}` after the end' },
   S0009: { zh: '文件超过 {limit} 字节上限（{size} 字节）', en: 'file is larger than the {limit}-byte limit ({size} bytes)' },
   S0010: { zh: '嵌套超过 {limit} 层上限', en: 'nesting deeper than the limit of {limit}' },
+  S0100: { zh: '`{path}` 不是普通文件（{what}），拒绝读取', en: '`{path}` is not a regular file ({what}) and is not read' },
+  S0101: { zh: '`{path}` 在政策根目录 `{root}` 之外；确需读取时用 --policy-root 指定更大的根目录', en: '`{path}` is outside the policy root `{root}`; to read it anyway, name a wider root with --policy-root' },
   S0013: { zh: '子句 `{clause}` 在同一条规则中重复出现', en: 'clause `{clause}` appears twice in one rule' },
   S0200: { zh: '`override` 只能用于 `define` 或 `table`', en: '`override` applies only to `define` or `table`' },
   S0012: { zh: '错误过多，仅显示前 {limit} 个', en: 'too many errors, only the first {limit} are shown' },
@@ -130,6 +132,7 @@ export const CATALOGUE = {
   F0023: { zh: '{sheet} 的列 `{header}` 与第 {first} 列重复', en: 'column `{header}` of {sheet} repeats column {first}' },
   F0024: { zh: '无法读取电子表格：{detail}', en: 'cannot read the spreadsheet: {detail}' },
   F0025: { zh: '`{path}` 应留空：`{record}` 已填为无', en: '`{path}` should be empty: `{record}` is none' },
+  F0100: { zh: '`{path}` 不是普通文件（{what}），拒绝读取', en: '`{path}` is not a regular file ({what}) and is not read' },
   F0700: { zh: 'CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码（第 {byte} 字节起无法识别）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”', en: 'the CSV file is neither UTF-8 nor GBK/GB18030 (unreadable from byte {byte}); save it from Excel as "CSV UTF-8 (Comma delimited)"' },
   F0701: { zh: '不能同时选择{first}和{second}：请只选一个工作簿、一组 CSV 文件或一个 YAML/JSON 文件', en: 'cannot take {first} together with {second}: choose one workbook, one set of CSV files, or one YAML/JSON file' },
   // evaluation

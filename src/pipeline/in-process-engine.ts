@@ -12,7 +12,7 @@ import { factsFormatOf } from '../facts/parse-facts.js';
 import { streamableKinds, streamFacts, type FactsPart, type StreamEnd } from '../facts/stream-facts.js';
 import { subjectInfos } from '../facts/subject-info.js';
 import { decide, prepareRun, type RunContext } from '../eval/evaluate.js';
-import { NotUtf8Error, readLines } from '../loader/read-lines.js';
+import { NotRegularError, NotUtf8Error, readLines } from '../loader/read-lines.js';
 import { isSpreadsheetFacts } from '../loader/load-spreadsheet.js';
 import { registerEngine, type Engine, type EngineOutcome, type EvalRequest, type FactsSource, type ResultSink } from './engine.js';
 import { loadFactsForSource } from './load-source.js';
@@ -97,6 +97,7 @@ async function runStreamed(path: string, request: EvalRequest, sink: ResultSink,
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (e instanceof NotUtf8Error) readError = error('F0019', { file: path, start: 0, end: 0 }, { byte: e.byteOffset });
+      else if (e instanceof NotRegularError) readError = error('F0100', { file: path, start: 0, end: 0 }, { path, what: e.what });
       else if (code) readError = error('F0001', undefined, { detail: `${path}: ${code}` });
       else throw e;
       break;

@@ -3,7 +3,8 @@
  * `*.tests.yaml` / `*.tests.yml`, the names the policy loader skips, in name order. Facts
  * files a case names are read relative to the test file.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readRegularFile } from '../loader/read-regular.js';
 import { dirname, join } from 'node:path';
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import type { Policy } from '../model/types.js';
@@ -28,14 +29,12 @@ export interface LoadedTests {
 const MAX_FILE = 4 * 1024 * 1024;
 
 function readText(path: string, max: number): { text?: string; problem?: string; size?: number } {
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) return { problem: 'EISDIR' };
-    if (st.size > max) return { problem: `larger than ${max} bytes`, size: st.size };
-    return { text: readFileSync(path, 'utf8') };
-  } catch (e) {
-    return { problem: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
-  }
+  // Descriptor-based and bounded, like every loader: a device or a pipe is refused, not read.
+  const read = readRegularFile(path, max);
+  if (read.ok) return { text: read.bytes.toString('utf8') };
+  if (read.problem === 'too-large') return { problem: `larger than ${max} bytes`, size: read.size };
+  if (read.problem === 'not-regular') return { problem: `not a regular file (${read.what})` };
+  return { problem: read.detail };
 }
 
 /** Loads and parses the test files of the policy in `dir` (T0001 when there are none). */

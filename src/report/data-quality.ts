@@ -117,9 +117,10 @@ export function dataQualityText(q: DataQuality, lang: Lang): string {
   if (q.prefectures.length === 0 && q.missingParams.length === 0) return zh ? `评估日期 ${q.asOf}：政策需要的信息都已填写，没有因缺信息而无法判断的结果。\n` : `as of ${q.asOf}: every fact the policy needs is filled in; no result is unknown for want of facts.\n`;
   const lines: string[] = [zh ? `评估日期 ${q.asOf}：缺少的信息（按州市）` : `as of ${q.asOf}: missing facts by prefecture`];
   for (const p of q.prefectures) {
+    const name = p.prefecture === '—' ? (zh ? '省级及不属于州市的' : 'province level and outside any prefecture') : p.prefecture;
     lines.push('', zh
-      ? `${p.prefecture}：缺 ${p.missing.length} 项信息，导致 ${p.unknownResults} 个结果无法判断`
-      : `${p.prefecture}: ${p.missing.length} facts missing, ${p.unknownResults} results unknown because of them`);
+      ? `${name}：缺 ${p.missing.length} 项信息，导致 ${p.unknownResults} 个结果无法判断`
+      : `${name}: ${p.missing.length} facts missing, ${p.unknownResults} results unknown because of them`);
     for (const c of p.byColumn) lines.push(zh ? `  ${c.column}：${c.count} 项` : `  ${c.column}: ${c.count}`);
   }
   if (q.missingParams.length) lines.push('', zh ? `参数在评估日期没有取值（由政策维护者补充）：${q.missingParams.join('、')}` : `parameters without a value on the date (for the policy's maintainers): ${q.missingParams.join(', ')}`);

@@ -37,8 +37,9 @@ export async function evaluateWithDuckDb(policy: Policy, facts: Facts, options: 
   try {
     const bad = await loadFactTables(connection, lowered.kinds, facts);
     if (bad.length) return { diagnostics: bad };
-    const reader = await connection.runAndReadAll(resultQuery(lowered, DIALECTS.duckdb, { keepRepeatedMissing: true }));
-    const rows = reader.getRowsJS();
+    const missing = (list: string) => `CASE WHEN len(${list}) = 0 THEN NULL ELSE array_to_string(${list}, chr(1)) END`;
+    const reader = await connection.runAndReadAll(resultQuery(lowered, DIALECTS.duckdb, { keepRepeatedMissing: true, engineColumns: { missing } }));
+    const rows = reader.getRows() as unknown[][];
     return { results: toResults(policy, facts, options, rows, summary), diagnostics: [] };
   } finally {
     connection.closeSync();
@@ -106,15 +107,15 @@ const TEXT_LIST = LIST(VARCHAR);
 /** Result rows of the SQL -> the engine's result objects, explained by the in-process explainer. */
 function toResults(policy: Policy, facts: Facts, options: EvaluateOptions, rows: readonly unknown[][], summary?: Summary): RuleResult[] {
   const ctx = prepareRun(policy, options);
-  const rules = new Map<string, CompiledRule>(ctx.compiled.rules.map((r) => [r.info.id, r]));
   const out: RuleResult[] = [];
-  for (const [kind, subjectId, ruleId, , , statusText, dueText, missingList] of rows) {
-    const subject = facts.byKind.get(kind as string)!.get(subjectId as string)!;
-    const rule = rules.get(ruleId as string)!;
+  for (const [ord, ruleIndex, statusText, dueText, missingText] of rows) {
+    // INVARIANT: `_ord` is the subject's index in the facts and `rule_index` the rule's in the policy.
+    const subject = facts.subjects[ord as number];
+    const rule: CompiledRule = ctx.compiled.rules[ruleIndex as number];
     const info = rule.info;
     const status = statusText as Status;
     const due = info.deadline ? ((dueText as string | null) ?? null) : null;
-    const missing = status === 'unknown' && Array.isArray(missingList) && missingList.length ? [...new Set(missingList as string[])] : NONE;
+    const missing = status === 'unknown' && typeof missingText === 'string' ? [...new Set(missingText.split('\u0001'))] : NONE;
     const explained = ctx.explain ? rule.explainer(ctx, subject, status, due, missing, NONE) : { text: '', figures: NONE };
     out.push({
       subject: subject.ref,

@@ -58,6 +58,13 @@ export interface ResultQueryOptions {
    * removes them itself: the per-row subquery that removes them costs DuckDB more than the rules.
    */
   readonly keepRepeatedMissing?: boolean;
+  /**
+   * The columns an engine reads back instead of the contract's: `_ord` and `rule_index` as
+   * INTEGER (the subject and rule by position), `status`, `due`, and `missing` as the SQL text
+   * expression given (NULL when empty). Converting a row of text and lists to JavaScript costs
+   * more than deciding it.
+   */
+  readonly engineColumns?: { readonly missing: (list: string) => string };
 }
 
 /** Prints the query yielding every (subject, rule) result row of the lowered policy, in contract order. */
@@ -68,7 +75,10 @@ export function resultQuery(lowered: LoweredPolicy, d: SqlDialect, options: Resu
   const body = parts.length
     ? parts.join('\nUNION ALL\n')
     : `SELECT CAST(NULL AS ${d.types.int}) AS _ord, CAST(NULL AS ${d.types.int}) AS rule_index, ${RESULT_COLUMNS.map((c) => `CAST(NULL AS ${c === 'missing' ? d.textList : d.types.text}) AS ${c}`).join(', ')} WHERE 1 = 0`;
-  const select = `SELECT ${RESULT_COLUMNS.map((c) => `r.${c}`).join(', ')}\nFROM (\n${body}\n) r\nORDER BY r._ord, r.rule_index`;
+  const columns = options.engineColumns
+    ? `CAST(r._ord AS INTEGER) AS _ord, CAST(r.rule_index AS INTEGER) AS rule_index, r.status, r.due, ${options.engineColumns.missing('r.missing')} AS missing`
+    : RESULT_COLUMNS.map((c) => `r.${c}`).join(', ');
+  const select = `SELECT ${columns}\nFROM (\n${body}\n) r\nORDER BY r._ord, r.rule_index`;
   return ctes.length ? `WITH RECURSIVE ${ctes.join(',\n')}\n${select}` : select;
 }
 

@@ -3,7 +3,7 @@
  * same facts; malformed JSON, unknown fields, wrong types, oversized bodies, wrong content
  * types and bad facts get clear 4xx answers with catalogue codes, and the server keeps
  * serving; Host and token checks; decisions logged with --record; the OpenAPI description
- * served equals docs/api/openapi.json.
+ * served equals docs/decision-api.openapi.json.
  */
 import { request } from 'node:http';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -127,10 +127,10 @@ describe('the other routes and the guards', () => {
     expect((await call(api.port, 'GET', '/health', undefined, { Host: 'attacker.example:80' })).status).toBe(421);
   });
 
-  it('serves the OpenAPI description, the same as docs/api/openapi.json, naming every route it answers', async () => {
+  it('serves the OpenAPI description, the same as docs/decision-api.openapi.json, naming every route it answers', async () => {
     const a = await call(api.port, 'GET', '/openapi.json');
     expect(a.body).toEqual(JSON.parse(JSON.stringify(OPENAPI)));
-    expectGolden('docs/api/openapi.json', `${JSON.stringify(OPENAPI, null, 2)}\n`);
+    expectGolden('docs/decision-api.openapi.json', `${JSON.stringify(OPENAPI, null, 2)}\n`);
     expect(Object.keys(OPENAPI.paths).sort()).toEqual(['/health', '/openapi.json', '/v1/evaluate', '/v1/policy']);
   });
 

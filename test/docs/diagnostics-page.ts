@@ -135,7 +135,7 @@ const WORDS = {
     when: '**何时出现**：',
     notShown: '（这样的输入无法在页面中列出；`test/docs/diagnostics.test.ts` 会构造它并检查确实报出这个代码。）',
     workbench: '（由政策工作台 `clausal serve` 报告，不在命令行例子中出现。）',
-    api: '（由决策接口 `clausal api` 在 HTTP 应答中报告，见 `docs/api/openapi.json`。）',
+    api: '（由决策接口 `clausal api` 在 HTTP 应答中报告，见 `docs/decision-api.openapi.json`。）',
     fix: '**怎么改**：',
   },
   en: {
@@ -152,7 +152,7 @@ const WORDS = {
     when: '**When**: ',
     notShown: '(Such an input cannot be shown on a page; `test/docs/diagnostics.test.ts` builds one and checks that it produces this code.)',
     workbench: '(Reported by the policy workbench, `clausal serve`, not by the commands shown here.)',
-    api: '(Reported by the decision API, `clausal api`, in its HTTP answers; see `docs/api/openapi.json`.)',
+    api: '(Reported by the decision API, `clausal api`, in its HTTP answers; see `docs/decision-api.openapi.json`.)',
     fix: '**Fix**: ',
   },
 } as const;

@@ -5,7 +5,7 @@
  * rewrites them), when a code has no example, or when an example does not produce its code.
  * Examples too large or too binary for a page are built here instead.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +78,18 @@ const BUILT: Record<string, () => string[] | Promise<string[]>> = {
     inTemp((dir) => {
       writeFileSync(join(dir, 'p.clause'), `policy t version "1"\ndefine x = 1${' + 1'.repeat(120_000)}\n`);
       return loadPolicy(dir).diagnostics.map((d) => d.code);
+    }),
+  'special-rule-file': () =>
+    inTemp((dir) => {
+      writeFileSync(join(dir, '00.clause'), 'policy t version "1"\n');
+      symlinkSync('/dev/zero', join(dir, '10.clause'));
+      return loadPolicy(dir).diagnostics.map((d) => d.code);
+    }),
+  'special-facts-file': () =>
+    inTemp((dir) => {
+      const policy = loadPolicy(POLICY_DIR).policy!;
+      symlinkSync('/dev/urandom', join(dir, 'facts.yaml'));
+      return loadFacts(policy, join(dir, 'facts.yaml')).diagnostics.map((d) => d.code);
     }),
   'compiled-size': () =>
     inTemp((dir) => {

@@ -194,7 +194,7 @@ rule r cite "一" for region r must ${condition}
     expect(run.ms).toBeLessThan(30_000);
   });
 
-  it('with --jobs 2 the worker threads report it the same way', () => {
+  it('with --jobs 2 (one thread since the pipeline rework) it is reported the same way', () => {
     const { policy, facts } = star('cubic-jobs', 1000, CUBIC);
     const run = runChild(['eval', policy, '--facts', facts, '--as-of', '2023-01-01', '--format', 'ndjson', '--jobs', '2', '--max-steps', '1000000']);
     expect(run.code, run.stderr).toBe(1);

@@ -117,6 +117,16 @@ rule ratio-high cite "一" for unit u
     expect(b.stderr).toBe(a.stderr);
   });
 
+  it.each([['ndjson', 'all'], ['json', 'status']])('goes through the same sinks as the in-process engine: --format %s --fields %s --omit not_applicable', async (format, fields) => {
+    const base = ['eval', POLICY, '--facts', PROVINCE, '--as-of', '2023-03-01', '--format', format, '--fields', fields, '--omit', 'not_applicable'];
+    const inProcess = await runCli(base);
+    const duck = await runCli([...base, '--engine', 'duckdb']);
+    expect(duck.code, duck.stderr).toBe(0);
+    expect(duck.stdout).not.toContain('"status":"not_applicable"');
+    expect(duck.stdout).toContain('"status":"violation"');
+    expect(duck.stdout).toBe(inProcess.stdout);
+  });
+
   it('is refused with --stream (usage, exit 2); --jobs is ignored with a warning as for every engine', async () => {
     const r = await runCli(['eval', POLICY, '--facts', PROVINCE.replace(/\.yaml$/, '.ndjson'), '--engine', 'duckdb', '--stream', '--format', 'json']);
     expect(r.code).toBe(2);
