@@ -237,12 +237,17 @@ export function fillTemplate(template: string, args: DiagnosticArgs, lang?: Lang
   });
 }
 
+/** Longest argument quoted whole in a message; longer ones keep their first 120 and last 40 characters. */
+export const MAX_QUOTED = 200;
+
 /**
  * Arguments quote user input (ids, names, file text). A raw ESC or newline there would let a
  * facts file recolour the terminal or forge a diagnostic line, so control characters and
  * bidirectional overrides are shown as `\u{…}` escapes instead.
  */
 function visible(text: string): string {
+  // A 100,000-digit number or a 3-million-character name is quoted by its ends, not whole.
+  if (text.length > MAX_QUOTED) text = `${text.slice(0, 120)}…(${text.length - 160} more characters)…${text.slice(-40)}`;
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 

@@ -229,3 +229,18 @@ rule r cite "一" for region r must ${condition}
     expect(performance.now() - t0).toBeLessThan(20_000);
   });
 });
+
+describe('messages quote long user text by its ends', () => {
+  it.each([
+    ['a 100,000-digit number', `${PRELUDE}rule r cite "一" for unit u must u.posts.total >= ${'9'.repeat(100_000)}\n`, 'S0007'],
+    ['a 300,000-character name', `${PRELUDE}rule r cite "一" for unit u must ${'x'.repeat(300_000)} >= 1\n`, 'C0'],
+  ])('%s: the diagnostic stays short', async (_name, text, code) => {
+    const policy = put(dir, `long-${code}/p.clause`, text).replace(/\/p\.clause$/, '');
+    const run = await cli(['check', policy]);
+    expectNoCrash(run);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`error ${code}`));
+    expect(run.stderr).toMatch(/…\(\d+ more characters\)…/);
+    expect(run.stderr.length).toBeLessThan(2_000);
+  });
+});

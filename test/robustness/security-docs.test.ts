@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_FACTS_LIMITS } from '../../src/facts/facts.js';
 import { DEFAULT_PARSE_LIMITS } from '../../src/syntax/parse.js';
 import { DEFAULT_YAML_LIMITS } from '../../src/yaml/load-yaml.js';
+import { DEFAULT_MAX_COMPILED_SIZE } from '../../src/check/checker.js';
+import { DEFAULT_MAX_RUN_STEPS, DEFAULT_MAX_STEPS } from '../../src/compile/budget.js';
 
 const security = readFileSync('SECURITY.md', 'utf8');
 const rows = security.split('\n').filter((l) => l.startsWith('|'));
@@ -27,6 +29,9 @@ describe('SECURITY.md', () => {
     ['YAML facts nesting', DEFAULT_FACTS_LIMITS.maxDepth!, 'F0017'],
     ['reference chains', DEFAULT_FACTS_LIMITS.maxChainDepth!, 'F0021'],
     ['facts errors', DEFAULT_FACTS_LIMITS.maxErrors, 'S0012'],
+    ['compiled size', DEFAULT_MAX_COMPILED_SIZE, 'C0101'],
+    ['steps per subject', DEFAULT_MAX_STEPS, 'E0100'],
+    ['steps per run', DEFAULT_MAX_RUN_STEPS, 'E0101'],
   ];
 
   it.each(LIMITS)('the limits table states %s: %d (%s)', (_what, value, code) => {
