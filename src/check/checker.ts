@@ -8,7 +8,9 @@ import { error, warning, didYouMean, type Diagnostic } from '../model/diagnostic
 import { isValidDate } from '../model/dates.js';
 import type { Span } from '../model/span.js';
 import {
+  isNumeric,
   typeName,
+  unitOf,
   type ConstValue,
   type EnumInfo,
   type FieldInfo,
@@ -29,10 +31,10 @@ import {
 } from '../model/types.js';
 import { parseExpression } from '../syntax/parse.js';
 import { assignable, constValueOf, ExprChecker, resolveTypeName, Scope, TYPES, type Symbols } from './expressions.js';
-import { locateQuote, outlineSource } from './source-outline.js';
+import { citeCovers, locateQuote, outlineSource } from './source-outline.js';
 import { ConstantFolder } from './constant-size.js';
 import { sharedBodies, treeSize } from './expr-size.js';
-import { formatNum, isNum } from '../model/rational.js';
+import { compare, div as qdiv, formatNum, isNum, parseDecimal, type Num } from '../model/rational.js';
 
 /** What the checker needs besides the parsed files. */
 export interface CheckInput {
@@ -71,6 +73,8 @@ interface State {
   readonly tables: Map<string, TableInfo>;
   readonly defines: Map<string, A.DefineDecl>;
   readonly cyclicDefines: Set<string>;
+  /** Inherited definitions and tables this policy replaced with `override`. */
+  readonly overridden: Set<string>;
   readonly rules: RuleInfo[];
   readonly uncheckable: UncheckableInfo[];
   readonly decls: A.Decl[];
@@ -122,6 +126,7 @@ export function checkPolicy(input: CheckInput): CheckResult {
     tables: new Map(base?.tables),
     defines: new Map(base?.defines),
     cyclicDefines: new Set(),
+    overridden: new Set(),
     rules: [...(base?.rules ?? [])],
     uncheckable: [...(base?.uncheckable ?? [])],
     decls: input.files.flatMap((f) => f.decls),
@@ -180,16 +185,20 @@ function headerPass(s: State): void {
 function enumsPass(s: State): void {
   for (const d of s.decls) {
     if (d.kind !== 'enum') continue;
-    if (s.enums.has(d.name) || s.kinds.has(d.name)) {
+    // Open extension: an inherited enum declared again gains the new members.
+    const inherited = s.input.base?.enums.get(d.name);
+    const extending = inherited !== undefined && s.enums.get(d.name) === inherited;
+    if (!extending && (s.enums.has(d.name) || s.kinds.has(d.name))) {
       duplicate(s, 'enum', d.name, d.nameSpan);
       continue;
     }
-    const members = new Map<string, Labels | undefined>();
+    const members = new Map<string, Labels | undefined>(extending ? inherited.members : []);
     for (const m of d.members) {
-      if (members.has(m.name)) duplicate(s, 'enum member', m.name, m.span);
-      members.set(m.name, label(m.label));
+      if (extending && inherited.members.has(m.name)) s.diagnostics.push(error('C0209', m.span, { what: 'enum', kind: d.name, name: m.name }));
+      else if (members.has(m.name)) duplicate(s, 'enum member', m.name, m.span);
+      members.set(m.name, label(m.label) ?? (extending ? inherited.members.get(m.name) : undefined));
     }
-    s.enums.set(d.name, { name: d.name, label: label(d.label), members, span: d.span });
+    s.enums.set(d.name, { name: d.name, label: label(d.label) ?? inherited?.label, members, span: extending ? inherited.span : d.span });
   }
 }
 
@@ -197,7 +206,15 @@ function kindsPass(s: State): void {
   const kindDecls = s.decls.filter((d): d is A.KindDecl => d.kind === 'kind');
   // Register names first: fields may refer to kinds declared later (institution -> region).
   const fresh: A.KindDecl[] = [];
+  // Open extension: an inherited kind declared again gains the new fields and relations.
+  const extended = new Map<A.KindDecl, KindInfo>();
   for (const d of kindDecls) {
+    const inherited = s.input.base?.kinds.get(d.name);
+    if (inherited && s.kinds.get(d.name) === inherited && ![...extended.values()].includes(inherited)) {
+      extended.set(d, inherited);
+      fresh.push(d);
+      continue;
+    }
     if (s.kinds.has(d.name) || s.enums.has(d.name)) {
       duplicate(s, 'kind', d.name, d.nameSpan);
       continue;
@@ -206,9 +223,14 @@ function kindsPass(s: State): void {
     fresh.push(d);
   }
   for (const d of fresh) {
-    const fields = new Map<string, FieldInfo>();
-    const relations = new Map<string, RelationInfo>();
+    const inherited = extended.get(d);
+    const fields = new Map<string, FieldInfo>(inherited?.fields);
+    const relations = new Map<string, RelationInfo>(inherited?.relations);
     for (const m of d.members) {
+      if (inherited && (inherited.fields.has(m.name) || inherited.relations.has(m.name))) {
+        s.diagnostics.push(error('C0209', m.nameSpan, { what: 'kind', kind: d.name, name: m.name }));
+        continue;
+      }
       if (fields.has(m.name) || relations.has(m.name) || m.name === 'id') {
         duplicate(s, 'field', m.name, m.nameSpan);
         continue;
@@ -223,6 +245,7 @@ function kindsPass(s: State): void {
         s.diagnostics.push(error('C0014', m.type.span, { name: m.type.name }, didYouMean(m.type.name, typeNames(s))));
         continue;
       }
+      checkUnit(s, m.type, type);
       fields.set(m.name, { path: m.name, type, isRecord, label: label(m.label), span: m.span });
     }
     // A nested field under a declared scalar field would be unreachable in the facts.
@@ -233,8 +256,9 @@ function kindsPass(s: State): void {
         if (parent && !parent.isRecord) s.diagnostics.push(error('C0038', f.span, { name: f.path, parent: parent.path }));
       }
     }
-    fields.set('id', { path: 'id', type: TYPES.string, isRecord: false, label: { zh: '编号', en: 'id' }, span: d.nameSpan });
-    s.kinds.set(d.name, { name: d.name, listKey: d.listKey, label: label(d.label), fields, relations, span: d.span });
+    if (!inherited) fields.set('id', { path: 'id', type: TYPES.string, isRecord: false, label: { zh: '编号', en: 'id' }, span: d.nameSpan });
+    if (inherited) s.kinds.set(d.name, { ...inherited, fields, relations });
+    else s.kinds.set(d.name, { name: d.name, listKey: d.listKey, label: label(d.label), fields, relations, span: d.span });
   }
   // Relations need every kind's fields.
   for (const d of fresh) {
@@ -250,6 +274,13 @@ function kindsPass(s: State): void {
         s.diagnostics.push(error('C0027', m.viaSpan, { name: m.via, kind: d.name }));
       }
     }
+  }
+}
+
+/** A unit is declared only on a number: `integer in 人`, not `date in 元`. */
+function checkUnit(s: State, ref: A.TypeRef, type: Type): void {
+  if (ref.unit !== undefined && !isNumeric(type) && type.t !== 'error') {
+    s.diagnostics.push(error('C0211', ref.unitSpan ?? ref.span, { type: ref.name, unit: ref.unit }));
   }
 }
 
@@ -275,6 +306,7 @@ function paramsPass(s: State): void {
         s.diagnostics.push(error('C0014', d.type.span, { name: d.type.name }, didYouMean(d.type.name, typeNames(s))));
         continue;
       }
+      checkUnit(s, d.type, type);
       if (inherited && typeName(inherited.type) !== typeName(type)) {
         s.diagnostics.push(error('C0034', d.type.span, { name: d.name }));
       } else if (!inherited && s.params.has(d.name)) {
@@ -362,10 +394,7 @@ function tablesPass(s: State): void {
   const checker = new ExprChecker(symbols(s), s.diagnostics);
   for (const d of s.decls) {
     if (d.kind !== 'table') continue;
-    if (s.tables.has(d.name)) {
-      duplicate(s, 'table', d.name, d.nameSpan);
-      continue;
-    }
+    if (!replaces(s, 'table', d, s.tables.get(d.name), s.input.base?.tables.get(d.name))) continue;
     const formals = d.formals.map((f) => {
       const type = resolveTypeName(f.type, s);
       if (!type) s.diagnostics.push(error('C0014', f.type.span, { name: f.type.name }, didYouMean(f.type.name, typeNames(s))));
@@ -373,6 +402,7 @@ function tablesPass(s: State): void {
     });
     const result = resolveTypeName(d.result, s);
     if (!result) s.diagnostics.push(error('C0014', d.result.span, { name: d.result.name }, didYouMean(d.result.name, typeNames(s))));
+    else checkUnit(s, d.result, result);
     const rows = new Map<string, ConstValue>();
     for (const row of d.rows) {
       if (row.keys.length !== formals.length) {
@@ -411,14 +441,42 @@ function tablesPass(s: State): void {
   }
 }
 
+/**
+ * Whether a table or definition may be (re)declared: new names always; an inherited one only
+ * with `override` (C0207 otherwise); `override` with nothing inherited is C0208; a second
+ * declaration in the same policy is a duplicate.
+ */
+function replaces<T>(s: State, what: 'table' | 'define', d: A.TableDecl | A.DefineDecl, current: T | undefined, inherited: T | undefined): boolean {
+  const isInherited = inherited !== undefined && current === inherited;
+  if (d.override && !isInherited) {
+    if (current !== undefined) duplicate(s, what, d.name, d.nameSpan);
+    else s.diagnostics.push(error('C0208', d.nameSpan, { what, name: d.name }));
+    return current === undefined;
+  }
+  if (isInherited) {
+    if (!d.override) {
+      s.diagnostics.push(error('C0207', d.nameSpan, { what, name: d.name }));
+      return false;
+    }
+    s.overridden.add(d.name);
+    return true;
+  }
+  if (current !== undefined) {
+    duplicate(s, what, d.name, d.nameSpan);
+    return false;
+  }
+  return true;
+}
+
 function defineCyclesPass(s: State): void {
   const own: A.DefineDecl[] = [];
   for (const d of s.decls) {
     if (d.kind !== 'define') continue;
-    if (s.defines.has(d.name) || s.tables.has(d.name)) {
+    if (s.tables.has(d.name) && !s.defines.has(d.name)) {
       duplicate(s, 'define', d.name, d.nameSpan);
       continue;
     }
+    if (!replaces(s, 'define', d, s.defines.get(d.name), s.input.base?.defines.get(d.name))) continue;
     s.defines.set(d.name, d);
     own.push(d);
   }
@@ -458,6 +516,7 @@ function mentionedNames(e: A.Expr): Set<string> {
       case 'binary': stack.push(x.left, x.right); break;
       case 'paren': stack.push(x.inner); break;
       case 'aggregate': stack.push(x.source); if (x.where) stack.push(x.where); if (x.body) stack.push(x.body); break;
+      case 'if': stack.push(x.condition, x.then, x.otherwise); break;
       default: break;
     }
   }
@@ -483,6 +542,17 @@ function rulesPass(s: State): void {
 function rulesOf(s: State, checker: ExprChecker): void {
   const ids = new Set(s.rules.map((r) => r.id));
   const effective = s.header?.effectiveFrom?.value ?? s.input.base?.effectiveFrom;
+  // An `override define` changes what inherited rules mean: check them again against this
+  // policy's symbols (their own diagnostics were reported when the base was checked).
+  if (s.overridden.size > 0) {
+    const scratch: State = { ...s, diagnostics: [] };
+    const again = new ExprChecker(symbols(scratch), scratch.diagnostics);
+    for (let n = 0; n < s.rules.length; n++) {
+      const r = s.rules[n];
+      const info = checkRule(scratch, again, r.decl, effective);
+      if (info) s.rules[n] = { ...info, declaredIn: r.declaredIn };
+    }
+  }
   for (const d of s.decls) {
     if (d.kind !== 'rule') continue;
     if (ids.has(d.id)) {
@@ -490,67 +560,152 @@ function rulesOf(s: State, checker: ExprChecker): void {
       continue;
     }
     ids.add(d.id);
-    const missing = (what: string) => s.diagnostics.push(error('C0035', d.idSpan, { rule: d.id, what }));
-    if (!d.cite) missing('`cite`');
-    else checkCite(s, d.cite, d.quote);
-    if (!d.subjectKind || !d.variable) {
-      missing('`for KIND x`');
-      continue;
-    }
-    const kind = s.kinds.get(d.subjectKind);
-    if (!kind) {
-      s.diagnostics.push(error('C0013', d.subjectKindSpan!, { name: d.subjectKind }, didYouMean(d.subjectKind, s.kinds.keys())));
-      continue;
-    }
-    const body = d.requirement ?? d.eligibleWhen;
-    if (!body) {
-      missing('`must`/`should`/`may` or `eligible when`');
-      continue;
-    }
-    if (d.requirement && d.eligibleWhen) s.diagnostics.push(error('C0036', d.idSpan, { rule: d.id }));
-    const scope = Scope.root();
-    scope.declare(d.variable, { t: 'subject', kind: kind.name });
-    const where = d.where ? checker.condition(d.where, scope) : undefined;
-    const condition = checker.condition(body, scope);
-    let deadline: TExpr | undefined;
-    if (d.deadline) {
-      if (d.eligibleWhen) s.diagnostics.push(error('C0022', d.deadline.span));
-      deadline = checker.check(d.deadline, scope);
-      if (deadline.type.t !== 'date' && deadline.type.t !== 'error') {
-        s.diagnostics.push(error('C0003', d.deadline.span, { expected: 'date', actual: typeName(deadline.type) }));
-      } else {
-        for (const due of constantDates(deadline, s)) {
-          if (effective && d.modality === 'must' && due < effective) {
-            s.diagnostics.push(error('C0009', d.deadline.span, { due, effective }));
-          }
+    const info = checkRule(s, checker, d, effective);
+    if (info) s.rules.push(info);
+  }
+}
+
+/** Checks one rule declaration. */
+function checkRule(s: State, checker: ExprChecker, d: A.RuleDecl, effective: string | undefined): RuleInfo | undefined {
+  const missing = (what: string) => s.diagnostics.push(error('C0035', d.idSpan, { rule: d.id, what }));
+  if (!d.cite) missing('`cite`');
+  else checkCite(s, d.cite, d.quote);
+  if (!d.subjectKind || !d.variable) {
+    missing('`for KIND x`');
+    return undefined;
+  }
+  const kind = s.kinds.get(d.subjectKind);
+  if (!kind) {
+    s.diagnostics.push(error('C0013', d.subjectKindSpan!, { name: d.subjectKind }, didYouMean(d.subjectKind, s.kinds.keys())));
+    return undefined;
+  }
+  const body = d.requirement ?? d.eligibleWhen ?? d.compute?.value;
+  if (!body) {
+    missing('`must`/`should`/`may`, `eligible when` or `compute`');
+    return undefined;
+  }
+  if (d.requirement && d.eligibleWhen) s.diagnostics.push(error('C0036', d.idSpan, { rule: d.id }));
+  if (d.compute && (d.requirement || d.eligibleWhen)) s.diagnostics.push(error('C0210', d.idSpan, { rule: d.id }));
+  const isValue = !!d.compute && !d.requirement && !d.eligibleWhen;
+  const scope = Scope.root();
+  scope.declare(d.variable, { t: 'subject', kind: kind.name });
+  const where = d.where ? checker.condition(d.where, scope) : undefined;
+  let condition: TExpr;
+  let value: RuleInfo['value'];
+  if (isValue) ({ condition, value } = valueRule(s, checker, d, d.compute!, scope));
+  else condition = checker.condition(body, scope);
+  let deadline: TExpr | undefined;
+  if (d.deadline) {
+    if (isValue) s.diagnostics.push(error('C0213', d.deadline.span));
+    else if (d.eligibleWhen) s.diagnostics.push(error('C0022', d.deadline.span));
+    deadline = checker.check(d.deadline, scope);
+    if (deadline.type.t !== 'date' && deadline.type.t !== 'error') {
+      s.diagnostics.push(error('C0003', d.deadline.span, { expected: 'date', actual: typeName(deadline.type) }));
+    } else {
+      for (const due of constantDates(deadline, s)) {
+        if (effective && d.modality === 'must' && due < effective) {
+          s.diagnostics.push(error('C0009', d.deadline.span, { due, effective }));
         }
       }
     }
-    if (d.from && d.until && d.from.value > d.until.value) {
-      s.diagnostics.push(error('C0033', d.until.span, { from: d.from.value, until: d.until.value }));
+  }
+  if (d.from && d.until && d.from.value > d.until.value) {
+    s.diagnostics.push(error('C0033', d.until.span, { from: d.from.value, until: d.until.value }));
+  }
+  const explain = d.explain
+    ? { zh: template(s, checker, d.explain.zh, scope), en: d.explain.en ? template(s, checker, d.explain.en, scope) : undefined }
+    : undefined;
+  return {
+    id: d.id,
+    title: label(d.title),
+    cite: d.cite?.value ?? '',
+    quote: d.quote?.value,
+    modality: d.modality,
+    type: isValue ? 'value' : d.eligibleWhen && !d.requirement ? 'entitlement' : 'obligation',
+    ...(value ? { value } : {}),
+    kind: kind.name,
+    variable: d.variable,
+    slots: scope.slots,
+    where,
+    condition,
+    deadline,
+    from: d.from?.value,
+    until: d.until?.value,
+    explain,
+    decl: d,
+    declaredIn: s.header?.id ?? '',
+  };
+}
+
+/**
+ * A value rule: its expression must be a number, percentage or date, in the declared unit,
+ * and, when a step is declared, provably a whole multiple of it (else an explicit rounding).
+ */
+function valueRule(s: State, checker: ExprChecker, d: A.RuleDecl, c: A.ComputeClause, scope: Scope): { condition: TExpr; value: RuleInfo['value'] } {
+  const x = checker.check(c.value, scope);
+  const t = x.type;
+  if (t.t !== 'error' && !isNumeric(t) && t.t !== 'date' && t.t !== 'none') {
+    s.diagnostics.push(error('C0204', c.value.span, { rule: d.id, type: typeName(t) }));
+  }
+  const actual = unitOf(t);
+  if (c.unit !== undefined && actual !== undefined && actual !== c.unit) {
+    s.diagnostics.push(error('C0205', c.value.span, { rule: d.id, expected: c.unit, actual }));
+  }
+  if (c.unit !== undefined && t.t === 'date') s.diagnostics.push(error('C0211', c.unitSpan ?? c.span, { type: 'date', unit: c.unit }));
+  let step: Num | undefined;
+  if (c.step !== undefined) {
+    const v = parseDecimal(c.step);
+    if (v === undefined || compare(v, 0) <= 0) s.diagnostics.push(error('C0206', c.stepSpan ?? c.span, { text: c.step }));
+    else {
+      step = v;
+      if (isNumeric(t) && !multipleOf(x, v, s)) s.diagnostics.push(error('C0203', c.value.span, { rule: d.id, step: c.step }));
     }
-    const explain = d.explain
-      ? { zh: template(s, checker, d.explain.zh, scope), en: d.explain.en ? template(s, checker, d.explain.en, scope) : undefined }
-      : undefined;
-    s.rules.push({
-      id: d.id,
-      title: label(d.title),
-      cite: d.cite?.value ?? '',
-      quote: d.quote?.value,
-      modality: d.modality,
-      type: d.eligibleWhen && !d.requirement ? 'entitlement' : 'obligation',
-      kind: kind.name,
-      variable: d.variable,
-      slots: scope.slots,
-      where,
-      condition,
-      deadline,
-      from: d.from?.value,
-      until: d.until?.value,
-      explain,
-      decl: d,
-      declaredIn: s.header?.id ?? '',
-    });
+  }
+  const unit = c.unit ?? actual;
+  return { condition: x, value: { ...(unit !== undefined ? { unit } : {}), ...(step !== undefined ? { step, stepText: c.step } : {}) } };
+}
+
+/**
+ * Whether every value `x` can take is a whole multiple of `step`, as far as the checker can
+ * tell: whole numbers when the step divides 1, explicit roundings to a multiple of the step,
+ * constants, parameters and table cells that are multiples, and sums, differences, whole
+ * multiples, branches and aggregates of those. Anything else needs an explicit rounding.
+ */
+function multipleOf(x: TExpr, step: Num, s: State): boolean {
+  const divides = (v: unknown): boolean => {
+    if (!isNum(v)) return v === null;
+    const q = qdiv(v, step);
+    return q !== undefined && typeof q === 'number' && Number.isInteger(q);
+  };
+  if (x.type.t === 'integer' && divides(1)) return true;
+  switch (x.op) {
+    case 'const': return divides(x.value);
+    case 'param': return (s.params.get(x.name)?.history ?? []).every((h) => divides(h.value));
+    case 'table': return [...(s.tables.get(x.table)?.rows.values() ?? [])].every(divides);
+    case 'neg': return multipleOf(x.operand, step, s);
+    case 'if': return multipleOf(x.then, step, s) && multipleOf(x.otherwise, step, s);
+    case 'binary':
+      if (x.bop === '+' || x.bop === '-') return multipleOf(x.left, step, s) && multipleOf(x.right, step, s);
+      if (x.bop === '*') {
+        return (x.left.type.t === 'integer' && multipleOf(x.right, step, s)) || (x.right.type.t === 'integer' && multipleOf(x.left, step, s));
+      }
+      return false;
+    case 'call':
+      switch (x.fn) {
+        case 'round': case 'round_half_even': case 'floor': case 'ceil': {
+          const by = x.args[1];
+          if (!by) return divides(1);
+          if (by.op === 'param') return (s.params.get(by.name)?.history ?? []).every((h) => divides(h.value));
+          return divides(constValueOf(by));
+        }
+        case 'abs': case 'min': case 'max': return x.args.every((a) => multipleOf(a, step, s));
+        default: return false;
+      }
+    case 'aggregate':
+      return (x.fn === 'sum' || x.fn === 'min' || x.fn === 'max') && !!x.body && multipleOf(x.body, step, s);
+    // A shared definition body: its formals are variables typed as declared.
+    case 'def': return multipleOf(x.body, step, s);
+    default: return false;
   }
 }
 
@@ -582,7 +737,7 @@ function checkCite(s: State, cite: A.StringLit, quote: A.StringLit | undefined):
   const found = locateQuote(doc, quote.value);
   if (found.length === 0) {
     s.diagnostics.push(error('C0007', quote.span, {}));
-  } else if (!found.some((p) => p.cite === cite.value || p.cite.startsWith(`${cite.value}（`))) {
+  } else if (!found.some((p) => citeCovers(cite.value, p.cite))) {
     s.diagnostics.push(warning('C0019', quote.span, { found: found[0].cite || '—', cite: cite.value }));
   }
 }

@@ -6,7 +6,7 @@
  * checkable paragraphs: encoded / (encoded + uncovered).
  */
 import type { Labels, Policy, SourceParagraph } from '../model/types.js';
-import { locateQuote, normaliseForQuote } from './source-outline.js';
+import { citeCovers, locateQuote, normaliseForQuote } from './source-outline.js';
 
 /** How one paragraph is accounted for. */
 export type ParagraphState = 'encoded' | 'not_checkable' | 'front_matter' | 'heading' | 'uncovered';
@@ -53,9 +53,11 @@ export function sourceCoverage(policy: Policy): SourceCoverage | undefined {
     if (rules.length) return { ...base, state: 'encoded' as const };
     if (!p.cite) return { ...base, state: 'front_matter' as const };
     // A section title alone on its line (`四、规范专业岗位聘用（任）`) states no clause.
-    if (/^[一二三四五六七八九十]+、[^。；]*$/.test(p.text)) return { ...base, state: 'heading' as const };
+    // So does a chapter title (`第二章 津贴标准`).
+    if (/^[一二三四五六七八九十]+、[^。；]*$/.test(p.text) || /^第[一二三四五六七八九十百零〇两]+章[^。；]*$/.test(p.text)) return { ...base, state: 'heading' as const };
     const marked = policy.uncheckable.find((u) =>
-      u.quote ? normaliseForQuote(p.text).includes(normaliseForQuote(u.quote)) : u.cite === p.cite,
+      // Articles: `第七条` accounts for all its 款 (sections keep matching one cite exactly).
+      u.quote ? normaliseForQuote(p.text).includes(normaliseForQuote(u.quote)) : u.cite === p.cite || (p.cite.startsWith('第') && citeCovers(u.cite, p.cite)),
     );
     if (marked) return { ...base, state: 'not_checkable' as const, reason: marked.reason };
     return { ...base, state: 'uncovered' as const };

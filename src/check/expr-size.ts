@@ -16,6 +16,7 @@ export function texprChildren(x: TExpr): readonly TExpr[] {
     case 'not': case 'neg': return [x.operand];
     case 'binary': return [x.left, x.right];
     case 'aggregate': return [x.source, ...(x.where ? [x.where] : []), ...(x.body ? [x.body] : [])];
+    case 'if': return [x.condition, x.then, x.otherwise];
   }
 }
 

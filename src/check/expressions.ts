@@ -12,12 +12,13 @@
 import type * as A from '../model/ast.js';
 import { assertNever } from '../model/ast.js';
 import { error, didYouMean, type Diagnostic } from '../model/diagnostics.js';
-import { makeRational, parseDecimal, type Num } from '../model/rational.js';
+import { compare, isNum, makeRational, parseDecimal, type Num } from '../model/rational.js';
 import type { Span } from '../model/span.js';
 import { inlinedSize } from './expr-size.js';
 import {
   isNumeric,
   typeName,
+  unitOf,
   type BuiltinFn,
   type ConstValue,
   type EnumInfo,
@@ -113,9 +114,11 @@ export const TYPES = T;
 
 const BUILTINS: Record<BuiltinFn, { min: number; max: number }> = {
   has: { min: 1, max: 1 },
-  ceil: { min: 1, max: 1 },
-  floor: { min: 1, max: 1 },
-  round: { min: 1, max: 1 },
+  // With a second argument, a step: `round(x, 0.01)` rounds to whole fen.
+  ceil: { min: 1, max: 2 },
+  floor: { min: 1, max: 2 },
+  round: { min: 1, max: 2 },
+  round_half_even: { min: 1, max: 2 },
   abs: { min: 1, max: 1 },
   min: { min: 1, max: 16 },
   max: { min: 1, max: 16 },
@@ -127,6 +130,24 @@ const BUILTINS: Record<BuiltinFn, { min: number; max: number }> = {
 
 function isBuiltin(name: string): name is BuiltinFn {
   return Object.prototype.hasOwnProperty.call(BUILTINS, name);
+}
+
+/** `t` with `unit` (numeric scalars only), or without any unit when `unit` is undefined. */
+export function withUnit(t: Type, unit: string | undefined): Type {
+  if (!isNumeric(t)) return t;
+  const scalar = t as { readonly t: 'integer' | 'number' | 'percent' | 'ratio' };
+  return unit === undefined ? { t: scalar.t } : { t: scalar.t, unit };
+}
+
+/** Two units clash when both are declared and differ; a unitless side adopts the other's. */
+function unitsClash(a: Type, b: Type): boolean {
+  const ua = unitOf(a);
+  const ub = unitOf(b);
+  return ua !== undefined && ub !== undefined && ua !== ub;
+}
+
+function unitText(t: Type): string {
+  return unitOf(t) ?? '—';
 }
 
 /** Whether values of the two types may be compared or mixed. */
@@ -249,8 +270,36 @@ export class ExprChecker {
       case 'unary': return this.unary(e, scope);
       case 'binary': return this.binary(e, scope);
       case 'aggregate': return this.aggregate(e, scope);
+      case 'if': return this.ifExpr(e, scope, expected);
       default: return assertNever(e);
     }
+  }
+
+  /** `if c then a else b`: a boolean condition and branches of one type (and one unit). */
+  private ifExpr(e: A.IfExpr, scope: Scope, expected?: Type): TExpr {
+    const condition = this.condition(e.condition, scope);
+    // Like `==`, a branch that is a bare enum member takes its type from the other branch.
+    let then = this.tryCheck(e.then, scope);
+    let otherwise: TExpr;
+    if (then) otherwise = this.check(e.otherwise, scope, then.type.t === 'none' ? expected : then.type);
+    else {
+      otherwise = this.check(e.otherwise, scope, expected);
+      then = this.check(e.then, scope, otherwise.type.t === 'none' ? expected : otherwise.type);
+    }
+    const a = then.type;
+    const b = otherwise.type;
+    let type: Type;
+    if (a.t === 'error' || b.t === 'error') type = TYPES.error;
+    else if (a.t === 'none') type = b;
+    else if (b.t === 'none') type = a;
+    else if (!compatible(a, b) || unitsClash(a, b) || (isNumeric(a) !== isNumeric(b))) {
+      this.diagnostics.push(error('C0202', e.span, { then: typeName(a), else: typeName(b) }));
+      type = TYPES.error;
+    } else if (isNumeric(a) && isNumeric(b)) {
+      const unit = unitOf(a) ?? unitOf(b);
+      type = withUnit(a.t === b.t ? a : a.t === 'integer' ? b : b.t === 'integer' ? a : T.number, unit);
+    } else type = a;
+    return { op: 'if', condition, then, otherwise, type, span: e.span };
   }
 
   private name(e: A.NameRef, scope: Scope, expected?: Type): TExpr {
@@ -328,7 +377,7 @@ export class ExprChecker {
       if (e.args.length !== table.formals.length) {
         return this.err('C0016', e.calleeSpan, { name: e.callee, expected: table.formals.length, actual: e.args.length });
       }
-      const args = e.args.map((a, i) => this.expectType(a, scope, table.formals[i].type));
+      const args = e.args.map((a, i) => this.expectType(a, scope, table.formals[i].type, table.formals[i].name));
       return { op: 'table', table: table.name, args, type: table.result, span: e.span };
     }
     const d = this.symbols.defines.get(e.callee);
@@ -356,6 +405,8 @@ export class ExprChecker {
       const declared = resolveTypeName(f.type, this.symbols);
       if (declared && !assignable(declared, args[i].type)) {
         this.diagnostics.push(error('C0003', args[i].span, { expected: typeName(declared), actual: typeName(args[i].type) }));
+      } else if (declared && unitsClash(declared, args[i].type)) {
+        this.diagnostics.push(error('C0212', args[i].span, { name: f.name, expected: unitText(declared), actual: unitText(args[i].type) }));
       }
     });
     const shared = this.sharedBody(d, args);
@@ -411,9 +462,29 @@ export class ExprChecker {
     let type: Type;
     switch (fn) {
       case 'has': type = T.boolean; break;
-      case 'ceil': case 'floor': case 'round': args.forEach(wantNumeric); type = T.integer; break;
+      case 'ceil': case 'floor': case 'round': case 'round_half_even': {
+        args.forEach(wantNumeric);
+        const step = args[1];
+        if (step) {
+          // A literal or a parameter: the checker must know the step to prove results whole.
+          const v = constValueOf(step);
+          const ok = step.type.t === 'error' || (step.op === 'param' && isNumeric(step.type)) || (v !== undefined && isNum(v) && compare(v, 0) > 0);
+          if (!ok || unitOf(step.type) !== undefined) this.diagnostics.push(error('C0206', step.span, { text: exprText(e.args[1]) }));
+        }
+        // The result keeps the unit: rounding 元 gives 元. Whole steps of a whole number are whole.
+        const whole = !step || (step.type.t === 'integer');
+        type = withUnit(whole ? T.integer : args[0].type.t === 'integer' ? T.number : args[0].type, unitOf(args[0].type));
+        break;
+      }
       case 'abs': args.forEach(wantNumeric); type = args[0].type; break;
-      case 'min': case 'max': args.forEach(wantNumeric); type = args.every((a) => a.type.t === 'integer') ? T.integer : args[0].type; break;
+      case 'min': case 'max': {
+        args.forEach(wantNumeric);
+        const clash = args.find((a) => unitsClash(args[0].type, a.type));
+        if (clash) this.diagnostics.push(error('C0200', e.span, { op: fn, left: unitText(args[0].type), right: unitText(clash.type) }));
+        const unit = args.map((a) => unitOf(a.type)).find((u) => u !== undefined);
+        type = withUnit(args.every((a) => a.type.t === 'integer') ? T.integer : args[0].type, unit);
+        break;
+      }
       case 'years_between': case 'days_between': args.forEach(wantDate); type = T.integer; break;
       case 'size':
         if (args[0].type.t !== 'list' && args[0].type.t !== 'set' && args[0].type.t !== 'error') this.diagnostics.push(error('C0028', args[0].span, { name: 'size' }));
@@ -425,9 +496,10 @@ export class ExprChecker {
     return { op: 'call', fn, args, type, span: e.span };
   }
 
-  private expectType(a: A.Expr, scope: Scope, expected: Type): TExpr {
+  private expectType(a: A.Expr, scope: Scope, expected: Type, name = exprText(a)): TExpr {
     const x = this.check(a, scope, expected);
     if (!assignable(expected, x.type)) this.diagnostics.push(error('C0003', a.span, { expected: typeName(expected), actual: typeName(x.type) }));
+    else if (unitsClash(expected, x.type)) this.diagnostics.push(error('C0212', a.span, { name, expected: unitText(expected), actual: unitText(x.type) }));
     return x;
   }
 
@@ -486,6 +558,10 @@ export class ExprChecker {
       this.diagnostics.push(error('C0029', e.span, { left: typeName(lt), right: typeName(rt) }));
       return { op: 'binary', bop: op, left, right, type: T.error, span: e.span };
     };
+    if (!anyError && (op === '==' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=' || op === '+' || op === '-') && unitsClash(lt, rt)) {
+      this.diagnostics.push(error('C0200', e.span, { op, left: unitText(lt), right: unitText(rt) }));
+      return { op: 'binary', bop: op, left, right, type: op === '+' || op === '-' ? T.error : T.boolean, span: e.span };
+    }
     switch (op) {
       case '==':
       case '!=':
@@ -504,15 +580,25 @@ export class ExprChecker {
         if (anyError) return { op: 'binary', bop: op, left, right, type: T.error, span: e.span };
         if (lt.t === 'date' && rt.t === 'duration') return { op: 'binary', bop: op, left, right, type: T.date, span: e.span };
         if (!isNumeric(lt) || !isNumeric(rt)) return bad();
-        const type = lt.t === rt.t ? lt : T.number;
+        const type = withUnit(lt.t === rt.t ? lt : T.number, unitOf(lt) ?? unitOf(rt));
         return { op: 'binary', bop: op, left, right, type, span: e.span };
       }
       case '*':
       case '/': {
         if (anyError) return { op: 'binary', bop: op, left, right, type: T.error, span: e.span };
         if (!isNumeric(lt) || !isNumeric(rt)) return bad();
+        const ul = unitOf(lt);
+        const ur = unitOf(rt);
+        let unit: string | undefined;
+        if (ul !== undefined && ur !== undefined) {
+          // 元 / 元 is a plain ratio; any other product or quotient of units has no unit we declare.
+          if (op === '*' || ul !== ur) {
+            this.diagnostics.push(error('C0201', e.span, { left: ul, right: ur }));
+            return { op: 'binary', bop: op, left, right, type: T.error, span: e.span };
+          }
+        } else unit = op === '*' ? ul ?? ur : ul;
         const type = op === '*' && lt.t === 'integer' && rt.t === 'integer' ? T.integer : T.number;
-        return { op: 'binary', bop: op, left, right, type, span: e.span };
+        return { op: 'binary', bop: op, left, right, type: withUnit(type, unit), span: e.span };
       }
       default:
         return bad();
@@ -589,7 +675,7 @@ function divExact(a: Num, b: Num): Num {
 export function resolveTypeName(ref: A.TypeRef, symbols: Pick<Symbols, 'enums' | 'kinds'>): Type | undefined {
   const scalar = ['integer', 'number', 'percent', 'ratio', 'date', 'duration', 'boolean', 'string'];
   let base: Type | undefined;
-  if (scalar.includes(ref.name)) base = { t: ref.name } as Type;
+  if (scalar.includes(ref.name)) base = (ref.unit !== undefined ? { t: ref.name, unit: ref.unit } : { t: ref.name }) as Type;
   else if (symbols.enums.has(ref.name)) base = { t: 'enum', name: ref.name };
   else if (symbols.kinds.has(ref.name)) base = { t: 'subject', kind: ref.name };
   if (!base) return undefined;
@@ -602,6 +688,8 @@ export function exprText(e: A.Expr): string {
     case 'name': return e.name;
     case 'field': return `${exprText(e.target)}.${e.field}`;
     case 'call': return `${e.callee}(…)`;
+    case 'number': return e.text;
+    case 'percent': return `${e.text}%`;
     default: return e.kind;
   }
 }

@@ -379,6 +379,8 @@ export class Compiler {
         return this.binary(x);
       case 'aggregate':
         return this.aggregate(x);
+      case 'if':
+        return this.ifExpr(x);
       case 'def':
         return this.def(x);
       default:
@@ -499,6 +501,29 @@ export class Compiler {
     };
   }
 
+  /**
+   * `if c then a else b`, three-valued: `none` is false; an unknown condition gives the
+   * branches' common value when both are known and equal, and unknown otherwise, with only
+   * what the condition read as missing (the branches were read for the comparison alone).
+   */
+  private ifExpr(x: Extract<TExpr, { op: 'if' }>): Compiled {
+    const c = this.compile(x.condition);
+    const a = this.compile(x.then);
+    const b = this.compile(x.otherwise);
+    return (f) => {
+      const v = c(f);
+      if (v === true) return a(f);
+      if (v !== UNKNOWN) return b(f);
+      const mark = f.missing.length;
+      const errors = f.errors.length;
+      const left = a(f);
+      const right = b(f);
+      f.missing.length = mark;
+      f.errors.length = errors;
+      return left !== UNKNOWN && right !== UNKNOWN && valuesEqual(left, right) ? left : UNKNOWN;
+    };
+  }
+
   private call(x: Extract<TExpr, { op: 'call' }>): Compiled {
     const args = x.args.map((a) => this.compile(a));
     const [a0, a1] = args;
@@ -514,9 +539,26 @@ export class Compiler {
           if (v === UNKNOWN) return UNKNOWN;
           return v !== null;
         };
-      case 'ceil': return numeric(Q.ceil);
-      case 'floor': return numeric(Q.floor);
-      case 'round': return numeric(Q.round);
+      case 'ceil':
+      case 'floor':
+      case 'round':
+      case 'round_half_even': {
+        const whole = x.fn === 'ceil' ? Q.ceil : x.fn === 'floor' ? Q.floor : x.fn === 'round' ? Q.round : Q.roundHalfEven;
+        if (!a1) return numeric(whole);
+        // `round(x, step)`: the nearest whole multiple of the step, exactly.
+        return (f) => {
+          const v = a0(f);
+          const step = a1(f);
+          if (v === UNKNOWN || step === UNKNOWN) return UNKNOWN;
+          if (v === null || step === null) return null;
+          const q = Q.div(v as Q.Num, step as Q.Num);
+          if (q === undefined || Q.compare(step as Q.Num, 0) <= 0) {
+            f.errors.push(texprText(x));
+            return UNKNOWN;
+          }
+          return Q.mul(whole(q), step as Q.Num);
+        };
+      }
       case 'abs': return numeric((n) => (Q.compare(n, 0) < 0 ? Q.neg(n) : n));
       case 'percent': return numeric((n) => n);
       case 'min':

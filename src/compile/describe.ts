@@ -43,6 +43,7 @@ export function texprText(x: TExpr): string {
       }
       case 'def': return e.args.length ? `${e.name}(${e.args.map((a) => go(a)).join(', ')})` : e.name;
       case 'aggregate': return `${e.fn}(${e.variable} in ${go(e.source)}${e.where ? ` where ${go(e.where)}` : ''}${e.body ? ` : ${go(e.body)}` : ''})`;
+      case 'if': return wrap(`if ${go(e.condition)} then ${go(e.then)} else ${go(e.otherwise)}`, 0, parent);
     }
   };
   return go(x);

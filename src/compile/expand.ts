@@ -70,6 +70,12 @@ export class Expander {
           if (!source || (e.where && !where) || (e.body && !body)) return undefined;
           return { ...e, slot, source, where, body };
         }
+        case 'if': {
+          const condition = go(e.condition);
+          const then = condition && go(e.then);
+          const otherwise = then && go(e.otherwise);
+          return otherwise && { ...e, condition: condition!, then: then!, otherwise };
+        }
       }
     };
     const all = (list: readonly TExpr[]): TExpr[] | undefined => {

@@ -70,6 +70,7 @@ export function canonExpr(e: A.Expr, bound: Bound = new Map()): unknown {
         b: e.body ? canonExpr(e.body, inner) : null,
       };
     }
+    case 'if': return { k: 'if', c: go(e.condition), t: go(e.then), e: go(e.otherwise) };
     default: return assertNever(e);
   }
 }

@@ -169,6 +169,7 @@ function namesIn(e: A.Expr | undefined, out: Set<string>): void {
     case 'binary': namesIn(e.left, out); namesIn(e.right, out); break;
     case 'paren': namesIn(e.inner, out); break;
     case 'aggregate': namesIn(e.source, out); namesIn(e.where, out); namesIn(e.body, out); break;
+    case 'if': namesIn(e.condition, out); namesIn(e.then, out); namesIn(e.otherwise, out); break;
     default: break;
   }
 }
@@ -207,7 +208,7 @@ function usageOf(policy: Policy): Usage {
   const deadlines = new Map<string, Set<string>>();
   for (const r of policy.rules) {
     const d = r.decl;
-    reads.set(r.id, reach(policy, [d.where, d.requirement, d.eligibleWhen, d.deadline]));
+    reads.set(r.id, reach(policy, [d.where, d.requirement, d.eligibleWhen, d.compute?.value, d.deadline]));
     deadlines.set(r.id, reach(policy, [d.deadline]));
   }
   return { reads, deadlines };
@@ -372,7 +373,7 @@ function viewOf(r: RuleInfo): RuleView {
     { aspect: 'where' as const, key: null, ...expr(d.where) },
     { aspect: 'rule-type' as const, key: null, ...plain(r.type) },
     { aspect: 'modality' as const, key: null, ...plain(r.modality) },
-    { aspect: 'requirement' as const, key: null, ...expr(d.requirement ?? d.eligibleWhen) },
+    { aspect: 'requirement' as const, key: null, ...expr(d.requirement ?? d.eligibleWhen ?? d.compute?.value) },
     { aspect: 'deadline' as const, key: null, ...expr(d.deadline) },
     { aspect: 'from' as const, key: null, ...plain(r.from) },
     { aspect: 'until' as const, key: null, ...plain(r.until) },

@@ -12,6 +12,7 @@
 import type { Lang } from '../model/diagnostics.js';
 import { emptySummary, type EvaluationReport, type RuleResult, type Status, type Summary } from '../model/result.js';
 import type { ConstValue, Policy, RuleInfo } from '../model/types.js';
+import { valueString } from './value-text.js';
 import { Compiler, UNKNOWN, type Compiled, type Frame } from '../compile/compile.js';
 import type { Facts, Subject } from '../facts/facts.js';
 import { StepBudget } from '../compile/budget.js';
@@ -109,6 +110,8 @@ export interface RunContext {
   readonly inWindow: readonly boolean[];
   /** The deadline in force found by the last `decideStatus` (`YYYY-MM-DD`), or null. */
   due: string | null;
+  /** The value a value rule computed in the last `decideStatus` (exact number or date). */
+  value: unknown;
   /** Steps left for the current subject and the run. */
   readonly budget: StepBudget;
 }
@@ -122,7 +125,7 @@ export function prepareRun(policy: Policy, options: EvaluateOptions): RunContext
   const inForce = (!policy.effectiveFrom || policy.effectiveFrom <= asOf) && (!policy.effectiveUntil || asOf <= policy.effectiveUntil);
   const compiled = compilePolicy(policy);
   const inWindow = compiled.rules.map(({ info }) => inForce && (!info.from || info.from <= asOf) && (!info.until || asOf <= info.until));
-  return { compiled, asOf, lang: options.lang ?? 'zh', params: paramsAsOf(policy, asOf, options.paramOverrides), inForce, explain: options.explain ?? true, frames: new Map(), frameByIndex: [], inWindow, due: null, budget: new StepBudget(options.maxSteps, options.maxRunSteps) };
+  return { compiled, asOf, lang: options.lang ?? 'zh', params: paramsAsOf(policy, asOf, options.paramOverrides), inForce, explain: options.explain ?? true, frames: new Map(), frameByIndex: [], inWindow, due: null, value: undefined, budget: new StepBudget(options.maxSteps, options.maxRunSteps) };
 }
 
 /** The rule's reusable frame in this run. */
@@ -160,6 +163,12 @@ export function decideStatus(ctx: RunContext, rule: CompiledRule, subject: Subje
     if (applies !== true) return 'not_applicable';
   }
   const holds = rule.condition(frame);
+  if (info.type === 'value') {
+    // A value rule: the "condition" is the value. `none` (an excluded or absent value) is no
+    // value at all, so the rule does not apply.
+    ctx.value = holds;
+    return holds === UNKNOWN ? 'unknown' : holds === null ? 'not_applicable' : 'computed';
+  }
   let due: string | null = null;
   if (rule.deadline) {
     const d = rule.deadline(frame);
@@ -202,7 +211,8 @@ export function decide(ctx: RunContext, rule: CompiledRule, subject: Subject): R
     explanation: explained.text,
     title: (ctx.lang === 'en' ? info.title?.en : undefined) ?? info.title?.zh ?? info.id,
     figures: explained.figures,
-    ...(explained.shortfall !== undefined ? { shortfall: explained.shortfall } : {}),
+    ...(status === 'computed' ? { value: valueString(ctx.value, info), unit: info.value?.unit ?? null } : {}),
+    ...(explained.shortfall !== undefined ? { shortfall: explained.shortfall, shortfallUnit: explained.shortfallUnit ?? null } : {}),
   };
   return result;
 }

@@ -10,17 +10,20 @@
 import type { Lang } from '../model/diagnostics.js';
 import type { Figure, Status } from '../model/result.js';
 import * as Q from '../model/rational.js';
-import type { Labels, Policy, RuleInfo, TemplatePart, TExpr, Type } from '../model/types.js';
+import { unitOf, type Labels, type Policy, type RuleInfo, type TemplatePart, type TExpr, type Type } from '../model/types.js';
 import { NUMBER_TOO_LARGE, UNKNOWN, type Compiled, type Compiler, type Frame } from '../compile/compile.js';
 import { texprText } from '../compile/describe.js';
 import type { Subject } from '../facts/facts.js';
 import type { RunContext } from './evaluate.js';
+import { valueString } from './value-text.js';
 
 /** What an explainer returns. */
 export interface Explained {
   readonly text: string;
   readonly figures: readonly Figure[];
-  readonly shortfall?: number;
+  /** Exact decimal text of how much more is needed, for unmet numeric requirements. */
+  readonly shortfall?: string;
+  readonly shortfallUnit?: string | null;
 }
 
 /** Explains one decision. */
@@ -170,7 +173,9 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
       return { text: `${l.text} ${SYMBOL[s.op]} ${r.text} = ${formatted}`, value };
     };
 
-    let shortfall: number | undefined;
+    if (rule.type === 'value') return explainValue(status, missing, errors);
+    let shortfall: Q.Num | undefined;
+    let shortfallUnit: string | undefined;
     const parts: string[] = [];
     const template = templates && (lang === 'en' ? templates.en ?? templates.zh : templates.zh);
     for (const atom of atoms) {
@@ -183,20 +188,40 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
       const r = render(atom.right);
       const op = holds === false ? NEGATED[atom.op] : atom.op;
       if (!template) parts.push(`${l.text} ${holds === UNKNOWN ? '?' : SYMBOL[op]} ${r.text}`);
-      if (holds === false && shortfall === undefined) shortfall = shortfallOf(atom, l.value, r.value);
+      if (holds === false && shortfall === undefined) {
+        shortfall = shortfallOf(atom, l.value, r.value);
+        if (shortfall !== undefined) shortfallUnit = unitOf(atom.left.x.type) ?? unitOf(atom.right.x.type);
+      }
     }
     const body = template ? renderTemplate(template, frame, lang, policy) : parts.join(lang === 'zh' ? '；' : '; ');
     const verdict = statusPhrase(status, lang, due, missing, errors);
     let gap = '';
-    if (shortfall !== undefined && (status === 'violation' || status === 'pending' || status === 'advisory')) {
+    const unmet = status === 'violation' || status === 'pending' || status === 'advisory';
+    const short = shortfall === undefined ? undefined : Q.toDecimalString(shortfall);
+    if (short !== undefined && unmet) {
       const atom = atoms.find((a) => a.op && (a.op === '>=' || a.op === '>'));
       const label = atom?.left ? labelMemo(atom.left.x, lang, policy) : undefined;
-      gap = lang === 'zh' ? `，还差 ${shortfall}${label ? `（${label}）` : ''}` : `, short by ${shortfall}${label ? ` (${label})` : ''}`;
+      const amount = shortfallUnit === undefined ? short : `${short} ${shortfallUnit}`;
+      gap = lang === 'zh' ? `，还差 ${amount}${label ? `（${label}）` : ''}` : `, short by ${amount}${label ? ` (${label})` : ''}`;
     }
     const where = lang === 'zh' ? `（${cite}${due ? `，期限 ${due}` : ''}）` : ` (${cite}${due ? `, due ${due}` : ''})`;
     const text = `${body ? body + (lang === 'zh' ? '；' : '; ') : ''}${verdict}${gap}${where}`;
-    return { text, figures, shortfall: status === 'violation' || status === 'pending' || status === 'advisory' ? shortfall : undefined };
+    return unmet && short !== undefined ? { text, figures, shortfall: short, shortfallUnit: shortfallUnit ?? null } : { text, figures };
   };
+
+  /** A value rule: `每月津贴 = 300.00 元（第五条）`, the template when it has one. */
+  function explainValue(status: Status, missing: readonly string[], errors: readonly string[]): Explained {
+    const lang = frameRun!.lang;
+    const template = templates && (lang === 'en' ? templates.en ?? templates.zh : templates.zh);
+    const where = lang === 'zh' ? `（${rule.cite}）` : ` (${rule.cite})`;
+    if (status !== 'computed') return { text: `${statusPhrase(status, lang, null, missing, errors)}${where}`, figures: [] };
+    const v = frameRun!.value;
+    const unit = rule.value?.unit;
+    const shownValue = `${Q.isNum(v) ? valueString(v, rule) : formatValue(v, rule.condition.type, lang, policy)}${unit !== undefined ? ` ${unit}` : ''}`;
+    const title = (lang === 'en' ? rule.title?.en : undefined) ?? rule.title?.zh ?? rule.id;
+    const body = template ? renderTemplate(template, frame, lang, policy) : `${title} = ${shownValue}`;
+    return { text: template ? `${body}${lang === 'zh' ? '；' : '; '}${title} = ${shownValue}${where}` : `${body}${where}`, figures: [] };
+  }
 }
 
 /** A boolean fact or test with its value: `社会工作纳入专业技术岗位管理：否`, `社会工作服务站：无`. */
@@ -218,13 +243,22 @@ function figureValue(v: unknown): Figure['value'] {
   return String(v);
 }
 
-/** For `count >= need` (or `need <= count`) that fails on integer counts: how many are missing. */
-function shortfallOf(atom: Atom, left: unknown, right: unknown): number | undefined {
+/**
+ * For `have >= need` (or `need <= have`) that fails: how much more is needed. Whole counts need
+ * whole units (7 of 10 at 75% needs 1 more post: 8); other quantities need the difference.
+ */
+function shortfallOf(atom: Atom, left: unknown, right: unknown): Q.Num | undefined {
   const [have, need, strict] =
     atom.op === '>=' ? [left, right, false] : atom.op === '>' ? [left, right, true] : atom.op === '<=' ? [right, left, false] : atom.op === '<' ? [right, left, true] : [];
   if (!Q.isNum(have) || !Q.isNum(need)) return undefined;
   const countSide = atom.op === '>=' || atom.op === '>' ? atom.left! : atom.right!;
-  if (countSide.x.type.t !== 'integer') return undefined;
+  if (countSide.x.type.t !== 'integer') {
+    // Percentages are fractions of something else: how many units of it is not known here.
+    // Without a unit the quantity is a derived figure (a ratio of counts): no shortfall either.
+    if (unitOf(countSide.x.type) === undefined) return undefined;
+    const gap = Q.sub(need, have);
+    return Q.compare(gap, 0) > 0 ? gap : undefined;
+  }
   const target = strict ? Q.floor(need) + 1 : Q.ceil(need);
   const gap = Q.sub(target, have);
   return typeof gap === 'number' && gap > 0 ? gap : undefined;
@@ -240,6 +274,7 @@ function statusPhrase(status: Status, lang: Lang, due: string | null, missing: r
     case 'eligible': return zh ? '符合条件' : 'eligible';
     case 'ineligible': return zh ? '不符合条件' : 'not eligible';
     case 'not_applicable': return zh ? '不适用' : 'not applicable';
+    case 'computed': return zh ? '已计算' : 'computed';
     case 'unknown': {
       const parts: string[] = [];
       if (missing.length) parts.push(zh ? `缺少事实：${missing.join('、')}` : `facts missing: ${missing.join(', ')}`);

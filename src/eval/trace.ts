@@ -51,6 +51,7 @@ function childrenOf(x: TExpr): TExpr[] {
     case 'not': case 'neg': return [x.operand];
     case 'binary': return [x.left, x.right];
     case 'aggregate': return [x.source];
+    case 'if': return [x.condition, x.then, x.otherwise];
     default: return [];
   }
 }

@@ -62,6 +62,9 @@ export type UnsupportedCode =
   | 'division'
   | 'share'
   | 'subject-collection'
+  | 'conditional'
+  | 'value-rule'
+  | 'rounding-step'
   | 'definition-size';
 
 /** One exported rule. Its three expressions are evaluated on the data object described in `dataShape`. */
@@ -128,6 +131,18 @@ export interface JsonLogicExportOptions {
 type Texts = Readonly<Record<Lang, string>>;
 
 const REASONS: Readonly<Record<UnsupportedCode, Texts>> = {
+  'conditional': {
+    zh: '`{expr}` 是条件表达式（if）：JSON Logic 的 if 是二值的，本引擎在条件未知且两分支不同时判定为 unknown，尚未导出',
+    en: '`{expr}` is a conditional (`if`): JSON Logic\'s `if` is two-valued, while the engine answers unknown for an unknown condition whose branches differ; not exported yet',
+  },
+  'value-rule': {
+    zh: '值规则（compute）计算金额或数量而非判定状态，JSON Logic 导出只包含判定规则',
+    en: 'a value rule (`compute`) yields an amount, not a status; the JSON Logic export holds decision rules only',
+  },
+  'rounding-step': {
+    zh: '`{expr}` 按步长取整或银行家舍入，尚未实现其精确导出',
+    en: '`{expr}` rounds to a step or half to even, whose exact export is not implemented',
+  },
   'relation': {
     zh: '`{expr}` 汇总其他主体（关系 `{name}`）的事实，单个主体的数据中没有这些事实；请预先计算或用本引擎评估',
     en: '`{expr}` gathers other subjects\' facts (relation `{name}`), which one subject\'s data does not hold; precompute them or evaluate natively',
@@ -394,6 +409,7 @@ class RuleTranslator {
       case 'not': case 'neg': return this.closed(x.operand);
       case 'binary': return this.closed(x.left) && this.closed(x.right);
       case 'aggregate': return false; // its body reads its own variable
+      case 'if': return this.closed(x.condition) && this.closed(x.then) && this.closed(x.otherwise);
       case 'def': return this.closed(this.inlined(x));
       default: return assertNever(x);
     }
@@ -527,6 +543,9 @@ class RuleTranslator {
       case 'const':
       case 'param':
         return { v: null, guard: false }; // closed, folded above
+      case 'if':
+        this.problem('conditional', { expr: texprText(x) });
+        return { v: null, guard: false };
       default:
         return assertNever(x);
     }
@@ -589,6 +608,9 @@ class RuleTranslator {
         return NULL_NUM;
       case 'const': case 'today': case 'param': case 'set': case 'not':
         return NULL_NUM; // closed or not numeric: unreachable for a checked policy
+      case 'if':
+        this.problem('conditional', { expr: texprText(x) });
+        return NULL_NUM;
       default:
         return assertNever(x);
     }
@@ -671,7 +693,12 @@ class RuleTranslator {
       case 'percent': return this.num(x.args[0], scope);
       case 'ceil':
       case 'floor':
-      case 'round': {
+      case 'round':
+      case 'round_half_even': {
+        if (x.args.length > 1 || x.fn === 'round_half_even') {
+          this.problem('rounding-step', { expr: texprText(x) });
+          return NULL_NUM;
+        }
         const a = this.num(x.args[0], scope);
         if (a.q === 1 && isInteger(x.args[0].type)) return a;
         if (a.decimal) this.noteDecimal(a, x);
@@ -792,6 +819,9 @@ class RuleTranslator {
         return false;
       case 'const': case 'today': case 'param': case 'set': case 'neg':
         return false; // not boolean: unreachable for a checked policy
+      case 'if':
+        this.problem('conditional', { expr: texprText(x) });
+        return false;
       default:
         return assertNever(x);
     }
@@ -1008,6 +1038,10 @@ export function exportJsonLogic(policy: Policy, options: JsonLogicExportOptions)
   const rules: JsonLogicRule[] = [];
   const unsupported: UnsupportedRule[] = [];
   for (const rule of policy.rules) {
+    if (rule.type === 'value') {
+      unsupported.push({ id: rule.id, cite: rule.cite, kind: rule.kind, code: 'value-rule', codes: ['value-rule'], reason: REASONS['value-rule'][lang] });
+      continue;
+    }
     const t = new RuleTranslator(policy, compiler, asOf, params);
     const top: Scope = { vars: new Map([[0, 'subject']]), top: true };
     const where = and(...windowTests(policy, rule), rule.where ? t.bool(rule.where, top) : true);

@@ -68,6 +68,11 @@ export function streamableKinds(policy: Policy): Set<string> {
         walk(x.where);
         walk(x.body);
         return;
+      case 'if':
+        walk(x.condition);
+        walk(x.then);
+        walk(x.otherwise);
+        return;
       default:
         return;
     }

@@ -232,6 +232,11 @@ export function indexPolicy(chain: readonly (readonly A.SourceFileAst[])[]): Sym
       case 'paren':
         expr(e.inner, env);
         return;
+      case 'if':
+        expr(e.condition, env);
+        expr(e.then, env);
+        expr(e.otherwise, env);
+        return;
       case 'aggregate': {
         expr(e.source, env);
         const src = shapeOf(e.source, env);

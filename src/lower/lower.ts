@@ -72,6 +72,11 @@ export function lowerPolicy(policy: Policy, options: LowerOptions): LoweredPolic
   const rules: LoweredRule[] = [];
   const unsupported: Unsupported[] = [];
   policy.rules.forEach((rule, index) => {
+    // Value rules yield amounts, not statuses: the lowered form has no place for them yet.
+    if (rule.type === 'value') {
+      unsupported.push({ rule: rule.id, construct: 'compute', reason: 'value-rule', span: rule.decl.compute?.span ?? rule.decl.span });
+      return;
+    }
     try {
       rules.push(new RuleLowering(policy, rule, compiler, options.asOf, params).lower(index, inForce));
     } catch (e) {
@@ -93,6 +98,7 @@ function readsFacts(x: TExpr): boolean {
     case 'call': case 'table': return x.args.some(readsFacts);
     // A definition's body sees only its arguments, the parameters and the date.
     case 'def': return x.args.some(readsFacts);
+    case 'if': return readsFacts(x.condition) || readsFacts(x.then) || readsFacts(x.otherwise);
   }
 }
 
@@ -118,7 +124,7 @@ class RuleLowering {
     const r = this.rule;
     const inForce = policyInForce && (!r.from || r.from <= this.asOf) && (!r.until || this.asOf <= r.until);
     return {
-      id: r.id, index, cite: r.cite, modality: r.modality, type: r.type, kind: r.kind, inForce,
+      id: r.id, index, cite: r.cite, modality: r.modality, type: r.type === 'entitlement' ? 'entitlement' : 'obligation', kind: r.kind, inForce,
       ...(r.where ? { where: this.value(r.where) } : {}),
       condition: this.value(r.condition),
       ...(r.deadline ? { deadline: this.value(r.deadline) } : {}),

@@ -56,19 +56,27 @@ export interface Aggregate {
   readonly body?: Expr;
   readonly span: Span;
 }
+/**
+ * `if c then a else b` (an `else if` chain nests in `otherwise`). Three-valued: an unknown
+ * condition gives unknown unless both branches give the same value; `none` is false.
+ */
+export interface IfExpr { readonly kind: 'if'; readonly condition: Expr; readonly then: Expr; readonly otherwise: Expr; readonly span: Span }
 /** A parenthesised expression, kept so the printer can reproduce grouping the author chose. */
 export interface Paren { readonly kind: 'paren'; readonly inner: Expr; readonly span: Span }
 
 /** Any expression. */
 export type Expr =
   | NumberLit | PercentLit | RatioLit | DateLit | DurationLit | StringLit | BoolLit | NoneLit | TodayLit
-  | NameRef | FieldAccess | Call | SetLit | Unary | Binary | Aggregate | Paren;
+  | NameRef | FieldAccess | Call | SetLit | Unary | Binary | Aggregate | Paren | IfExpr;
 
-/** A reference to a type: a builtin, an enum, a subject kind, `list T`, or `many K by F`. */
+/** A reference to a type: a builtin, an enum, a subject kind, `list T`, or `many K by F`; `in 元` gives a unit. */
 export interface TypeRef {
   readonly kind: 'type';
   readonly name: string;
   readonly list: boolean;
+  /** The unit of a numeric type (`integer in 岗位`), if declared. */
+  readonly unit?: string;
+  readonly unitSpan?: Span;
   readonly span: Span;
 }
 
@@ -109,7 +117,10 @@ export interface RelationDecl {
   readonly label?: Label;
   readonly span: Span;
 }
-/** `kind institution from institutions "机构" { ... }`. */
+/**
+ * `kind institution from institutions "机构" { ... }`. In an extending policy, a kind or enum
+ * declared again under an inherited name adds its fields or members to the inherited one.
+ */
 export interface KindDecl {
   readonly kind: 'kind';
   readonly name: string;
@@ -143,6 +154,8 @@ export interface TableRow { readonly keys: readonly Expr[]; readonly value: Expr
 /** `table name(a: T, b: U) -> R "label" { k1, k2 -> v }`. */
 export interface TableDecl {
   readonly kind: 'table';
+  /** `override table …`: replaces the inherited table of that name (open extension). */
+  readonly override?: boolean;
   readonly name: string;
   readonly nameSpan: Span;
   readonly formals: readonly Formal[];
@@ -153,13 +166,24 @@ export interface TableDecl {
 }
 
 /** `define name(x: T) = expr`. */
-export interface DefineDecl { readonly kind: 'define'; readonly name: string; readonly nameSpan: Span; readonly formals: readonly Formal[]; readonly body: Expr; readonly label?: Label; readonly span: Span }
+export interface DefineDecl { readonly kind: 'define'; readonly override?: boolean; readonly name: string; readonly nameSpan: Span; readonly formals: readonly Formal[]; readonly body: Expr; readonly label?: Label; readonly span: Span }
 
 /** Modality of an obligation. */
 export type RuleModality = 'must' | 'should' | 'may';
 
 /** `explain "zh template" en "en template"`. */
 export interface ExplainClause { readonly zh: StringLit; readonly en?: StringLit; readonly span: Span }
+
+/** `compute in UNIT step STEP = expr`: what a value rule yields, its unit and its rounding step. */
+export interface ComputeClause {
+  readonly value: Expr;
+  readonly unit?: string;
+  readonly unitSpan?: Span;
+  /** Decimal text of the step every result must be a whole multiple of (`0.01`: whole fen). */
+  readonly step?: string;
+  readonly stepSpan?: Span;
+  readonly span: Span;
+}
 
 /** A rule: an obligation (`must`/`should`/`may`) or an entitlement (`eligible when`). */
 export interface RuleDecl {
@@ -179,6 +203,8 @@ export interface RuleDecl {
   readonly modalitySpan?: Span;
   readonly requirement?: Expr;
   readonly eligibleWhen?: Expr;
+  /** A value rule's expression: `compute in 元 step 0.01 = expr`. */
+  readonly compute?: ComputeClause;
   readonly deadline?: Expr;
   readonly from?: DateLit;
   readonly until?: DateLit;

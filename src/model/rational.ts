@@ -206,6 +206,56 @@ export function round(x: Num): number {
   return Math.sign(x.n) * floor(twice);
 }
 
+/** Rounds half to even (banker's rounding): 2.5 -> 2, 3.5 -> 4. */
+export function roundHalfEven(x: Num): number {
+  const f = floor(x);
+  const c = compare(sub(x, f), makeRational(1, 2));
+  if (c < 0) return f;
+  if (c > 0) return f + 1;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/**
+ * Exact decimal text of `x` with at least `minDecimals` decimals (`300` with 2: `300.00`).
+ * A fraction whose decimal does not terminate (1/3) is rounded half up at
+ * `Math.max(minDecimals, 10)` decimals: the one place a value is not shown exactly.
+ */
+export function toDecimalString(x: Num, minDecimals = 0): string {
+  let n: bigint;
+  let d: bigint;
+  if (typeof x === 'number') {
+    if (!Number.isSafeInteger(x)) {
+      const q = parseDecimal(String(x));
+      if (q === undefined || (typeof q === 'number' && !Number.isSafeInteger(q))) return String(x);
+      return toDecimalString(q, minDecimals);
+    }
+    n = BigInt(x);
+    d = 1n;
+  } else {
+    n = BigInt(x.n);
+    d = BigInt(x.d);
+  }
+  const negative = n < 0n;
+  if (negative) n = -n;
+  let rest = d;
+  let twos = 0;
+  let fives = 0;
+  while (rest % 2n === 0n) { rest /= 2n; twos++; }
+  while (rest % 5n === 0n) { rest /= 5n; fives++; }
+  let decimals = rest === 1n ? Math.max(twos, fives, minDecimals) : Math.max(minDecimals, 10);
+  const scale = 10n ** BigInt(decimals);
+  let scaled = (n * scale) / d;
+  if (rest !== 1n && ((n * scale) % d) * 2n >= d) scaled += 1n;
+  let digits = scaled.toString().padStart(decimals + 1, '0');
+  // Trailing zeros beyond the requested decimals say nothing: 0.50 with minDecimals 0 is 0.5.
+  while (decimals > minDecimals && digits.endsWith('0')) {
+    digits = digits.slice(0, -1);
+    decimals--;
+  }
+  const text = decimals === 0 ? digits : `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
+  return negative && /[1-9]/.test(text) ? `-${text}` : text;
+}
+
 /**
  * Parses decimal text exactly: `12`, `-3.25`, `0.7`, `1e3`. Returns undefined for text that is
  * not a finite decimal.

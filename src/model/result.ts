@@ -23,7 +23,9 @@ export type Status =
   | 'advisory'
   | 'unknown'
   | 'eligible'
-  | 'ineligible';
+  | 'ineligible'
+  /** A value rule's result: see {@link RuleResult.value}. */
+  | 'computed';
 
 /** All statuses in the order reports list them. */
 export const STATUSES: readonly Status[] = [
@@ -34,6 +36,7 @@ export const STATUSES: readonly Status[] = [
   'compliant',
   'eligible',
   'ineligible',
+  'computed',
   'not_applicable',
 ];
 
@@ -67,8 +70,17 @@ export interface RuleResult {
   readonly title: string;
   /** Figures read while deciding, in reading order. */
   readonly figures: readonly Figure[];
-  /** For unmet quotas: how many units are still needed (e.g. 5 more social-work posts). */
-  readonly shortfall?: number;
+  /**
+   * For unmet numeric requirements: how much more of the compared quantity is needed, as an
+   * exact decimal string (`"12"`, `"3.5"`).
+   */
+  readonly shortfall?: string;
+  /** The unit of {@link RuleResult.shortfall} (`岗位`), or null when the quantity has none. */
+  readonly shortfallUnit?: string | null;
+  /** Value rules: the computed value, an exact decimal string or a `YYYY-MM-DD` date. */
+  readonly value?: string;
+  /** Value rules: the value's unit, or null. */
+  readonly unit?: string | null;
 }
 
 /** Counts of results per status. */
@@ -97,6 +109,7 @@ export function emptySummary(): Summary {
     unknown: 0,
     eligible: 0,
     ineligible: 0,
+    computed: 0,
   };
 }
 

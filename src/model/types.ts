@@ -13,7 +13,8 @@ export const SCALAR_NAMES: readonly ScalarName[] = ['integer', 'number', 'percen
 
 /** A type. `group` is a nested object of a subject's facts (`posts`, `sw_station`). */
 export type Type =
-  | { readonly t: ScalarName }
+  /** `unit`: the declared unit of a numeric value (`元`, `人`, `岗位`, `月`), if any. */
+  | { readonly t: ScalarName; readonly unit?: string }
   | { readonly t: 'enum'; readonly name: string }
   | { readonly t: 'subject'; readonly kind: string }
   | { readonly t: 'group'; readonly kind: string; readonly prefix: string }
@@ -99,7 +100,7 @@ export interface TableInfo {
 }
 
 /** Builtin functions. */
-export type BuiltinFn = 'has' | 'ceil' | 'floor' | 'round' | 'min' | 'max' | 'abs' | 'years_between' | 'days_between' | 'size' | 'percent';
+export type BuiltinFn = 'has' | 'ceil' | 'floor' | 'round' | 'round_half_even' | 'min' | 'max' | 'abs' | 'years_between' | 'days_between' | 'size' | 'percent';
 
 /** A typed, resolved expression: what `compile/` turns into closures. */
 export type TExpr =
@@ -116,6 +117,7 @@ export type TExpr =
   | { readonly op: 'not'; readonly operand: TExpr; readonly type: Type; readonly span: Span }
   | { readonly op: 'neg'; readonly operand: TExpr; readonly type: Type; readonly span: Span }
   | { readonly op: 'binary'; readonly bop: A.BinaryOp; readonly left: TExpr; readonly right: TExpr; readonly type: Type; readonly span: Span }
+  | { readonly op: 'if'; readonly condition: TExpr; readonly then: TExpr; readonly otherwise: TExpr; readonly type: Type; readonly span: Span }
   /**
    * A call of a definition too large to inline: `body` is checked once per definition and
    * argument types and shared by every call (formal i is `var` slot i of the body's own frame,
@@ -145,13 +147,16 @@ export interface RuleInfo {
   readonly cite: string;
   readonly quote?: string;
   readonly modality: A.RuleModality;
-  readonly type: 'obligation' | 'entitlement';
+  /** `value`: a value rule (`compute … = expr`); its `condition` is the value's expression. */
+  readonly type: 'obligation' | 'entitlement' | 'value';
+  /** Value rules: the declared unit (else the expression's) and rounding step. */
+  readonly value?: { readonly unit?: string; readonly step?: Num; readonly stepText?: string };
   readonly kind: string;
   readonly variable: string;
   /** Number of variable slots an evaluation frame needs (subject + aggregate variables). */
   readonly slots: number;
   readonly where?: TExpr;
-  /** The requirement (obligations) or the eligibility condition (entitlements). */
+  /** The requirement (obligations), the eligibility condition (entitlements) or the value (value rules). */
   readonly condition: TExpr;
   readonly deadline?: TExpr;
   readonly from?: string;
@@ -212,8 +217,15 @@ export interface Policy {
   readonly base?: Policy;
 }
 
+/** The unit of a type, if it has one. */
+export function unitOf(t: Type): string | undefined {
+  return 'unit' in t ? t.unit : undefined;
+}
+
 /** Human name of a type, for messages. */
 export function typeName(t: Type): string {
+  const unit = unitOf(t);
+  if (unit !== undefined) return `${t.t} in ${unit}`;
   switch (t.t) {
     case 'enum': return t.name;
     case 'subject': return t.kind;

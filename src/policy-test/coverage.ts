@@ -82,6 +82,8 @@ export function branchOf(status: Status): BranchName {
     case 'advisory':
     case 'ineligible': return 'unmet';
     case 'unknown': return 'unknown';
+    // A computed value is the rule's "met" outcome: it was decided from the facts.
+    case 'computed': return 'met';
   }
 }
 
@@ -125,6 +127,8 @@ export function mayBeUnknown(x: TExpr, policy: Policy): boolean {
     }
     case 'aggregate':
       return mayBeUnknown(x.source, policy) || (!!x.where && mayBeUnknown(x.where, policy)) || (!!x.body && mayBeUnknown(x.body, policy));
+    case 'if':
+      return mayBeUnknown(x.condition, policy) || mayBeUnknown(x.then, policy) || mayBeUnknown(x.otherwise, policy);
     case 'def': {
       if (x.args.some((a) => mayBeUnknown(a, policy))) return true;
       // A shared body is met once per call: remember its answer, or nested calls cost 2^depth.
@@ -150,6 +154,7 @@ function possibleBranches(rule: RuleInfo, policy: Policy): Map<BranchName, { sta
   } else if (constantBool(rule.where) === true) {
     out.set('not_applicable', { state: 'impossible', reason: { zh: '适用条件恒为真', en: '`where` is always true' } });
   }
+  if (rule.type === 'value') out.set('unmet', { state: 'none', reason: { zh: '值规则只有“已计算”与“信息不全”', en: 'a value rule is computed or unknown, never unmet' } });
   const condition = constantBool(rule.condition);
   if (condition === true) out.set('unmet', { state: 'impossible', reason: { zh: '要求恒为真', en: 'the requirement is always true' } });
   if (condition === false) out.set('met', { state: 'impossible', reason: { zh: '要求恒为假', en: 'the requirement is always false' } });

@@ -53,6 +53,10 @@ export interface TestExpectation {
   readonly due?: string | null;
   /** Fragments the explanation must contain, per language; undefined: not checked. */
   readonly explanation?: Fragments;
+  /** Expected value of a value rule (decimal or date text), compared exactly; undefined: not checked. */
+  readonly value?: string;
+  /** Expected shortfall (decimal text, `null`: none), compared exactly; undefined: not checked. */
+  readonly shortfall?: string | null;
 }
 
 /** One test case: facts, a date, parameter overrides, and the checks. */
@@ -395,6 +399,8 @@ function expectations(
       missing: e.missing,
       due,
       explanation: fragmentsOf(e.explanation),
+      ...(e.value !== undefined ? { value: String(e.value) } : {}),
+      ...(e.shortfall !== undefined ? { shortfall: e.shortfall === null ? null : String(e.shortfall) } : {}),
     });
   });
   return out;

@@ -28,6 +28,8 @@ const FAILURE_LABELS = {
   actual: { zh: '实际', en: 'actual' },
   missing: { zh: '缺失项', en: 'missing' },
   explanation: { zh: '说明', en: 'explanation' },
+  value: { zh: '值', en: 'value' },
+  shortfall: { zh: '缺口', en: 'shortfall' },
 } as const;
 
 function failureText(f: TestFailure, lang: Lang): string[] {
@@ -50,6 +52,13 @@ function failureText(f: TestFailure, lang: Lang): string[] {
     out.push(row('missing', `${zh ? '预期' : 'expected'} ${list(f.expected.missing ?? [], lang)}${zh ? '，' : ', '}${zh ? '实际' : 'actual'} ${list(f.actual.missing, lang)}`));
   } else if (f.actual.missing.length) {
     out.push(row('missing', list(f.actual.missing, lang)));
+  }
+  const none = zh ? '无' : 'none';
+  if (f.mismatches.includes('value')) {
+    out.push(row('value', `${zh ? '预期' : 'expected'} ${f.expected.value}${zh ? '，' : ', '}${zh ? '实际' : 'actual'} ${f.actual.value ?? none}`));
+  }
+  if (f.mismatches.includes('shortfall')) {
+    out.push(row('shortfall', `${zh ? '预期' : 'expected'} ${f.expected.shortfall ?? none}${zh ? '，' : ', '}${zh ? '实际' : 'actual'} ${f.actual.shortfall ?? none}`));
   }
   for (const [l, absent] of Object.entries(f.expected.explanation ?? {})) {
     out.push(`    ${zh ? `说明（${l}）中未找到：` : `not in the ${l} explanation:`} ${quoteAll(absent ?? [], lang)}`);

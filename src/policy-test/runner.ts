@@ -11,6 +11,7 @@
  * - `explanation`, when given: each fragment must occur in the explanation in its language,
  *   so a test stays valid when wording around the figures changes.
  */
+import { compare, parseDecimal } from '../model/rational.js';
 import type { Lang } from '../model/diagnostics.js';
 import type { RuleResult, Status, SubjectRef } from '../model/result.js';
 import type { Policy } from '../model/types.js';
@@ -18,7 +19,7 @@ import { evaluate } from '../eval/evaluate.js';
 import type { TestCase, TestExpectation, TestLocation, TestSuite } from './parse-tests.js';
 
 /** Which parts of a check did not hold. */
-export type Mismatch = 'status' | 'missing' | 'due' | 'explanation';
+export type Mismatch = 'status' | 'missing' | 'due' | 'explanation' | 'value' | 'shortfall';
 
 /** A check that failed: what was expected and what the evaluator decided. */
 export interface TestFailure {
@@ -33,11 +34,15 @@ export interface TestFailure {
     readonly due?: string | null;
     /** The fragments that were not found, per language. */
     readonly explanation?: Partial<Record<Lang, readonly string[]>>;
+    readonly value?: string;
+    readonly shortfall?: string | null;
   };
   readonly actual: {
     readonly status: Status;
     readonly due: string | null;
     readonly missing: readonly string[];
+    readonly value?: string;
+    readonly shortfall?: string;
     /** The explanation in the requested language. */
     readonly explanation: string;
   };
@@ -100,6 +105,14 @@ function evaluateCase(policy: Policy, c: TestCase, lang: Lang): Map<Lang, Map<st
   return out;
 }
 
+/** Exact equality of two amounts as written (`300` = `300.00`); dates and other text as text. */
+function sameAmount(expected: string, actual: string | undefined): boolean {
+  if (actual === undefined) return false;
+  const a = parseDecimal(expected);
+  const b = parseDecimal(actual);
+  return a !== undefined && b !== undefined ? compare(a, b) === 0 : expected === actual;
+}
+
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const sa = new Set(a);
   const sb = new Set(b);
@@ -123,6 +136,8 @@ function check(e: TestExpectation, byLang: Map<Lang, Map<string, RuleResult>>, l
     if (absent.length) notFound = { ...notFound, [l]: absent };
   }
   if (notFound) mismatches.push('explanation');
+  if (e.value !== undefined && !sameAmount(e.value, shown.value)) mismatches.push('value');
+  if (e.shortfall !== undefined && (e.shortfall === null ? shown.shortfall !== undefined : !sameAmount(e.shortfall, shown.shortfall))) mismatches.push('shortfall');
   if (mismatches.length === 0) return { actual: shown.status };
   return {
     actual: shown.status,
@@ -137,8 +152,14 @@ function check(e: TestExpectation, byLang: Map<Lang, Map<string, RuleResult>>, l
         ...(e.missing !== undefined ? { missing: e.missing } : {}),
         ...(e.due !== undefined ? { due: e.due } : {}),
         ...(notFound ? { explanation: notFound } : {}),
+        ...(e.value !== undefined ? { value: e.value } : {}),
+        ...(e.shortfall !== undefined ? { shortfall: e.shortfall } : {}),
       },
-      actual: { status: shown.status, due: shown.due, missing: shown.missing, explanation: shown.explanation },
+      actual: {
+        status: shown.status, due: shown.due, missing: shown.missing, explanation: shown.explanation,
+        ...(shown.value !== undefined ? { value: shown.value } : {}),
+        ...(shown.shortfall !== undefined ? { shortfall: shown.shortfall } : {}),
+      },
     },
   };
 }

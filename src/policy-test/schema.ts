@@ -100,6 +100,17 @@ const definitions: Record<TestsDefinitionName, Json> = {
         description: d('预期期限；null 表示无期限', 'The expected deadline; null for none'),
       },
       explanation: ref('fragments'),
+      value: {
+        type: ['string', 'number'],
+        description: d(
+          '值规则的预期值，精确比较（`"300.00"` 与 `300` 相等）；日期写 `YYYY-MM-DD`',
+          'The expected value of a value rule, compared exactly (`"300.00"` equals `300`); a date as `YYYY-MM-DD`',
+        ),
+      },
+      shortfall: {
+        type: ['string', 'number', 'null'],
+        description: d('预期缺口（精确比较）；null 表示没有缺口', 'The expected shortfall, compared exactly; null for none'),
+      },
     },
     required: ['rule', 'status'],
     additionalProperties: false,
@@ -169,6 +180,8 @@ export interface RawExpectation {
   readonly missing?: readonly string[];
   readonly due?: string | null;
   readonly explanation?: string | readonly string[] | { readonly zh?: string | readonly string[]; readonly en?: string | readonly string[] };
+  readonly value?: string | number;
+  readonly shortfall?: string | number | null;
 }
 
 /** A raw test case as the schema admits it. */

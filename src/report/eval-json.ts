@@ -24,12 +24,23 @@ export function resultToJson(r: RuleResult): Record<string, unknown> {
     cite: r.cite,
     modality: r.modality,
     status: r.status,
+    ...(r.value !== undefined ? { value: r.value, unit: r.unit ?? null } : {}),
     due: r.due,
     missing: r.missing,
     explanation: r.explanation,
     figures: r.figures,
-    ...(r.shortfall !== undefined ? { shortfall: r.shortfall } : {}),
+    ...(r.shortfall !== undefined ? { shortfall: r.shortfall, shortfallUnit: r.shortfallUnit ?? null } : {}),
   };
+}
+
+/** `,"value":…,"unit":…` of a value rule's result (contract 3a), else nothing. */
+function valueText(r: RuleResult): string {
+  return r.value === undefined ? '' : `,"value":${JSON.stringify(r.value)},"unit":${r.unit == null ? 'null' : q(r.unit)}`;
+}
+
+/** `,"shortfall":…,"shortfallUnit":…` of an unmet numeric requirement (contract 3a), else nothing. */
+function shortfallText(r: RuleResult): string {
+  return r.shortfall === undefined ? '' : `,"shortfall":${JSON.stringify(r.shortfall)},"shortfallUnit":${r.shortfallUnit == null ? 'null' : q(r.shortfallUnit)}`;
 }
 
 const quoted = new Map<string, string>();
@@ -47,8 +58,8 @@ function q(s: string): string {
 export function resultToNdjson(r: RuleResult): string {
   const missing = r.missing.length === 0 ? '[]' : JSON.stringify(r.missing);
   const figures = r.figures.length === 0 ? '[]' : JSON.stringify(r.figures);
-  const shortfall = r.shortfall !== undefined ? `,"shortfall":${r.shortfall}` : '';
-  return `{"subject":{"kind":${q(r.subject.kind)},"id":${JSON.stringify(r.subject.id)}},"rule":${q(r.rule)},"cite":${q(r.cite)},"modality":"${r.modality}","status":"${r.status}","due":${r.due === null ? 'null' : q(r.due)},"missing":${missing},"explanation":${JSON.stringify(r.explanation)},"figures":${figures}${shortfall}}\n`;
+  const shortfall = shortfallText(r);
+  return `{"subject":{"kind":${q(r.subject.kind)},"id":${JSON.stringify(r.subject.id)}},"rule":${q(r.rule)},"cite":${q(r.cite)},"modality":"${r.modality}","status":"${r.status}"${valueText(r)},"due":${r.due === null ? 'null' : q(r.due)},"missing":${missing},"explanation":${JSON.stringify(r.explanation)},"figures":${figures}${shortfall}}\n`;
 }
 
 /** Which fields result lines carry: all of them, or the decision alone (no explanation, no figures). */
@@ -123,12 +134,14 @@ export class NdjsonRenderer {
   /** Everything after the subject's head. */
   private tail(r: RuleResult): string {
     const text = this.ruleText(r);
-    const upToDue = this.upToDue(text, r);
+    const cached = this.upToDue(text, r);
+    // A value varies per result: it goes between the cached status and `"due":`.
+    const upToDue = r.value === undefined ? cached : `${cached.slice(0, -',"due":'.length)}${valueText(r)},"due":`;
     const due = r.due === null ? 'null' : q(r.due);
     const missing = r.missing.length === 0 ? '[]' : JSON.stringify(r.missing);
     if (this.fields === 'status') return `${upToDue}${due},"missing":${missing}${this.end}`;
     const figures = r.figures.length === 0 ? '[]' : JSON.stringify(r.figures);
-    const shortfall = r.shortfall !== undefined ? `,"shortfall":${r.shortfall}` : '';
+    const shortfall = shortfallText(r);
     return `${upToDue}${due},"missing":${missing},"explanation":${JSON.stringify(r.explanation)},"figures":${figures}${shortfall}${this.end}`;
   }
 
@@ -142,7 +155,7 @@ export class NdjsonRenderer {
     if (this.json) out.addBytes(this.lines++ === 0 ? FIRST_SEP : SEP);
     out.addBytes(this.headBytes);
     const simple = r.missing.length === 0 && r.due === null;
-    if (this.fields === 'status' && r.missing.length === 0) {
+    if (this.fields === 'status' && r.missing.length === 0 && r.value === undefined) {
       const text = this.ruleText(r);
       let byDue = text.statusTails.get(r.status);
       if (!byDue) text.statusTails.set(r.status, (byDue = new Map()));

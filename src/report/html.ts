@@ -331,7 +331,8 @@ export function htmlData(input: ReportInput, overview: Overview, w: Words): Reco
   const outcomes: { status: number; tpl: number; due: string | null }[] = [];
   const outcomeIndex = new Map<string, number>();
   const dates = new Set<string>();
-  const shortfalls: number[] = [];
+  // Whole numbers stay numbers (as before units existed); an amount with a unit is text.
+  const shortfalls: (number | string)[] = [];
   const templates = new Templates();
   let current: number[] = [];
   let lastKind = '';
@@ -384,7 +385,7 @@ export function htmlData(input: ReportInput, overview: Overview, w: Words): Reco
       if (r.due !== null) dates.add(r.due);
     }
     current.push(ri, oi);
-    if (r.shortfall !== undefined) shortfalls.push(i, r.shortfall);
+    if (r.shortfall !== undefined) shortfalls.push(i, r.shortfallUnit ? `${r.shortfall} ${r.shortfallUnit}` : Number(r.shortfall));
   }
   closeSubject();
   const finished = templates.finish();

@@ -11,6 +11,7 @@ export const STATUS_LABELS: Record<Status, Record<Lang, string>> = {
   compliant: { zh: '符合', en: 'compliant' },
   eligible: { zh: '符合条件', en: 'eligible' },
   ineligible: { zh: '不符合条件', en: 'ineligible' },
+  computed: { zh: '已计算', en: 'computed' },
   not_applicable: { zh: '不适用', en: 'not applicable' },
 };
 
@@ -30,5 +31,6 @@ export const STATUS_RANK: Record<Status, number> = {
   ineligible: 4,
   eligible: 5,
   compliant: 6,
-  not_applicable: 7,
+  computed: 7,
+  not_applicable: 8,
 };

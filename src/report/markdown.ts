@@ -65,7 +65,7 @@ function itemRows(input: ReportInput, items: readonly RuleResult[]): string[][] 
     const name = subjectName(input, r);
     const who = name === r.subject.id ? mdEscape(name) : `${mdEscape(name)}${WORDS[input.lang].open}${mdEscape(r.subject.id)}${WORDS[input.lang].close}`;
     const where = placeOf(input, r.subject);
-    return [who, mdEscape(where), mdEscape(r.cite), mdEscape(r.title), r.due ?? '', r.shortfall === undefined ? '' : String(r.shortfall), mdEscape(r.explanation)];
+    return [who, mdEscape(where), mdEscape(r.cite), mdEscape(r.title), r.due ?? '', r.shortfall === undefined ? '' : r.shortfallUnit ? `${r.shortfall} ${r.shortfallUnit}` : r.shortfall, mdEscape(r.explanation)];
   });
 }
 

@@ -128,7 +128,7 @@ function toResults(policy: Policy, facts: Facts, options: EvaluateOptions, rows:
       explanation: explained.text,
       title: (ctx.lang === 'en' ? info.title?.en : undefined) ?? info.title?.zh ?? info.id,
       figures: explained.figures,
-      ...('shortfall' in explained && explained.shortfall !== undefined ? { shortfall: explained.shortfall } : {}),
+      ...('shortfall' in explained && explained.shortfall !== undefined ? { shortfall: explained.shortfall, shortfallUnit: explained.shortfallUnit ?? null } : {}),
     });
     if (summary) summary[status]++;
   }

@@ -141,6 +141,7 @@ export function childExprs(e: A.Expr): A.Expr[] {
     case 'unary': return [e.operand];
     case 'binary': return [e.left, e.right];
     case 'paren': return [e.inner];
+    case 'if': return [e.condition, e.then, e.otherwise];
     case 'aggregate': return [e.source, ...(e.where ? [e.where] : []), ...(e.body ? [e.body] : [])];
     default: return [];
   }
@@ -231,7 +232,7 @@ export function declExprs(d: A.Decl): A.Expr[] {
     case 'setdecl': return [...d.items];
     case 'table': return d.rows.flatMap((r) => [...r.keys, r.value]);
     case 'define': return [d.body];
-    case 'rule': return [d.where, d.requirement, d.eligibleWhen, d.deadline].filter((e): e is A.Expr => !!e);
+    case 'rule': return [d.where, d.requirement, d.eligibleWhen, d.compute?.value, d.deadline].filter((e): e is A.Expr => !!e);
     default: return [];
   }
 }

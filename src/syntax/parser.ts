@@ -72,6 +72,8 @@ export class ClauseParser extends CstParser {
   });
 
   public declaration = this.RULE('declaration', () => {
+    // `override` marks a declaration that replaces an inherited one (open extension).
+    this.OPTION(() => this.CONSUME(T.Override));
     this.OR([
       { ALT: () => this.SUBRULE(this.policyDecl) },
       { ALT: () => this.SUBRULE(this.enumDecl) },
@@ -174,6 +176,12 @@ export class ClauseParser extends CstParser {
   public typeRef = this.RULE('typeRef', () => {
     this.OPTION(() => this.CONSUME(T.List));
     this.CONSUME(T.Identifier);
+    // A unit: `integer in 岗位`, `number in 元`. A type is never followed by an expression, so
+    // `in` here cannot be the membership operator.
+    this.OPTION2(() => {
+      this.CONSUME(T.In);
+      this.CONSUME2(T.Identifier);
+    });
   });
 
   public paramDecl = this.RULE('paramDecl', () => {
@@ -302,6 +310,26 @@ export class ClauseParser extends CstParser {
         },
       },
       { ALT: () => { this.CONSUME(T.By); this.SUBRULE6(this.expression); } },
+      {
+        // A value rule: `compute in 元 step 0.01 = expr`. `step` is contextual, not a keyword,
+        // so a parameter may still be called `step`.
+        ALT: () => {
+          this.CONSUME(T.Compute);
+          this.OPTION3(() => {
+            this.CONSUME2(T.In);
+            this.CONSUME3(T.Identifier);
+          });
+          this.OPTION4({
+            GATE: () => this.LA(1).image === 'step',
+            DEF: () => {
+              this.CONSUME4(T.Identifier);
+              this.CONSUME(T.NumberLiteral);
+            },
+          });
+          this.CONSUME(T.Equals);
+          this.SUBRULE7(this.expression);
+        },
+      },
       { ALT: () => { this.CONSUME(T.From); this.CONSUME(T.DateLiteral); } },
       { ALT: () => { this.CONSUME(T.Until); this.CONSUME2(T.DateLiteral); } },
       {
@@ -318,11 +346,28 @@ export class ClauseParser extends CstParser {
   });
 
   public expression = this.RULE('expression', () => {
-    this.SUBRULE(this.andExpr);
-    this.MANY(() => {
-      this.CONSUME(T.Or);
-      this.SUBRULE2(this.andExpr);
-    });
+    this.OR([
+      { ALT: () => this.SUBRULE(this.ifExpr) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.andExpr);
+          this.MANY(() => {
+            this.CONSUME(T.Or);
+            this.SUBRULE2(this.andExpr);
+          });
+        },
+      },
+    ]);
+  });
+
+  /** `if c then a else b`; `else if` chains are an `if` in the else branch. Loosest of all. */
+  public ifExpr = this.RULE('ifExpr', () => {
+    this.CONSUME(T.If);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.Then);
+    this.SUBRULE2(this.expression);
+    this.CONSUME(T.Else);
+    this.SUBRULE3(this.expression);
   });
 
   public andExpr = this.RULE('andExpr', () => {

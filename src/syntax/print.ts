@@ -40,6 +40,7 @@ export interface PrintOptions {
 
 /** Binding strength, loosest first; mirrors the rule nesting in `parser.ts`. */
 const Prec = {
+  If: 0,
   Or: 1,
   And: 2,
   Not: 3,
@@ -57,6 +58,7 @@ function precOf(e: A.Expr): Prec {
     case 'binary': return binaryPrec(e.op);
     case 'unary': return e.op === 'not' ? Prec.Not : Prec.Unary;
     case 'field': return Prec.Postfix;
+    case 'if': return Prec.If;
     default: return Prec.Primary;
   }
 }
@@ -120,6 +122,9 @@ function exprText(e: A.Expr): string {
     case 'name': return e.name;
     case 'field': return `${exprAt(e.target, Prec.Postfix)}.${e.field}`;
     case 'call': return `${e.callee}(${e.args.map(printExpr).join(', ')})`;
+    // The condition and the then-branch are closed by `then`/`else`; the else-branch extends
+    // to the right as far as it can, so an `if` inside anything else gets parentheses.
+    case 'if': return `if ${printExpr(e.condition)} then ${printExpr(e.then)} else ${printExpr(e.otherwise)}`;
     case 'set': return printSetLiteral(e.items);
     case 'unary': {
       if (e.op === 'not') return `not ${exprAt(e.operand, Prec.Not)}`;
@@ -153,7 +158,7 @@ function printSetLiteral(items: readonly A.Expr[]): string {
  * `paren` node the AST holds (authors' grouping survives reformatting).
  */
 export function printExpr(e: A.Expr): string {
-  return exprAt(e, Prec.Or);
+  return exprAt(e, Prec.If);
 }
 
 // ───────────────────────── declarations as lines ─────────────────────────
@@ -194,7 +199,7 @@ function printLabel(label: A.Label | undefined): string {
 }
 
 function printType(t: A.TypeRef): string {
-  return `${t.list ? 'list ' : ''}${t.name}`;
+  return `${t.list ? 'list ' : ''}${t.name}${t.unit !== undefined ? ` in ${t.unit}` : ''}`;
 }
 
 function printFormals(formals: readonly A.Formal[]): string {
@@ -267,11 +272,11 @@ function layoutDecl(d: A.Decl): Block {
         const semi = next !== undefined && (next.startsWith('-') || next.startsWith('(') || next.startsWith('not ')) ? ';' : '';
         return unit(`${rows[i]}${semi}`, r.span.start, r.span.end);
       });
-      return braced(d.span, `table ${d.name}(${printFormals(d.formals)}) -> ${printType(d.result)}${printLabel(d.label)} {`, body);
+      return braced(d.span, `${d.override ? 'override ' : ''}table ${d.name}(${printFormals(d.formals)}) -> ${printType(d.result)}${printLabel(d.label)} {`, body);
     }
     case 'define': {
       const formals = d.formals.length > 0 ? `(${printFormals(d.formals)})` : '';
-      return { start, end, head: unit(`define ${d.name}${formals}${printLabel(d.label)} = ${printExpr(d.body)}`, start, end), body: [] };
+      return { start, end, head: unit(`${d.override ? 'override ' : ''}define ${d.name}${formals}${printLabel(d.label)} = ${printExpr(d.body)}`, start, end), body: [] };
     }
     case 'rule': return layoutRule(d);
     case 'uncheckable': {
@@ -298,6 +303,11 @@ function layoutRule(d: A.RuleDecl): Block {
   if (d.where) body.push(exprUnit('where', d.where));
   if (d.requirement) body.push(exprUnit(d.modality, d.requirement, d.modalitySpan?.start ?? d.requirement.span.start));
   if (d.eligibleWhen) body.push(exprUnit('eligible when', d.eligibleWhen));
+  if (d.compute) {
+    const c = d.compute;
+    const head = `compute${c.unit !== undefined ? ` in ${c.unit}` : ''}${c.step !== undefined ? ` step ${c.step}` : ''} =`;
+    body.push(unit(`${head} ${printExpr(c.value)}`, c.span.start, c.value.span.end));
+  }
   // With a requirement the modality is its keyword; otherwise only a non-default one is written.
   if (!d.requirement && d.modality !== 'must') body.push(unit(`modality ${d.modality}`, d.modalitySpan?.start, d.modalitySpan?.end));
   if (d.deadline) body.push(exprUnit('by', d.deadline));

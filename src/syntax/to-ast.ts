@@ -79,9 +79,15 @@ export class AstBuilder {
 
   private declaration(node: CstNode): A.Decl | undefined {
     const c = node.children as Children;
-    const first = Object.keys(c)[0];
+    const first = Object.keys(c).find((k) => k !== 'Kw_override') ?? '';
     const inner = this.sub(node, first);
     if (!inner) return undefined;
+    const override = this.tok(node, 'Kw_override');
+    if (override) {
+      if (first === 'defineDecl') return { ...this.defineDecl(inner), override: true };
+      if (first === 'tableDecl') return { ...this.tableDecl(inner), override: true };
+      this.diagnostics.push(error('S0200', this.tokenSpan(override), {}));
+    }
     switch (first) {
       case 'policyDecl': return this.policyDecl(inner);
       case 'enumDecl': return this.enumDecl(inner);
@@ -175,7 +181,9 @@ export class AstBuilder {
 
   private typeRef(n: CstNode | undefined): A.TypeRef {
     const id = this.tok(n, 'Identifier');
-    return { kind: 'type', name: this.name(id), list: !!this.tok(n, 'Kw_list'), span: this.nodeSpan(n) };
+    const unit = this.tok(n, 'Identifier', 1);
+    const ref: A.TypeRef = { kind: 'type', name: this.name(id), list: !!this.tok(n, 'Kw_list'), span: this.nodeSpan(n) };
+    return unit ? { ...ref, unit: unit.image, unitSpan: this.tokenSpan(unit) } : ref;
   }
 
   private kindDecl(n: CstNode): A.KindDecl {
@@ -325,6 +333,16 @@ export class AstBuilder {
         rule.requirement = this.expression(expr);
       } else if (this.tok(c, 'Kw_eligible')) rule.eligibleWhen = this.expression(expr);
       else if (this.tok(c, 'Kw_by')) rule.deadline = this.expression(expr);
+      else if (this.tok(c, 'Kw_compute')) {
+        const unit = this.tok(c, 'Kw_in') ? this.tok(c, 'Identifier', 0) : undefined;
+        const step = this.tok(c, 'NumberLiteral');
+        rule.compute = {
+          value: this.expression(expr),
+          ...(unit ? { unit: unit.image, unitSpan: this.tokenSpan(unit) } : {}),
+          ...(step ? { step: step.image, stepSpan: this.tokenSpan(step) } : {}),
+          span: this.nodeSpan(c),
+        };
+      }
       else if (this.tok(c, 'Kw_from')) rule.from = this.dateLit(this.tok(c, 'DateLiteral'));
       else if (this.tok(c, 'Kw_until')) rule.until = this.dateLit(this.tok(c, 'DateLiteral'));
       else if (this.tok(c, 'Kw_explain')) {
@@ -350,6 +368,11 @@ export class AstBuilder {
   /** An expression node (public: the YAML form parses embedded expressions through it). */
   expression(n: CstNode | undefined): A.Expr {
     if (!n) return this.missingExpr(n);
+    const ifNode = this.sub(n, 'ifExpr');
+    if (ifNode) {
+      const [condition, then, otherwise] = [0, 1, 2].map((i) => this.expression(this.sub(ifNode, 'expression', i)));
+      return { kind: 'if', condition, then, otherwise, span: this.nodeSpan(ifNode) };
+    }
     return this.binaryChain(n, 'andExpr', ['Kw_or'], () => 'or');
   }
 

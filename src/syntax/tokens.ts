@@ -69,6 +69,11 @@ export const None = keyword('none');
 export const Today = keyword('today');
 export const Many = keyword('many');
 export const List = keyword('list');
+export const If = keyword('if');
+export const Then = keyword('then');
+export const Else = keyword('else');
+export const Compute = keyword('compute');
+export const Override = keyword('override');
 
 /**
  * Aggregate function names are contextual, not keywords: `count(x in …)` is an aggregate,

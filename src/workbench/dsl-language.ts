@@ -10,12 +10,13 @@ export const DSL_KEYWORDS: readonly string[] = [
   'policy', 'version', 'title', 'en', 'source', 'effective', 'until', 'extends', 'enum', 'kind', 'from', 'param', 'set', 'table',
   'define', 'rule', 'uncheckable', 'because', 'cite', 'quote', 'for', 'where', 'must', 'should', 'may', 'eligible', 'when', 'by',
   'modality', 'explain', 'and', 'or', 'not', 'in', 'true', 'false', 'none', 'today', 'many', 'list',
+  'if', 'then', 'else', 'compute', 'override',
 ];
 
-const DECLARATION = new Set(['policy', 'enum', 'kind', 'param', 'set', 'table', 'define', 'rule', 'uncheckable']);
-const MODALITY = new Set(['must', 'should', 'may', 'eligible']);
+const DECLARATION = new Set(['policy', 'enum', 'kind', 'param', 'set', 'table', 'define', 'rule', 'uncheckable', 'override']);
+const MODALITY = new Set(['must', 'should', 'may', 'eligible', 'compute']);
 const ATOM = new Set(['true', 'false', 'none', 'today']);
-const OPERATOR = new Set(['and', 'or', 'not', 'in']);
+const OPERATOR = new Set(['and', 'or', 'not', 'in', 'if', 'then', 'else']);
 const KEYWORDS = new Set(DSL_KEYWORDS);
 const TYPES = new Set(['integer', 'number', 'percent', 'ratio', 'date', 'duration', 'boolean', 'string']);
 

@@ -619,7 +619,7 @@ interface Entry {
 
 const HEADER_KEYS = new Set(['policy', 'version', 'title', 'source', 'effective', 'extends']);
 const MODALITIES = new Set(['must', 'should', 'may']);
-const TYPE_REF = /^(list[ \t]+)?(\S*)$/;
+const TYPE_REF = /^(list[ \t]+)?(\S*?)(?:[ \t]+in[ \t]+(\S+))?$/;
 const FOR_CLAUSE = /^(\S+)([ \t]+)(\S+)$/;
 
 /**
@@ -675,6 +675,10 @@ class DeclBuilder {
   private items(n: YNode | undefined): YNode[] {
     if (!isSeq(n)) return [];
     return (n.items as unknown[]).map((i) => this.deref(i)).filter((i): i is YNode => !!i);
+  }
+
+  private boolOf(n: YNode | undefined): boolean {
+    return isScalar(n) && n.value === true;
   }
 
   private stringOf(n: YNode | undefined): string | undefined {
@@ -765,7 +769,9 @@ class DeclBuilder {
     const s = this.stringOf(n);
     const m = s === undefined ? null : TYPE_REF.exec(s.trim());
     if (!m) return { kind: 'type', name: '', list: false, span: n ? this.span(n) : fallback };
-    return { kind: 'type', name: m[2], list: m[1] !== undefined, span: this.contentSpan(n) };
+    const span = this.contentSpan(n);
+    const ref: A.TypeRef = { kind: 'type', name: m[2], list: m[1] !== undefined, span };
+    return m[3] !== undefined ? { ...ref, unit: m[3], unitSpan: span } : ref;
   }
 
   private formals(n: YNode | undefined): A.Formal[] {
@@ -934,6 +940,7 @@ class DeclBuilder {
     }
     return {
       kind: 'table',
+      ...(this.boolOf(this.get(e.value, 'override')?.value) ? { override: true } : {}),
       name: e.key,
       nameSpan: this.span(e.keyNode),
       formals: this.formals(this.get(e.value, 'params')?.value),
@@ -950,6 +957,7 @@ class DeclBuilder {
     const value = this.get(e.value, 'value');
     return {
       ...base,
+      ...(this.boolOf(this.get(e.value, 'override')?.value) ? { override: true } : {}),
       formals: this.formals(this.get(e.value, 'params')?.value),
       label: this.label(this.get(e.value, 'label')?.value),
       body: this.exprOrMissing(value?.value, value?.span ?? e.span),
@@ -973,6 +981,8 @@ class DeclBuilder {
       modality: 'must',
       span,
     };
+    // `unit` and `step` belong to the `compute` clause, wherever they are written.
+    const pending: { unit?: { unit: string; unitSpan: Span }; step?: { step: string; stepSpan: Span } } = {};
     // Clauses in file order, as the DSL builder reads them (a later clause wins).
     for (const c of this.entries(n)) {
       const v = c.value;
@@ -999,12 +1009,29 @@ class DeclBuilder {
           break;
         }
         case 'by': rule.deadline = this.expr(v); break;
+        case 'compute': {
+          const value = this.expr(v);
+          if (value) rule.compute = { ...rule.compute, value, span: this.span(v) };
+          break;
+        }
+        case 'unit': {
+          const unit = this.stringOf(v);
+          if (unit !== undefined) pending.unit = { unit, unitSpan: this.contentSpan(v) };
+          break;
+        }
+        case 'step': {
+          // The text as written: `0.10` keeps its two decimals, which a YAML number would drop.
+          const step = isScalar(v) && v.range ? this.text.slice(v.range[0], v.range[1]).trim().replace(/^["']|["']$/g, '') : undefined;
+          if (step !== undefined) pending.step = { step, stepSpan: this.contentSpan(v) };
+          break;
+        }
         case 'from': rule.from = this.date(v); break;
         case 'until': rule.until = this.date(v); break;
         case 'explain': rule.explain = this.explain(v); break;
         default: break; // `id` is read above; unknown keys are reported by the schema
       }
     }
+    if (rule.compute) rule.compute = { ...rule.compute, ...pending.unit, ...pending.step };
     return rule;
   }
 

@@ -27,7 +27,7 @@ const NAME = `[${NAME_START}][${NAME_PART}]*(?:-[${NAME_PART}]+)*`;
 export const PATTERNS = {
   name: `^${NAME}$`,
   fieldName: `^${NAME}(?:\\.${NAME})*$`,
-  typeRef: `^(?:list[ \\t]+)?${NAME}$`,
+  typeRef: `^(?:list[ \\t]+)?${NAME}(?:[ \\t]+in[ \\t]+${NAME})?$`,
   forClause: `^${NAME}[ \\t]+${NAME}$`,
   date: '^\\d{4}-\\d{2}-\\d{2}$',
 } as const;
@@ -220,6 +220,7 @@ const definitions: Record<DefinitionName, Json> = {
     properties: {
       params: ref('formals'),
       result: { ...ref('typeRef'), description: d('结果类型', 'The result type') },
+      override: { type: 'boolean', description: d('替换所继承的同名查找表', 'Replaces the inherited table of the same name') },
       label: ref('text'),
       rows: {
         type: 'array',
@@ -241,6 +242,7 @@ const definitions: Record<DefinitionName, Json> = {
     properties: {
       params: ref('formals'),
       label: ref('text'),
+      override: { type: 'boolean', description: d('替换所继承的同名定义', 'Replaces the inherited definition of the same name') },
       value: { ...ref('expression'), description: d('定义的表达式', 'The defining expression') },
     },
     required: ['value'],
@@ -265,6 +267,9 @@ const definitions: Record<DefinitionName, Json> = {
       should: { ...ref('expression'), description: d('鼓励性要求', 'An encouraged requirement') },
       may: { ...ref('expression'), description: d('许可性要求', 'A permissive requirement') },
       eligible_when: { ...ref('expression'), description: d('资格条件（权益规则）', 'Eligibility condition (entitlement rule)') },
+      compute: { ...ref('expression'), description: d('值规则：计算的值（金额、人数、日期等）', 'A value rule: the value it computes (an amount, a count, a date, …)') },
+      unit: { ...ref('identifier'), description: d('值规则结果的单位，如 `元`', 'The unit of a value rule\'s result, e.g. `元`') },
+      step: { type: ['number', 'string'], pattern: '^\\d+(?:\\.\\d+)?$', description: d('值规则结果须为其整数倍的步长，如 `0.01`', 'The step every result of a value rule is a whole multiple of, e.g. `0.01`') },
       modality: { enum: ['must', 'should', 'may'], description: d('资格规则的强度，默认 must', 'Strength of an entitlement rule; default must') },
       by: { ...ref('expression'), description: d('期限', 'The deadline') },
       from: { ...ref('date'), description: d('规则生效日期', 'The rule applies from this date') },
@@ -278,6 +283,8 @@ const definitions: Record<DefinitionName, Json> = {
       should: { properties: { may: false, eligible_when: false } },
       may: { properties: { eligible_when: false } },
       modality: ['eligible_when'],
+      unit: ['compute'],
+      step: ['compute'],
     },
     description: d('规则：义务（must/should/may）或资格（eligible_when）', 'A rule: an obligation (must/should/may) or an entitlement (eligible_when)'),
   },

@@ -88,8 +88,14 @@ class Ref {
         if (a.includes(null)) return null;
         const f = a.map(frac);
         switch (x.fn) {
-          case 'ceil': { const { n, d } = f[0]!; const q = n / d; return Number(q * d < n ? q + 1n : q); }
-          case 'floor': { const { n, d } = f[0]!; const q = n / d; return Number(q * d > n ? q - 1n : q); }
+          case 'ceil': case 'floor': {
+            const step = f[1];
+            if (step && step.n <= 0n) return U;
+            const { n, d } = step ? { n: f[0]!.n * step.d, d: f[0]!.d * step.n } : f[0]!;
+            const q = n / d;
+            const r = x.fn === 'ceil' ? (q * d < n ? q + 1n : q) : (q * d > n ? q - 1n : q);
+            return step ? { n: r * step.n, d: step.d } : Number(r);
+          }
           case 'years_between': return wholeYearsBetween(a[0] as string, a[1] as string);
           case 'days_between': return daysBetween(a[0] as string, a[1] as string);
           case 'size': return a[0] instanceof Set ? a[0].size : (a[0] as unknown[]).length;
@@ -100,7 +106,14 @@ class Ref {
             for (const y of f) if ((cmp(y!, best) < 0) === (x.fn === 'min') && cmp(y!, best) !== 0) best = y!;
             return best;
           }
-          case 'round': { const { n, d } = f[0]!; const twice = 2n * (n < 0n ? -n : n) + d; const q = twice / (2n * d); return Number(n < 0n ? -q : q); }
+          case 'round': case 'round_half_even': {
+            // With a step: the whole multiple of the step nearest x (x / step rounded, times step).
+            const step = f[1];
+            if (step && step.n <= 0n) return U;
+            const q: Frac = step ? { n: f[0]!.n * step.d, d: f[0]!.d * step.n } : f[0]!;
+            const r = x.fn === 'round' ? roundHalfAway(q) : roundHalfEven(q);
+            return step ? { n: r * step.n, d: step.d } : Number(r);
+          }
         }
         return U;
       }
@@ -127,6 +140,17 @@ class Ref {
       }
       case 'binary': return this.binary(x, env);
       case 'aggregate': return this.aggregate(x, env);
+      case 'if': {
+        const c = this.ev(x.condition, env);
+        if (c === true) return this.ev(x.then, env);
+        if (c !== U) return this.ev(x.otherwise, env);
+        // Unknown condition: the branches' common value, else unknown; missing = the condition's.
+        const mark = this.missing.length;
+        const a = this.ev(x.then, env);
+        const b = this.ev(x.otherwise, env);
+        this.missing.length = mark;
+        return a !== U && b !== U && eq(a, b) ? a : U;
+      }
     }
   }
 
@@ -214,6 +238,46 @@ class Ref {
   }
 }
 
+/** Floor of a fraction with a positive denominator. */
+function floorFrac({ n, d }: Frac): bigint {
+  const q = n / d;
+  return q * d > n ? q - 1n : q;
+}
+
+function roundHalfAway(f: Frac): bigint {
+  const { n, d } = f.d < 0n ? { n: -f.n, d: -f.d } : f;
+  const q = (2n * (n < 0n ? -n : n) + d) / (2n * d);
+  return n < 0n ? -q : q;
+}
+
+function roundHalfEven(f: Frac): bigint {
+  const { n, d } = f.d < 0n ? { n: -f.n, d: -f.d } : f;
+  const fl = floorFrac({ n, d });
+  const twiceRest = 2n * (n - fl * d);
+  if (twiceRest < d) return fl;
+  if (twiceRest > d) return fl + 1n;
+  return fl % 2n === 0n ? fl : fl + 1n;
+}
+
+/** Decimal text of a fraction with `decimals` places at least (exact when it terminates). */
+export function referenceDecimal(v: unknown, decimals: number): string {
+  if (typeof v === 'string') return v;
+  const f = frac(v)!;
+  let { n, d } = f.d < 0n ? { n: -f.n, d: -f.d } : f;
+  const negative = n < 0n;
+  if (negative) n = -n;
+  // Shortest exact decimal: the fewest places p >= decimals with d dividing n * 10^p.
+  let p = decimals;
+  while ((n * 10n ** BigInt(p)) % d !== 0n && p < 10) p++;
+  let digits: bigint;
+  if ((n * 10n ** BigInt(p)) % d === 0n) digits = (n * 10n ** BigInt(p)) / d;
+  else digits = (2n * n * 10n ** BigInt(p) + d) / (2n * d);
+  let text = digits.toString().padStart(p + 1, '0');
+  while (p > decimals && text.endsWith('0')) { text = text.slice(0, -1); p--; }
+  const out = p === 0 ? text : `${text.slice(0, -p)}.${text.slice(-p)}`;
+  return negative && /[1-9]/.test(out) ? `-${out}` : out;
+}
+
 function toRational(f: Frac): unknown {
   const g = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : g(b, a % b));
   const k = g(f.n, f.d) || 1n;
@@ -223,7 +287,7 @@ function toRational(f: Frac): unknown {
 }
 
 /** Reference decision of one rule for one subject. */
-export function referenceDecide(policy: Policy, rule: RuleInfo, subject: Subject, asOf: string): { status: Status; missing: string[] } {
+export function referenceDecide(policy: Policy, rule: RuleInfo, subject: Subject, asOf: string): { status: Status; missing: string[]; value?: string } {
   const params: Record<string, unknown> = {};
   for (const p of policy.params.values()) {
     const inForce = p.history.filter((h) => h.from === undefined || h.from <= asOf);
@@ -238,6 +302,13 @@ export function referenceDecide(policy: Policy, rule: RuleInfo, subject: Subject
   if (w === U) return done('unknown');
   if (w !== true) return done('not_applicable');
   const c = ref.ev(rule.condition, env);
+  if (rule.type === 'value') {
+    if (c === U) return done('unknown');
+    if (c === null) return done('not_applicable');
+    const step = rule.value?.stepText;
+    const decimals = step && step.includes('.') ? step.length - step.indexOf('.') - 1 : 0;
+    return { ...done('computed'), value: referenceDecimal(c, decimals) };
+  }
   const due = rule.deadline ? ref.ev(rule.deadline, env) : undefined;
   if (c === U) return done('unknown');
   if (rule.type === 'entitlement') return done(c === true ? 'eligible' : 'ineligible');
@@ -248,8 +319,8 @@ export function referenceDecide(policy: Policy, rule: RuleInfo, subject: Subject
 }
 
 /** Reference decisions for all subjects. */
-export function referenceEvaluate(policy: Policy, facts: Facts, asOf: string): { subject: string; rule: string; status: Status; missing: string[] }[] {
-  const out: { subject: string; rule: string; status: Status; missing: string[] }[] = [];
+export function referenceEvaluate(policy: Policy, facts: Facts, asOf: string): { subject: string; rule: string; status: Status; missing: string[]; value?: string }[] {
+  const out: { subject: string; rule: string; status: Status; missing: string[]; value?: string }[] = [];
   for (const s of facts.subjects) {
     for (const r of policy.rules) {
       if (r.kind !== s.kind) continue;

@@ -69,7 +69,10 @@ const label = fc
   .record({ zh: stringValue, en: fc.option(stringValue, { nil: undefined }) })
   .map((l): A.Label => ({ ...l, span: SPAN }));
 const optLabel = fc.option(label, { nil: undefined });
-const typeRef = fc.record({ name: identifier, list: fc.boolean() }).map((t): A.TypeRef => ({ kind: 'type', ...t, span: SPAN }));
+const unitName = fc.constantFrom('元', '人', '岗位', '月', 'yuan');
+const typeRef = fc
+  .record({ name: identifier, list: fc.boolean(), unit: fc.option(unitName, { nil: undefined }) })
+  .map(({ unit, ...t }): A.TypeRef => ({ kind: 'type', ...t, ...(unit !== undefined ? { unit, unitSpan: SPAN } : {}), span: SPAN }));
 const formal = fc.record({ name: identifier, type: typeRef }).map((f): A.Formal => ({ ...f, span: SPAN }));
 
 // ───────────────────────── expressions ─────────────────────────
@@ -112,6 +115,7 @@ const { expr } = fc.letrec<{ expr: A.Expr }>((tie) => {
         body: fc.option(sub, { nil: undefined }),
       }).map((g): A.Expr => ({ kind: 'aggregate', ...g, variableSpan: SPAN, span: SPAN })),
       sub.map((inner): A.Expr => ({ kind: 'paren', inner, span: SPAN })),
+      fc.record({ condition: sub, then: sub, otherwise: sub }).map((i): A.Expr => ({ kind: 'if', ...i, span: SPAN })),
     ),
   };
 });
@@ -170,12 +174,19 @@ const tableDecl = fc
     result: typeRef,
     label: optLabel,
     rows: fc.array(fc.record({ keys: fc.array(expr, { minLength: 1, maxLength: 3 }), value: expr }).map((r): A.TableRow => ({ ...r, span: SPAN })), { maxLength: 4 }),
+    override: fc.boolean(),
   })
-  .map((t): A.Decl => ({ kind: 'table', ...t, nameSpan: SPAN, span: SPAN }));
+  .map(({ override, ...t }): A.Decl => ({ kind: 'table', ...(override ? { override } : {}), ...t, nameSpan: SPAN, span: SPAN }));
 
 const defineDecl = fc
-  .record({ name: identifier, formals: fc.array(formal, { maxLength: 2 }), label: optLabel, body: expr })
-  .map((d): A.Decl => ({ kind: 'define', ...d, nameSpan: SPAN, span: SPAN }));
+  .record({ name: identifier, formals: fc.array(formal, { maxLength: 2 }), label: optLabel, body: expr, override: fc.boolean() })
+  .map(({ override, ...d }): A.Decl => ({ kind: 'define', ...(override ? { override } : {}), ...d, nameSpan: SPAN, span: SPAN }));
+
+const computeClause = fc
+  .record({ value: expr, unit: fc.option(unitName, { nil: undefined }), step: fc.option(decimal, { nil: undefined }) })
+  .map(({ value, unit, step }): A.ComputeClause => ({
+    value, ...(unit !== undefined ? { unit, unitSpan: SPAN } : {}), ...(step !== undefined ? { step, stepSpan: SPAN } : {}), span: SPAN,
+  }));
 
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const ruleDecl = fc
@@ -189,6 +200,7 @@ const ruleDecl = fc
     modality: fc.constantFrom('must' as const, 'should' as const, 'may' as const),
     requirement: opt(expr),
     eligibleWhen: opt(expr),
+    compute: opt(computeClause),
     deadline: opt(expr),
     from: opt(dateLit),
     until: opt(dateLit),
@@ -214,6 +226,7 @@ function prec(e: A.Expr): number {
   }
   if (e.kind === 'unary') return e.op === 'not' ? 3 : 7;
   if (e.kind === 'field') return 8;
+  if (e.kind === 'if') return 0;
   return 9;
 }
 
@@ -235,6 +248,7 @@ function explicitParens(e: A.Expr): A.Expr {
     case 'call': return { ...e, args: e.args.map(explicitParens) };
     case 'set': return { ...e, items: e.items.map(explicitParens) };
     case 'paren': return { ...e, inner: explicitParens(e.inner) };
+    case 'if': return { ...e, condition: explicitParens(e.condition), then: explicitParens(e.then), otherwise: explicitParens(e.otherwise) };
     case 'aggregate': return {
       ...e,
       source: explicitParens(e.source),
@@ -253,7 +267,7 @@ function mapDeclExprs(d: A.Decl, f: (e: A.Expr) => A.Expr): A.Decl {
     case 'setdecl': return { ...d, items: d.items.map(f) };
     case 'table': return { ...d, rows: d.rows.map((r) => ({ ...r, keys: r.keys.map(f), value: f(r.value) })) };
     case 'define': return { ...d, body: f(d.body) };
-    case 'rule': return { ...d, where: o(d.where), requirement: o(d.requirement), eligibleWhen: o(d.eligibleWhen), deadline: o(d.deadline) };
+    case 'rule': return { ...d, where: o(d.where), requirement: o(d.requirement), eligibleWhen: o(d.eligibleWhen), compute: d.compute && { ...d.compute, value: f(d.compute.value) }, deadline: o(d.deadline) };
     default: return d;
   }
 }

@@ -267,6 +267,37 @@ defines:
       + max(3, 4)
 `,
   },
+  {
+    note: 'second wave: units, override, value rule with unit and step, if',
+    clause: `
+kind worker from workers { months: integer in 月 "在岗月数" excluded: boolean }
+param amount: number in 元 = 300, 400 from 2025-01-01
+override table rate(t: integer in 月) -> number in 元 { 1 -> 2 }
+override define base(w: worker) = if w.excluded then 0 else amount
+rule allowance "津贴" cite "第五条" for worker w compute in 元 step 0.10 = if w.excluded then 0 else round(base(w) * w.months / 12, 0.1)`,
+    yaml: `
+kinds:
+  worker:
+    from: workers
+    fields:
+      months: { type: integer in 月, label: 在岗月数 }
+      excluded: boolean
+params:
+  amount: { type: number in 元, history: [{ value: 300 }, { value: 400, from: 2025-01-01 }] }
+tables:
+  rate: { params: { t: integer in 月 }, result: number in 元, override: true, rows: [[1, 2]] }
+defines:
+  base: { params: { w: worker }, override: true, value: if w.excluded then 0 else amount }
+rules:
+  - id: allowance
+    title: 津贴
+    cite: 第五条
+    for: worker w
+    compute: if w.excluded then 0 else round(base(w) * w.months / 12, 0.1)
+    unit: 元
+    step: 0.10
+`,
+  },
 ];
 
 describe('YAML form builds the same declarations as the .clause form', () => {
