@@ -6,7 +6,7 @@
 //
 //   node bench/run.js                 the default suite (about 5 minutes on 2 cores)
 //   node bench/run.js --scale         adds 1,000,000 institutions end to end and 5,000,000 streamed workers
-//   node bench/run.js --only core,e2e sections: compile, lsp, core, e2e, four, stream, html
+//   node bench/run.js --only core,e2e sections: compile, lsp, api, core, e2e, four, stream, html
 //
 // Requires a build (npm run build). Generated inputs are cached in $CLAUSAL_BENCH_DATA
 // (default: the system temp directory, clausal-bench/); they take a few GB with --scale.
@@ -136,6 +136,17 @@ if (want('e2e')) {
     row('e2e 1M', 'clausal --fields status', `${m.status.wallS.toFixed(1)} s, ${m.status.maxRssMb} MB`);
     row('e2e 1M', `clausal full output (${m.full.outMb} MB)`, `${m.full.wallS.toFixed(1)} s, ${m.full.maxRssMb} MB`);
   }
+}
+
+// ── 1c. decision API (bench/api.js) ──
+if (want('api')) {
+  say('decision API…');
+  const a = child('api.js');
+  results.sections.api = a;
+  for (const s of a.settings) {
+    row('api', `POST /v1/evaluate, one institution, ${s.clients} client${s.clients > 1 ? 's' : ''}${s.record ? ', --record' : ''} (${s.requests} requests, ${s.failed} failed)`, `${fmt(s.perSecond, 0)} req/s`, '', undefined, `p50 ${fmt(s.p50Ms, 1)} ms, p99 ${fmt(s.p99Ms, 1)} ms`);
+  }
+  if (a.inProcess.perSecond) row('api', 'same evaluation in process, no HTTP (baseline)', `${fmt(a.inProcess.perSecond, 0)} /s`);
 }
 
 // ── 3b. four rules, end to end (bench/four-rules.js) ──
