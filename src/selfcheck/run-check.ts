@@ -11,6 +11,7 @@ import { evaluate } from '../eval/evaluate.js';
 import { subjectInfos } from '../facts/subject-info.js';
 import { reportToJsonChunks } from '../report/eval-json.js';
 import { reportToHtml } from '../report/html.js';
+import type { ReportInput } from '../report/report-data.js';
 import { subjectKeyOf } from '../report/report-data.js';
 import { placeOfMissing, withMissingPlaces } from '../report/fact-places.js';
 import { placeText } from '../facts/raw-facts.js';
@@ -39,6 +40,8 @@ export interface SelfCheckRun {
   readonly json: string;
   /** `eval --format html`, byte for byte. */
   readonly html: string;
+  /** What the report renderers were given: the xlsx issue list is rendered from it on demand. */
+  readonly reportInput: ReportInput;
   readonly missing: readonly MissingFact[];
 }
 
@@ -50,12 +53,13 @@ export function runSelfCheck(policy: Policy, facts: Facts, asOf: string, lang: L
   const subjects = subjectInfos(policy, facts);
   const json = [...reportToJsonChunks(report)].join('');
   // As the CLI does: reports people read name a missing fact's cell when the facts came from a spreadsheet.
-  const html = reportToHtml({ report: withMissingPlaces(report, policy, facts, lang), lang, subjects, policy });
+  const reportInput: ReportInput = { report: withMissingPlaces(report, policy, facts, lang), lang, subjects, policy };
+  const html = reportToHtml(reportInput);
   const missing = missingFacts(policy, report, subjects, lang).map((m) => {
     const place = placeOfMissing(policy, facts, m.path);
     return place ? { ...m, place: placeText(place, lang) } : m;
   });
-  return { report, subjects, json, html, missing };
+  return { report, subjects, json, html, reportInput, missing };
 }
 
 /** The facts that unknown results wait for, one row per fact, in order of first need. */

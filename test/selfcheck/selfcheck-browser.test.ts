@@ -195,6 +195,28 @@ describe('clausal bundle: the self-check page in Chromium from file://', () => {
     const cliHtml = await runCli(['eval', POLICY, '--facts', workbook, '--as-of', AS_OF, '--format', 'html']);
     expect(html.text).toBe(cliHtml.stdout);
 
+    // The issue list officers forward: the same workbook `eval --format xlsx` writes, read back.
+    const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.click('#dl-xlsx')]);
+    expect(xlsxDownload.suggestedFilename()).toBe(`问题清单-yunnan-social-work-2021-${AS_OF}.xlsx`);
+    const xlsxFile = join(dir, 'page-issues.xlsx');
+    await xlsxDownload.saveAs(xlsxFile);
+    const cliXlsxFile = join(dir, 'cli-issues.xlsx');
+    const cliXlsx = await runCli(['eval', POLICY, '--facts', workbook, '--as-of', AS_OF, '--format', 'xlsx', '--out', cliXlsxFile]);
+    expect(cliXlsx.code).toBe(0);
+    const sheetsOf = async (file: string) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(file);
+      return wb.worksheets.map((ws) => {
+        const rows: unknown[][] = [];
+        ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+        return { name: ws.name, rows };
+      });
+    };
+    const fromPage = await sheetsOf(xlsxFile);
+    expect(fromPage).toEqual(await sheetsOf(cliXlsxFile));
+    const issues = (cli.results as { status: string }[]).filter((r) => ['violation', 'pending', 'unknown'].includes(r.status)).length;
+    expect(fromPage.find((s) => s.name === '问题清单')?.rows.length).toBe(issues + 1);
+
     // The report itself, drawn in its sandboxed frame under the page's policy.
     const frame = page.frameLocator('#report');
     await frame.locator('html[data-ready]').waitFor({ timeout: 30_000 });

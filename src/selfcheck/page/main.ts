@@ -12,6 +12,7 @@ import type { Policy } from '../../model/types.js';
 import type { BytesFile } from '../../loader/spreadsheet-intake.js';
 import { DiagnosticRenderer } from '../../report/diagnostics.js';
 import { STATUS_LABELS } from '../../report/labels.js';
+import { reportToXlsx } from '../../report/xlsx.js';
 import { append, h, replace } from '../../workbench/dom.js';
 import { factsFromPickedFiles } from '../facts-intake.js';
 import { PAGE_DATA_ID, readPageData, type SelfCheckData } from '../page-data.js';
@@ -34,7 +35,7 @@ function today(): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-function download(name: string, content: string, type: string): void {
+function download(name: string, content: BlobPart, type: string): void {
   const url = URL.createObjectURL(new Blob([content], { type }));
   const a = h('a', { href: url, download: name, hidden: true });
   document.body.append(a);
@@ -181,10 +182,19 @@ class PageView {
         h('div', { class: `card ${k}`, 'data-status': k }, h('span', { class: 'n' }, s[k] ?? 0), h('span', { class: 'k' }, STATUS_LABELS[k][state.lang])))),
       h('div', { class: 'downloads' }, h('span', {}, `${w.downloads}：`),
         h('button', { type: 'button', id: 'dl-json', onclick: () => this.last && download(`自查结果-${stem}.json`, this.last.json, 'application/json') }, w.dlJson),
-        h('button', { type: 'button', id: 'dl-html', onclick: () => this.last && download(`自查报告-${stem}.html`, this.last.html, 'text/html') }, w.dlHtml)),
+        h('button', { type: 'button', id: 'dl-html', onclick: () => this.last && download(`自查报告-${stem}.html`, this.last.html, 'text/html') }, w.dlHtml),
+        h('button', { type: 'button', id: 'dl-xlsx', onclick: () => void this.downloadIssueList(`问题清单-${stem}.xlsx`) }, w.dlXlsx)),
       this.missingTable(result),
       h('h3', {}, w.reportTitle),
       frame);
+  }
+
+  /** The results workbook of `eval --format xlsx` (summary, 问题清单, a sheet per clause), built when asked: exceljs takes a moment. */
+  private async downloadIssueList(name: string): Promise<void> {
+    const run = this.last;
+    if (!run) return;
+    const parts = await reportToXlsx(run.reportInput);
+    download(name, new Blob(parts as BlobPart[]), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   }
 
   private missingTable(result: SelfCheckRun): HTMLElement {
