@@ -9,6 +9,7 @@ import { DecisionApiStartError, startDecisionApi } from '../api/server.js';
 import { isLoopback } from '../serve/http.js';
 import { openRecords, type RecordsDb } from '../records/database.js';
 import { policyFiles } from '../records/run-record.js';
+import { untilStopped } from './until-stopped.js';
 import { EXIT, loadPolicyOrReport, registerCommand, usage } from './main.js';
 
 const USAGE = 'clausal api <policy-dir> [--host 127.0.0.1] [--port 8181] [--token TOKEN] [--record DB] [--max-body BYTES]';
@@ -59,16 +60,7 @@ registerCommand('api', {
     ctx.io.stdout.write(ctx.lang === 'zh'
       ? `决策接口已启动：${running.url}  （政策 ${loaded.policy.id} ${loaded.policy.version}${records ? `，决策记录写入 ${recordPath}` : ''}；按 Ctrl+C 停止）\n`
       : `decision API running at ${running.url}  (policy ${loaded.policy.id} ${loaded.policy.version}${records ? `, decisions recorded in ${recordPath}` : ''}; Ctrl+C to stop)\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-      running.server.on('close', stop);
-    });
+    await untilStopped(running.server);
     await running.close();
     records?.close();
     return EXIT.ok;

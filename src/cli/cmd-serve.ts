@@ -5,6 +5,7 @@
  */
 import { error, warning } from '../model/diagnostics.js';
 import { isLoopback, startWorkbench, WorkbenchStartError } from '../serve/server.js';
+import { untilStopped } from './until-stopped.js';
 import { EXIT, registerCommand, usage } from './main.js';
 
 registerCommand('serve', {
@@ -32,16 +33,7 @@ registerCommand('serve', {
     ctx.io.stdout.write(ctx.lang === 'zh'
       ? `政策工作台已启动：${running.url}  （按 Ctrl+C 停止）\n`
       : `policy workbench running at ${running.url}  (Ctrl+C to stop)\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-      running.server.on('close', stop);
-    });
+    await untilStopped(running.server);
     await running.close();
     return EXIT.ok;
   },
