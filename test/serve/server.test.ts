@@ -338,7 +338,7 @@ describe('hardening (issue #15)', () => {
   });
 
   it('reads are refused from other sites too (X0117): an <img> elsewhere cannot make it load files', async () => {
-    for (const headers of [{ 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }, { Origin: 'http://attacker.example' }, { Origin: 'null' }]) {
+    for (const headers of [{ 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }, { Origin: 'http://attacker.example' }, { Origin: 'null' }] as Record<string, string>[]) {
       for (const path of ['/api/workspace', '/api/file?path=2021%2F10-params.clause']) {
         const r = await raw('GET', path, { headers });
         expect(r.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
