@@ -20,7 +20,7 @@ import { coverageToText } from '../report/coverage-text.js';
 import { DiagnosticRenderer } from '../report/diagnostics.js';
 import type { ResultFields } from '../report/eval-json.js';
 import { DEFAULT_FACTS_LIMITS, type FactsLimits } from '../facts/facts.js';
-import { engineNamed, engineNames, sinkNamed, sinkNames, type FactsSource } from '../pipeline/engine.js';
+import { engineNamed, engineNames, OutputError, sinkNamed, sinkNames, type FactsSource } from '../pipeline/engine.js';
 import '../pipeline/in-process-engine.js';
 import '../pipeline/duckdb-engine.js';
 import '../pipeline/sinks.js';
@@ -29,6 +29,8 @@ import { runEvaluation } from '../pipeline/run-eval.js';
 import { fileOutput, stdoutOutput } from './output.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
 import { writeFileAtomic } from './write-atomic.js';
+import type { OutRules } from './out-target.js';
+import { noteRead, watchReads } from '../loader/read-regular.js';
 import { evalRecorded, NOT_WITH_RECORD } from './eval-record.js';
 
 /** Where the CLI reads and writes: injectable so tests run it in-process. */
@@ -58,6 +60,8 @@ export interface Ctx {
   report(diagnostics: readonly Diagnostic[], texts?: ReadonlyMap<string, string>): void;
   /** `--policy-root DIR`: the folder `source` and `extends` may reach (default: see `defaultPolicyRoot`). */
   policyRoot?: string;
+  /** What an output of this run may replace: `--force`, and the files the run has read. */
+  outRules?: OutRules;
 }
 
 const LANGS = ['zh', 'en'];
@@ -114,11 +118,11 @@ export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string 
     return true;
   }
   try {
-    writeFileAtomic(out, chunks);
+    writeFileAtomic(out, chunks, ctx.outRules);
     return true;
   } catch (e) {
-    if (e instanceof EvaluationBudgetExceeded) throw e; // not a write failure: the target is untouched
-    ctx.report([error('X0005', undefined, { path: out, detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message })]);
+    if (!(e instanceof OutputError)) throw e; // a budget exceeded, a bug: not a write failure, the target is untouched
+    ctx.report([e.diagnostic]);
     return false;
   }
 }
@@ -228,7 +232,15 @@ registerCommand('eval', {
     const explainId = args.values.get('explain');
     if (explainId !== undefined) return explainSubject(ctx, policy, source, explainId, { asOf, format, out, steps: perf.steps });
     const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
-    const output = out ? fileOutput(out) : stdoutOutput(ctx.io);
+    for (const p of factsPaths) noteRead(p);
+    let output;
+    try {
+      output = out ? fileOutput(out, ctx.outRules) : stdoutOutput(ctx.io);
+    } catch (e) {
+      if (!(e instanceof OutputError)) throw e;
+      ctx.report([e.diagnostic]);
+      return EXIT.diagnostics;
+    }
     const sink = sinkNamed(format)!.create({ format, output, lang: ctx.lang, fields: perf.fields, all: args.flags.has('all'), color, toFile: out !== undefined });
     const progress = createProgress(ctx.io, progressWanted(ctx.io, format, out), ctx.lang);
     const run = await runEvaluation(engine, source, { policy, policyDir: args.positionals[0], asOf, lang: ctx.lang, omit: perf.omit, stream: perf.stream, steps: perf.steps, progress }, sink);
@@ -368,6 +380,7 @@ usage:
 (sheets or files regions, institutions, workers; see clausal template)
 
 options common to all commands: --lang zh|en (default zh)
+commands that write files (--out, --out-dir, fmt): --force replaces a read-only file
 `;
 
 /** Runs the CLI. Returns the exit code; never throws for user errors. */
@@ -397,9 +410,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(HELP);
     return EXIT.usage;
   }
-  const parsed = parseArgs(rest, { ...command.options, lang: 'value', 'policy-root': 'value' });
+  // Every command that writes files takes --force (replace a read-only file).
+  const writes = 'out' in command.options || 'out-dir' in command.options || name === 'fmt';
+  const parsed = parseArgs(rest, { ...command.options, lang: 'value', 'policy-root': 'value', ...(writes ? { force: 'flag' } : {}) });
   if (!parsed.args) return usage(ctx, parsed.problem!, command.usage);
   ctx.policyRoot = parsed.args.values.get('policy-root');
+  const reads = watchReads();
+  ctx.outRules = { force: parsed.args.flags.has('force'), inputs: reads.seen };
   if (!LANGS.includes(parsed.args.values.get('lang') ?? 'zh')) {
     return usage(ctx, error('X0004', undefined, { option: '--lang', value: parsed.args.values.get('lang')!, expected: 'zh|en' }));
   }
@@ -415,5 +432,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`clausal: internal error: ${(e as Error).message}\n`);
     if (io.env.CLAUSAL_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);
     return 70;
+  } finally {
+    reads.stop();
   }
 }
