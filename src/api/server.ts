@@ -11,6 +11,7 @@
  * decision gets an id; with a records database each is logged (table `decisions`) before the
  * answer is sent. Bad requests are 4xx with a catalogue code, and the server keeps serving.
  */
+import { fsDetail } from '../model/fs-problem.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -185,7 +186,7 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Run
   });
   applyTimeouts(server, { headersMs: 10_000, requestMs: 30_000 });
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new DecisionApiStartError(error('X0503', undefined, { address: `${host}:${options.port ?? 8181}`, detail: e.code ?? e.message }))));
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new DecisionApiStartError(error('X0503', undefined, { address: `${host}:${options.port ?? 8181}`, ...fsDetail(e.code ?? e.message, undefined, 'listen') }))));
     server.listen(options.port ?? 8181, host, () => resolveListen());
   });
   port = (server.address() as AddressInfo).port;

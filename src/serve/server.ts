@@ -12,6 +12,7 @@
  * - other sites: loopback binds check the Host header (DNS rebinding), writes need a JSON
  *   content type and a same-origin Origin (a page elsewhere cannot post to it).
  */
+import { fsDetail } from '../model/fs-problem.js';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -118,7 +119,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
   const host = options.host ?? '127.0.0.1';
   const loopback = isLoopback(host);
   if (!loopback && !options.allowRemote) {
-    throw new WorkbenchStartError(error('X0008', undefined, { address: host, detail: 'not a loopback address (give --host explicitly to allow it)' }));
+    throw new WorkbenchStartError(error('X0008', undefined, { address: host, detail: 'not a loopback address (give --host explicitly to allow it)', 'detail.zh': '不是本机回环地址（确需开放时请明确写出 --host）' }));
   }
   let root: string;
   try {
@@ -133,7 +134,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
     try {
       assets.set(a, readFileSync(join(assetsDir, a)));
     } catch {
-      throw new WorkbenchStartError(error('X0008', undefined, { address: host, detail: `the built app is missing (${join(assetsDir, a)}): run npm run build` }));
+      throw new WorkbenchStartError(error('X0008', undefined, { address: host, detail: `the built app is missing (${join(assetsDir, a)}): run npm run build`, 'detail.zh': `工作台的程序尚未构建（缺少 ${join(assetsDir, a)}）：请先运行 npm run build` }));
     }
   }
   const maxBody = options.maxBodyBytes ?? DEFAULT_BODY;
@@ -208,7 +209,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
   applyTimeouts(server);
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      reject(new WorkbenchStartError(error('X0008', undefined, { address: `${host}:${options.port ?? 8080}`, detail: e.code ?? e.message })));
+      reject(new WorkbenchStartError(error('X0008', undefined, { address: `${host}:${options.port ?? 8080}`, ...fsDetail(e.code ?? e.message, undefined, 'listen') })));
     });
     server.listen(options.port ?? 8080, host, () => resolveListen());
   });
