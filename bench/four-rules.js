@@ -5,7 +5,9 @@
 // `clausal eval` (facts source -> in-process engine -> NDJSON sink -> atomic --out). The policy is
 // the bundled one with its other rules removed, which the CLI has no option for.
 //
-//   node bench/four-rules.js FACTS.json AS-OF OUT.ndjson
+//   node bench/four-rules.js FACTS.json AS-OF OUT.ndjson [ENGINE]
+//
+// ENGINE: in-process (default) or duckdb (`--engine duckdb`).
 
 import { join } from 'node:path';
 import { ROOT } from './lib/common.js';
@@ -13,11 +15,14 @@ import { ROOT } from './lib/common.js';
 export const FOUR_RULES = ['township-platform-posts', 'civil-affairs-post-share', 'agency-post-share', 'township-station'];
 
 if (process.argv[1] && process.argv[1].endsWith('four-rules.js')) {
-  const [file, asOf, out] = process.argv.slice(2);
+  const [file, asOf, out, engineName = 'in-process'] = process.argv.slice(2);
   const dist = (p) => import(join(ROOT, 'dist', p));
   const { loadPolicy } = await dist('loader/load-policy.js');
-  const { inProcessEngine } = await dist('pipeline/in-process-engine.js');
-  const { sinkNamed } = await dist('pipeline/engine.js');
+  await dist('pipeline/in-process-engine.js');
+  await dist('pipeline/duckdb-engine.js');
+  const { sinkNamed, engineNamed } = await dist('pipeline/engine.js');
+  const engine = engineNamed(engineName);
+  if (!engine) throw new Error(`four-rules: no engine ${engineName}`);
   await dist('pipeline/sinks.js');
   const { runEvaluation } = await dist('pipeline/run-eval.js');
   const { fileOutput } = await dist('cli/output.js');
@@ -25,7 +30,7 @@ if (process.argv[1] && process.argv[1].endsWith('four-rules.js')) {
   const policy = { ...whole, rules: whole.rules.filter((r) => FOUR_RULES.includes(r.id)) };
   if (policy.rules.length !== FOUR_RULES.length) throw new Error('four-rules: a rule is missing from the bundled policy');
   const sink = sinkNamed('ndjson').create({ format: 'ndjson', output: fileOutput(out), lang: 'zh', fields: 'status', all: false, color: false, toFile: true });
-  const run = await runEvaluation(inProcessEngine, { paths: [file], limits: { maxSubjects: 20_000_000, maxErrors: 50, maxWarnings: 20, maxFileSize: 2 ** 31 } }, { policy, policyDir: '', asOf, lang: 'zh', omit: new Set(), stream: false }, sink);
+  const run = await runEvaluation(engine, { paths: [file], limits: { maxSubjects: 20_000_000, maxErrors: 50, maxWarnings: 20, maxFileSize: 2 ** 31 } }, { policy, policyDir: '', asOf, lang: 'zh', omit: new Set(), stream: false }, sink);
   if (run.outcome !== 'ok') {
     console.error(JSON.stringify(run.diagnostics));
     process.exit(1);

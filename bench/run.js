@@ -7,12 +7,13 @@
 //   node bench/run.js                 the default suite (about 5 minutes on 2 cores)
 //   node bench/run.js --scale         adds 1,000,000 institutions end to end and 5,000,000 streamed workers
 //   node bench/run.js --only core,e2e sections: compile, lsp, api, core, e2e, four, stream, html
+//                                     (four with --scale: also 1,000,000 institutions)
 //
 // Requires a build (npm run build). Generated inputs are cached in $CLAUSAL_BENCH_DATA
 // (default: the system temp directory, clausal-bench/); they take a few GB with --scale.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { AS_OF, CLI, DATA, POLICY, ROOT, fmt, loadAverage, province, runNode } from './lib/common.js';
@@ -40,6 +41,15 @@ const row = (section, what, figure, target, met, note = '') => {
   if (target) results.targets.push({ section, what, figure, target, met });
 };
 const say = (s) => process.stderr.write(`${s}\n`);
+
+/** Lines that differ between two files of the same length in lines. */
+function differingLines(a, b) {
+  const x = readFileSync(a, 'utf8').split('\n');
+  const y = readFileSync(b, 'utf8').split('\n');
+  let n = Math.abs(x.length - y.length);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) n++;
+  return n;
+}
 
 async function sha(file) {
   const h = createHash('sha256');
@@ -149,25 +159,52 @@ if (want('api')) {
   if (a.inProcess.perSecond) row('api', 'same evaluation in process, no HTTP (baseline)', `${fmt(a.inProcess.perSecond, 0)} /s`);
 }
 
-// ── 3b. four rules, end to end (bench/four-rules.js) ──
+// ── 3b. four rules, end to end (bench/four-rules.js, bench/baselines/) ──
+// The same four rules over the same generated province, from the same JSON file to the same
+// NDJSON statuses, in one run: a plain Node loop, hand-written DuckDB SQL, json-logic-js on the
+// exported rules, and clausal with each engine. `--scale` adds 1,000,000 institutions.
 if (want('four')) {
   const { FOUR_RULES } = await import('./four-rules.js');
-  say('four rules (三（一）、三（二）、三（九）、三（十）), 100,000 institutions…');
-  const facts = province('e2e-100k.json', ['--institutions', '100000']);
-  const loopOut = join(DATA, 'four-loop.ndjson');
-  const engineOut = join(DATA, 'four-engine.ndjson');
-  say('  plain Node loop…');
-  const loop = runNode([join(ROOT, 'bench/handwritten-eval.js'), facts, AS_OF, loopOut, FOUR_RULES.join(',')]);
-  if (loop.status !== 0) throw new Error(`plain loop failed:\n${loop.stderr}`);
-  say('  in-process engine (pipeline)…');
-  const engine = runNode([join(ROOT, 'bench/four-rules.js'), facts, AS_OF, engineOut]);
-  if (engine.status !== 0) throw new Error(`four-rules failed:\n${engine.stderr}`);
-  const same = (await sha(loopOut)) === (await sha(engineOut));
-  const ratio = engine.wall / loop.wall;
-  results.sections.four = { loop: { wallS: loop.wall / 1000, maxRssMb: loop.maxRssMb }, engine: { wallS: engine.wall / 1000, maxRssMb: engine.maxRssMb }, sameBytes: same, ratio, loadAverage: loadAverage() };
-  row('four', 'plain Node loop (JSON.parse, 4 rules, NDJSON statuses)', `${(loop.wall / 1000).toFixed(1)} s, ${loop.maxRssMb} MB`);
-  row('four', `in-process engine, same rules and bytes (same: ${same ? 'yes' : 'NO'})`, `${(engine.wall / 1000).toFixed(1)} s, ${engine.maxRssMb} MB`);
-  row('four', 'in-process / plain Node loop', `${ratio.toFixed(2)}x`, '≤ 1.5x', ratio <= 1.5);
+  results.sections.four = [];
+  for (const [n, name] of scale ? [[100_000, 'e2e-100k.json'], [1_000_000, 'e2e-1m.json']] : [[100_000, 'e2e-100k.json']]) {
+    const tag = n === 100_000 ? '100k' : '1M';
+    say(`four rules (三（一）、三（二）、三（九）、三（十）), ${fmt(n)} institutions…`);
+    const facts = province(name, ['--institutions', String(n)]);
+    const out = (what) => join(DATA, `four-${tag}-${what}.ndjson`);
+    const runs = {};
+    const measure = (key, label, args) => {
+      say(`  ${label}…`);
+      const r = runNode(args);
+      if (r.status !== 0) throw new Error(`${label} failed:\n${r.stderr}`);
+      runs[key] = { wallS: r.wall / 1000, cpuS: r.cpu / 1000, maxRssMb: r.maxRssMb };
+    };
+    measure('loop', 'plain Node loop', [join(ROOT, 'bench/handwritten-eval.js'), facts, AS_OF, out('loop'), FOUR_RULES.join(',')]);
+    measure('sql', 'hand-written DuckDB SQL', [join(ROOT, 'bench/baselines/run-sql.js'), join(ROOT, 'bench/baselines/four-rules.sql'), facts, out('sql')]);
+    measure('jsonlogic', 'json-logic-js', [join(ROOT, 'bench/baselines/four-jsonlogic.js'), facts, AS_OF, out('jsonlogic'), FOUR_RULES.join(',')]);
+    measure('inProcess', 'clausal, in-process engine', [join(ROOT, 'bench/four-rules.js'), facts, AS_OF, out('in-process'), 'in-process']);
+    measure('duckdb', 'clausal, duckdb engine', [join(ROOT, 'bench/four-rules.js'), facts, AS_OF, out('duckdb'), 'duckdb']);
+    const loopSha = await sha(out('loop'));
+    const same = {};
+    for (const k of ['sql', 'inProcess', 'duckdb']) same[k] = (await sha(out(k === 'inProcess' ? 'in-process' : k))) === loopSha;
+    // JSON Logic is two-valued: count the lines it decides differently (the engine's `unknown`s).
+    const differ = differingLines(out('loop'), out('jsonlogic'));
+    const sec = { institutions: n, ...runs, same, jsonLogicDifferingLines: differ, loadAverage: loadAverage() };
+    results.sections.four.push(sec);
+    const cell = (r) => `${r.wallS.toFixed(1)} s, ${r.maxRssMb} MB`;
+    const yes = (b) => (b ? 'yes' : 'NO');
+    row(`four ${tag}`, 'plain Node loop (JSON.parse, 4 rules, NDJSON statuses)', cell(runs.loop));
+    row(`four ${tag}`, `hand-written DuckDB SQL (same bytes: ${yes(same.sql)})`, cell(runs.sql));
+    row(`four ${tag}`, `json-logic-js on the export (two-valued: ${fmt(differ)} lines differ)`, cell(runs.jsonlogic));
+    row(`four ${tag}`, `clausal in-process (same bytes: ${yes(same.inProcess)})`, cell(runs.inProcess));
+    row(`four ${tag}`, `clausal --engine duckdb (same bytes: ${yes(same.duckdb)})`, cell(runs.duckdb));
+    const r1 = runs.inProcess.wallS / runs.loop.wallS;
+    const r2 = runs.duckdb.wallS / runs.sql.wallS;
+    const r3 = runs.duckdb.wallS / runs.inProcess.wallS;
+    row(`four ${tag}`, 'in-process / plain Node loop', `${r1.toFixed(2)}x`, '≤ 1.5x', r1 <= 1.5);
+    row(`four ${tag}`, 'duckdb engine / hand-written DuckDB SQL', `${r2.toFixed(2)}x`, '≤ 2x', r2 <= 2);
+    row(`four ${tag}`, 'duckdb engine / in-process engine', `${r3.toFixed(2)}x`, '≤ 1.0x', r3 <= 1);
+    row(`four ${tag}`, 'in-process / json-logic-js', `${(runs.inProcess.wallS / runs.jsonlogic.wallS).toFixed(2)}x`);
+  }
 }
 
 // ── 4. streaming ──

@@ -5,12 +5,12 @@
  * checked here, with its content digest. Exit 0 written, 1 bad policy or unwritable output,
  * 2 usage.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path, { type PlatformPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import { ENGINE_VERSION } from '../model/version.js';
+import { policyDigest } from '../policy-digest.js';
 import { packPolicy, packedTexts, type PackedPolicy } from '../selfcheck/policy-pack.js';
 import { selfCheckHtml, type SelfCheckData } from '../selfcheck/page-data.js';
 import { emit, EXIT, loadPolicyOrReport, registerCommand, usage } from './main.js';
@@ -23,18 +23,6 @@ import { emit, EXIT, loadPolicyOrReport, registerCommand, usage } from './main.j
  */
 export function portablePath(policyDir: string, file: string, api: PlatformPath = path): string {
   return api.relative(api.resolve(policyDir), api.resolve(file)).split(api.sep).join('/');
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-/**
- * The content digest of a policy: SHA-256 over one line per file, `<sha256 of the file>  <path>`,
- * sorted by path (the layout of `sha256sum` output), covering the rule files, the source
- * document, and those of the policies it extends.
- */
-export function policyDigest(files: readonly { path: string; text: string }[]): { hash: string; files: { path: string; sha256: string }[] } {
-  const listed = files.map((f) => ({ path: f.path, sha256: sha256(f.text) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { hash: `sha256:${sha256(listed.map((f) => `${f.sha256}  ${f.path}\n`).join(''))}`, files: listed };
 }
 
 /** Where the built page code is: next to the compiled CLI, or in the repository's dist/ when run from source. */

@@ -2,13 +2,14 @@
  * `clausal fmt <file>... [--check]`: rewrites rule files in canonical layout (atomically), or
  * with `--check` only lists the files that are not (exit 1), for CI.
  */
-import { errnoOf, fileKindArgs, fsDetail, fsWords } from '../model/fs-problem.js';
+import { fileKindArgs, fsWords } from '../model/fs-problem.js';
 import { readTextFile } from '../loader/read-text.js';
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import { formatClauseText, type FormatResult } from '../syntax/format.js';
 import { formatYamlText } from '../syntax/format-yaml.js';
 import { EXIT, registerCommand, usage } from './main.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { OutputError } from '../pipeline/engine.js';
 
 function formatText(path: string, text: string): FormatResult | undefined {
   if (path.endsWith('.clause')) return formatClauseText(path, text);
@@ -18,7 +19,7 @@ function formatText(path: string, text: string): FormatResult | undefined {
 
 registerCommand('fmt', {
   options: { check: 'flag' },
-  usage: 'clausal fmt <file>... [--check]',
+  usage: 'clausal fmt <file>... [--check] [--force]',
   run(args, ctx) {
     if (args.positionals.length === 0) return usage(ctx, error('X0003', undefined, { what: ' <file>' }), this.usage);
     let unformatted = 0;
@@ -52,10 +53,12 @@ registerCommand('fmt', {
         continue;
       }
       try {
-        writeFileAtomic(path, [result.output]);
+        // fmt rewrites its input on purpose; a read-only file still needs --force.
+        writeFileAtomic(path, [result.output], { ...ctx.outRules, rewrites: true });
         ctx.io.stdout.write(ctx.lang === 'zh' ? `已格式化 ${path}\n` : `formatted ${path}\n`);
       } catch (e) {
-        ctx.report([error('X0005', undefined, { path, ...fsDetail(errnoOf(e), undefined, 'write') })]);
+        if (!(e instanceof OutputError)) throw e;
+        ctx.report([e.diagnostic]);
         failed = true;
       }
     }

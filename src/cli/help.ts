@@ -334,14 +334,17 @@ export const COMMAND_HELP: Readonly<Record<string, Bilingual>> = {
 
 /** Options every command accepts, shown in the general help. */
 const COMMON = {
-  zh: ['所有命令都接受：--lang zh|en（默认 zh），--policy-root 文件夹（规则文件可读取的范围），--help'],
-  en: ['every command accepts: --lang zh|en (default zh), --policy-root DIR (the folder rule files may read from), --help'],
+  zh: ['所有命令都接受：--lang zh|en（默认 zh），--policy-root 文件夹（规则文件可读取的范围），--help', '写文件的命令（--out、--out-dir、fmt）另接受 --force：替换只读文件'],
+  en: ['every command accepts: --lang zh|en (default zh), --policy-root DIR (the folder rule files may read from), --help', 'commands that write files (--out, --out-dir, fmt) also take --force: replace a read-only file'],
 } as const;
 
-/** `clausal <command> --help`, or undefined for a command without help. */
-export function commandHelp(name: string, lang: Lang): string | undefined {
-  const help = Object.prototype.hasOwnProperty.call(COMMAND_HELP, name) ? COMMAND_HELP[name][lang] : undefined;
-  if (!help) return undefined;
+const FORCE = { zh: ['--force', '替换只读文件（默认不替换）'], en: ['--force', 'replace a read-only file (not replaced by default)'] } as const;
+
+/** `clausal <command> --help` (`writes`: the command writes files, so it takes `--force`), or undefined for a command without help. */
+export function commandHelp(name: string, lang: Lang, writes = false): string | undefined {
+  const entry = Object.prototype.hasOwnProperty.call(COMMAND_HELP, name) ? COMMAND_HELP[name][lang] : undefined;
+  if (!entry) return undefined;
+  const help = writes ? { ...entry, options: [...entry.options, FORCE[lang]] } : entry;
   const zh = lang === 'zh';
   const width = Math.max(...help.options.map(([o]) => o.length));
   const lines = [

@@ -3,7 +3,6 @@
  * this file reads files, calls the library, renders, and writes. Every user error ends in a
  * diagnostic and a non-zero exit code, never a stack trace.
  */
-import { errnoOf, fsDetail } from '../model/fs-problem.js';
 import { extname } from 'node:path';
 import { didYouMean, error, hasErrors, warning, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import { isValidDate } from '../model/dates.js';
@@ -21,7 +20,7 @@ import { coverageToText } from '../report/coverage-text.js';
 import { DiagnosticRenderer } from '../report/diagnostics.js';
 import type { ResultFields } from '../report/eval-json.js';
 import { DEFAULT_FACTS_LIMITS, type FactsLimits } from '../facts/facts.js';
-import { engineNamed, engineNames, sinkNamed, sinkNames, type FactsSource } from '../pipeline/engine.js';
+import { engineNamed, engineNames, OutputError, sinkNamed, sinkNames, type FactsSource } from '../pipeline/engine.js';
 import '../pipeline/in-process-engine.js';
 import '../pipeline/duckdb-engine.js';
 import '../pipeline/sinks.js';
@@ -31,6 +30,8 @@ import { fileOutput, stdoutOutput } from './output.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { commandHelp, generalHelp, usageLine, withZhWords } from './help.js';
+import type { OutRules } from './out-target.js';
+import { noteRead, watchReads } from '../loader/read-regular.js';
 import { evalRecorded, NOT_WITH_RECORD } from './eval-record.js';
 
 /** Where the CLI reads and writes: injectable so tests run it in-process. */
@@ -62,6 +63,8 @@ export interface Ctx {
   policyRoot?: string;
   /** The command being run, whose usage a usage error prints. */
   readonly command?: string;
+  /** What an output of this run may replace: `--force`, and the files the run has read. */
+  outRules?: OutRules;
 }
 
 const LANGS = ['zh', 'en'];
@@ -94,6 +97,12 @@ export function usage(ctx: Ctx, d: Diagnostic, text?: string): number {
 /** Names of the registered commands, in the order they were registered. */
 export function commandNames(): string[] {
   return [...COMMANDS.keys()];
+}
+
+/** Every command that writes files takes --force (replace a read-only file). */
+function writesFiles(name: string): boolean {
+  const options = COMMANDS.get(name)?.options ?? {};
+  return 'out' in options || 'out-dir' in options || name === 'fmt';
 }
 
 /** The options a registered command declares (without the common `--lang`, `--policy-root`). */
@@ -129,11 +138,11 @@ export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string 
     return true;
   }
   try {
-    writeFileAtomic(out, chunks);
+    writeFileAtomic(out, chunks, ctx.outRules);
     return true;
   } catch (e) {
-    if (e instanceof EvaluationBudgetExceeded) throw e; // not a write failure: the target is untouched
-    ctx.report([error('X0005', undefined, { path: out, ...fsDetail(errnoOf(e), undefined, 'write') })]);
+    if (!(e instanceof OutputError)) throw e; // a budget exceeded, a bug: not a write failure, the target is untouched
+    ctx.report([e.diagnostic]);
     return false;
   }
 }
@@ -243,7 +252,15 @@ registerCommand('eval', {
     const explainId = args.values.get('explain');
     if (explainId !== undefined) return explainSubject(ctx, policy, source, explainId, { asOf, format, out, steps: perf.steps });
     const color = !out && (args.flags.has('color') || (!!ctx.io.stdout.isTTY && !ctx.io.env.NO_COLOR && !args.flags.has('no-color')));
-    const output = out ? fileOutput(out) : stdoutOutput(ctx.io);
+    for (const p of factsPaths) noteRead(p);
+    let output;
+    try {
+      output = out ? fileOutput(out, ctx.outRules) : stdoutOutput(ctx.io);
+    } catch (e) {
+      if (!(e instanceof OutputError)) throw e;
+      ctx.report([e.diagnostic]);
+      return EXIT.diagnostics;
+    }
     const sink = sinkNamed(format)!.create({ format, output, lang: ctx.lang, fields: perf.fields, all: args.flags.has('all'), color, toFile: out !== undefined });
     const progress = createProgress(ctx.io, progressWanted(ctx.io, format, out), ctx.lang);
     const run = await runEvaluation(engine, source, { policy, policyDir: args.positionals[0], asOf, lang: ctx.lang, omit: perf.omit, stream: perf.stream, steps: perf.steps, progress }, sink);
@@ -377,7 +394,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest.find((a) => !a.startsWith('-')) : undefined;
     if (topic !== undefined && COMMANDS.has(topic)) {
-      io.stdout.write(commandHelp(topic, lang) ?? help);
+      io.stdout.write(commandHelp(topic, lang, writesFiles(topic)) ?? help);
       return EXIT.ok;
     }
     (name ? io.stdout : io.stderr).write(help);
@@ -393,15 +410,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(help);
     return EXIT.usage;
   }
+  const writes = writesFiles(name);
   // `--help` anywhere before `--` wins over every other argument, valid or not.
   const end = rest.indexOf('--');
   if ((end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
-    io.stdout.write(commandHelp(name, lang) ?? `${command.usage}\n`);
+    io.stdout.write(commandHelp(name, lang, writes) ?? `${command.usage}\n`);
     return EXIT.ok;
   }
-  const parsed = parseArgs(rest, { ...command.options, lang: 'value', 'policy-root': 'value' });
+  const parsed = parseArgs(rest, { ...command.options, lang: 'value', 'policy-root': 'value', ...(writes ? { force: 'flag' } : {}) });
   if (!parsed.args) return usage(ctx, parsed.problem!, command.usage);
   ctx.policyRoot = parsed.args.values.get('policy-root');
+  const reads = watchReads();
+  ctx.outRules = { force: parsed.args.flags.has('force'), inputs: reads.seen };
   if (!LANGS.includes(parsed.args.values.get('lang') ?? 'zh')) {
     return usage(ctx, error('X0004', undefined, { option: '--lang', value: parsed.args.values.get('lang')!, expected: 'zh|en' }));
   }
@@ -417,5 +437,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stderr.write(`clausal: internal error: ${(e as Error).message}\n`);
     if (io.env.CLAUSAL_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);
     return 70;
+  } finally {
+    reads.stop();
   }
 }

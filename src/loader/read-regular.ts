@@ -6,7 +6,7 @@
  * pipe (the read blocked forever), a `/proc` file (size 0, content unbounded) or a file swapped
  * between the two calls; a policy repository someone cloned can contain any of them.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 
 /** What reading gave: the bytes, or why there are none. */
 export type ReadRegular =
@@ -18,6 +18,44 @@ export type ReadRegular =
   /** The file system refused (`ENOENT`, `EISDIR`, `EACCES`, …). */
   | { readonly ok: false; readonly problem: 'io'; readonly detail: string };
 
+/**
+ * A file's identity: device and inode. Names are not enough to tell whether two paths are the
+ * same file (a symlink, a hard link, `./x` and `x`); the identity is.
+ */
+export function fileIdentity(st: Pick<Stats, 'dev' | 'ino'>): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+/** The sets currently collecting the identities of the files read (see {@link watchReads}). */
+const watchers = new Set<Map<string, string>>();
+
+/**
+ * Starts collecting the identity of every regular file the loaders open (with the name it was
+ * first opened by), until `stop()`. The CLI watches each command run so that `--out` can refuse
+ * to replace a file the same run read (the facts, a rule file, the source text, `tests.yaml`),
+ * whatever name reached it. Nothing is kept while no one watches, so a long-running server does
+ * not accumulate identities.
+ */
+export function watchReads(): { readonly seen: ReadonlyMap<string, string>; stop(): void } {
+  const seen = new Map<string, string>();
+  watchers.add(seen);
+  return { seen, stop: () => void watchers.delete(seen) };
+}
+
+/**
+ * Counts `path` as read by the watched runs before it is opened (a command that will stream its
+ * facts only after opening its output), so a target naming it is refused before any work.
+ */
+export function noteRead(path: string): void {
+  if (watchers.size === 0) return;
+  try {
+    const st = statSync(path);
+    if (st.isFile()) for (const seen of watchers) if (!seen.has(fileIdentity(st))) seen.set(fileIdentity(st), path);
+  } catch {
+    // not there (yet): the loader will report it when it opens it
+  }
+}
+
 /** What a non-regular file is, in words for a diagnostic. */
 export function fileKind(st: Stats): string {
   if (st.isDirectory()) return 'a directory';
@@ -26,6 +64,16 @@ export function fileKind(st: Stats): string {
   if (st.isBlockDevice()) return 'a block device';
   if (st.isSocket()) return 'a socket';
   return 'not a regular file';
+}
+
+/** {@link fileKind} in Chinese, for the `what.zh` argument of a diagnostic. */
+export function fileKindZh(st: Stats): string {
+  if (st.isDirectory()) return '目录';
+  if (st.isFIFO()) return '命名管道';
+  if (st.isCharacterDevice()) return '字符设备';
+  if (st.isBlockDevice()) return '块设备';
+  if (st.isSocket()) return '套接字';
+  return '非普通文件';
 }
 
 /**
@@ -51,6 +99,7 @@ export function openRegular(path: string): { fd: number; stats: Stats } | Exclud
       closeSync(fd);
       return { ok: false, problem: 'not-regular', what: fileKind(stats) };
     }
+    for (const seen of watchers) if (!seen.has(fileIdentity(stats))) seen.set(fileIdentity(stats), path);
     return { fd, stats };
   } catch (e) {
     closeSync(fd);

@@ -13,7 +13,8 @@
  *
  * This module holds types and the registry only: it is browser-safe and imports no engine.
  */
-import type { Diagnostic, Lang } from '../model/diagnostics.js';
+import { fsDetail } from '../model/fs-problem.js';
+import { error, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import type { RuleResult, Status, SubjectInfo, Summary } from '../model/result.js';
 import type { Policy } from '../model/types.js';
 import type { Facts, FactsLimits } from '../facts/facts.js';
@@ -139,9 +140,12 @@ export interface Output {
   discard(): void;
 }
 
-/** A failure to write the output (`--out`): reported as X0005, exit 1. */
+/**
+ * A failure to write the output (`--out`), exit 1: the file system refused (X0005, `detail` is
+ * the errno code), or the target is one an output may not replace (`diagnostic`: X0110-X0113).
+ */
 export class OutputError extends Error {
-  constructor(readonly path: string, readonly detail: string) {
+  constructor(readonly path: string, readonly detail: string, readonly diagnostic: Diagnostic = error('X0005', undefined, { path, ...fsDetail(detail, undefined, 'write') })) {
     super(`cannot write ${path}: ${detail}`);
   }
 }

@@ -3,8 +3,7 @@
  * failure to write the output is the user's (X0005), not an internal error; the sink is aborted
  * so `--out` keeps its old content.
  */
-import { fsDetail } from '../model/fs-problem.js';
-import { error, type Diagnostic } from '../model/diagnostics.js';
+import type { Diagnostic } from '../model/diagnostics.js';
 import { emptySummary, type Summary } from '../model/result.js';
 import { OutputError, type Engine, type EvalRequest, type FactsSource, type ResultSink } from './engine.js';
 
@@ -27,6 +26,6 @@ export async function runEvaluation(engine: Engine, source: FactsSource, request
     // Whatever stopped the run (a budget exceeded, a bug), the output keeps its old content.
     await sink.abort();
     if (!(e instanceof OutputError)) throw e;
-    return { outcome: 'write-failed', summary: emptySummary(), diagnostics: [error('X0005', undefined, { path: e.path, ...fsDetail(e.detail, undefined, 'write') })], texts: new Map() };
+    return { outcome: 'write-failed', summary: emptySummary(), diagnostics: [e.diagnostic], texts: new Map() };
   }
 }

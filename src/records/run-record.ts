@@ -6,13 +6,14 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, posix as posixPath, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { LoadedPolicy } from '../policy-sources.js';
 import type { Policy, RuleInfo } from '../model/types.js';
 import type { RuleResult, SubjectInfo, Summary } from '../model/result.js';
 import { paramsAsOf } from '../eval/evaluate.js';
 import { paramValueJson } from './param-value.js';
+import { policyContentHash } from '../policy-digest.js';
 
 /** A file stored with a run. */
 export interface StoredFile {
@@ -41,7 +42,7 @@ export interface RunRecord {
   /** A random key for the run; receipts hash it, so they differ between runs. */
   readonly runKey: string;
   readonly policy: { readonly id: string; readonly version: string };
-  /** SHA-256 over the stored policy and source files' paths and hashes. */
+  /** The policy's content digest (`sha256:…`, see policy-digest.ts): the same the self-check page shows. */
   readonly policyHash: string;
   /** The evaluated policy folder, relative to the stored files' common folder (`.` when it is that folder). */
   readonly policyDir: string;
@@ -109,7 +110,9 @@ export function policyFiles(loaded: LoadedPolicy, policyDir: string, cwd: string
     const content = new TextEncoder().encode(text);
     return { role, path: posix(relative(common, abs)), sha256: sha256(content), bytes: content.length, content, compressed: false };
   }).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, policyDir: posix(relative(common, dir)) || '.', policyHash: hashOfFiles(files) };
+  const policyDirInCommon = posix(relative(common, dir)) || '.';
+  const policyHash = policyContentHash(files.map((f) => ({ path: posixPath.relative(policyDirInCommon, f.path), sha256: f.sha256 })));
+  return { files, policyDir: policyDirInCommon, policyHash };
 }
 
 /** The hash of a set of stored files: over their paths and content hashes. */

@@ -22,6 +22,7 @@ import { error, hasErrors, messageOf, type Diagnostic } from '../model/diagnosti
 import { LineIndex } from '../model/span.js';
 import { isRuleFileName, parseRuleFile } from '../policy-sources.js';
 import { writeFileAtomic } from '../cli/write-atomic.js';
+import { OutputError } from '../pipeline/engine.js';
 import { HTML_SCRIPT, sha256Base64 } from '../report/html-assets.js';
 import { resolveFileInside } from './paths.js';
 import { applyTimeouts, HttpError, isLoopback, loopbackHostAllowed, readBody, send, sendJson, sendProblem } from './http.js';
@@ -192,7 +193,13 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
       }
       // A window remains between the hash check and the rename; it is the same one every
       // editor's "file changed on disk" check has, and closing it would need file locks.
-      writeFileAtomic(file.abs, [body.text]);
+      try {
+        writeFileAtomic(file.abs, [body.text], { rewrites: true });
+      } catch (e) {
+        // A read-only file, a file swapped for a device: refused like `--out` would refuse it.
+        if (e instanceof OutputError) throw new HttpError(e.diagnostic.code === 'X0005' ? 500 : 403, e.diagnostic.code, e.diagnostic.args);
+        throw e;
+      }
       sendJson(res, 200, { path: body.path, hash: hashText(body.text) });
       return;
     }

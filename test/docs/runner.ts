@@ -26,7 +26,7 @@
  */
 import '../../src/cli/commands.js';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -245,6 +245,15 @@ async function runCommand(words: string[], ws: Workspace): Promise<CommandResult
   }
   if (cmd === 'mkdir') {
     for (const d of args.filter((a) => a !== '-p')) mkdirSync(ws.path(d), { recursive: true });
+    return { code: 0, out: '' };
+  }
+  if (cmd === 'ln' && args[0] === '-s' && args.length === 3) {
+    // The link's text as written (relative to the link's folder), as `ln -s` makes it.
+    symlinkSync(args[1], ws.path(args[2]));
+    return { code: 0, out: '' };
+  }
+  if (cmd === 'chmod' && args.length >= 2 && /^[0-7]{3,4}$/.test(args[0])) {
+    for (const f of args.slice(1)) chmodSync(ws.path(f), parseInt(args[0], 8));
     return { code: 0, out: '' };
   }
   if (cmd === 'cat') return { code: 0, out: args.map((f) => readFileSync(ws.path(f), 'utf8')).join('') };

@@ -7,8 +7,9 @@
  * 0 (short writes were not looped), and `--jobs` (since removed) turned any write failure into an internal error.
  *
  * Tests run as root, so a read-only directory would not stop a write. Unwritable targets here:
- * a path under a regular file (ENOTDIR), a file in /proc (the temporary file cannot be created
- * there), an existing directory (EISDIR on rename). A full disk is a 64 KiB tmpfs mounted for
+ * a path under a regular file (ENOTDIR), a file in /proc with --force (the temporary file cannot
+ * be created there). What a target may be (a directory, a device, a read-only file, an input) is
+ * tested in output-targets.test.ts. A full disk is a 64 KiB tmpfs mounted for
  * the test (root may mount; CI runs as root on the same kind of machine). Where mounting is
  * refused (a container without CAP_SYS_ADMIN) that one test is skipped and says why: /dev/full
  * cannot stand in, because the atomic write never writes to the target itself.
@@ -54,18 +55,24 @@ describe('--out to a path that cannot be written', () => {
     expect(readFileSync('/etc/hostname', 'utf8')).toBe(before);
   });
 
-  it.skipIf(!existsSync('/proc/version'))('a file in /proc: the temporary file cannot be created, /proc/version untouched', async () => {
+  it.skipIf(!existsSync('/proc/version'))('a file in /proc: read-only (X0112), and with --force the temporary file cannot be created; /proc/version untouched', async () => {
     const before = readFileSync('/proc/version', 'utf8');
     const run = await evalTo('/proc/version');
-    expectRefused(run, '/proc/version', /E[A-Z]+/);
+    expectNoCrash(run);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^clausal: error X0112: `\/proc\/version` is read-only/m);
+    expectRefused(await cli(['eval', POLICY, '--facts', PROVINCE, '--as-of', '2022-06-01', '--format', 'json', '--out', '/proc/version', '--force']), '/proc/version', /E[A-Z]+/);
     expect(readFileSync('/proc/version', 'utf8')).toBe(before);
   });
 
-  it('an existing directory (EISDIR on rename), left as it was with no temporary file', async () => {
+  it('an existing directory (X0110, see output-targets.test.ts), left as it was with no temporary file', async () => {
     const target = join(dir, 'a-directory');
     mkdirSync(target);
     put(target, 'inside.txt', 'still here');
-    expectRefused(await evalTo(target), target, /E[A-Z]+/);
+    const run = await evalTo(target);
+    expectNoCrash(run);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/^clausal: error X0110: `.*a-directory` is a directory/m);
     expect(readdirSync(target)).toEqual(['inside.txt']);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });

@@ -16,7 +16,8 @@ import { packPolicy, packedTexts, unpackPolicy } from '../../src/selfcheck/polic
 import { factsFromPickedFiles } from '../../src/selfcheck/facts-intake.js';
 import { runSelfCheck } from '../../src/selfcheck/run-check.js';
 import { readPageData, selfCheckCsp, selfCheckHtml, PAGE_DATA_ID } from '../../src/selfcheck/page-data.js';
-import { policyDigest, portablePath, readPageAssets } from '../../src/cli/cmd-bundle.js';
+import { portablePath, readPageAssets } from '../../src/cli/cmd-bundle.js';
+import { policyDigest } from '../../src/policy-digest.js';
 import { encodeGbk } from '../helpers/gbk.js';
 import { runCli } from '../helpers/policy.js';
 
@@ -132,6 +133,19 @@ describe('the content digest', () => {
     const hex = (s: string) => createHash('sha256').update(s).digest('hex');
     const listing = `${hex('a')}  a.clause\n${hex('b')}  b.clause\n`;
     expect(policyDigest(files)).toEqual({ hash: `sha256:${hex(listing)}`, files: [{ path: 'a.clause', sha256: hex('a') }, { path: 'b.clause', sha256: hex('b') }] });
+  });
+
+  it.each([
+    ['a policy on its own', POLICY, EXAMPLE],
+    ['a policy extending another (paths with ../)', 'policies/community-worker-allowance/2024', 'policies/community-worker-allowance/examples/city.yaml'],
+  ])('of %s is the policy hash of a recorded run over the same rules', async (_what, policy, facts) => {
+    const page = await runCli(['bundle', policy, '--out', join(dir, 'digest.html'), '--lang', 'en']);
+    expect(page.code).toBe(0);
+    const digest = /sha256:[0-9a-f]{64}/.exec(page.stdout)?.[0];
+    const db = join(dir, `digest-${fileNameOf(policy)}.duckdb`);
+    expect((await runCli(['eval', policy, '--facts', facts, '--as-of', AS_OF, '--record', db, '--format', 'json'])).code).not.toBe(3);
+    const shown = await runCli(['runs', 'show', '1', '--db', db, '--format', 'json']);
+    expect(JSON.parse(shown.stdout).policyHash).toBe(digest);
   });
 
   it('changes when one character of one rule file changes', () => {
