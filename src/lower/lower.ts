@@ -200,12 +200,37 @@ class RuleLowering {
       case 'table': return this.table(x);
       case 'binary': return this.binary(x);
       case 'aggregate': return this.aggregate(x);
+      case 'if': {
+        const type = lowerType(x.type);
+        if (!type || type === 'list' || type === 'record') return this.refuse(x, 'conditional');
+        return { op: 'if', type, condition: this.value(x.condition), then: this.value(x.then), otherwise: this.value(x.otherwise) };
+      }
       default: return this.refuse(x, x.op);
     }
   }
 
+  /** `date ± duration` on facts: the duration must be a known constant (`6m`, a set parameter). */
+  private dateShift(x: Extract<TExpr, { op: 'binary' }>): LExpr {
+    if (readsFacts(x.right)) return this.refuse(x, 'date-arithmetic');
+    const operand = this.value(x.left);
+    const { value } = this.folded(x.right);
+    if (value === null || typeof value !== 'object' || !('unit' in value)) return this.refuse(x, 'date-arithmetic');
+    const d = value as { amount: number; unit: 'y' | 'm' | 'd' };
+    if (!Number.isSafeInteger(d.amount)) return this.refuse(x, 'date-arithmetic');
+    const amount = BigInt(x.bop === '-' ? -d.amount : d.amount) * (d.unit === 'y' ? 12n : 1n);
+    return { op: 'date-add', type: 'date', operand, amount, unit: d.unit === 'd' ? 'd' : 'm' };
+  }
+
   private field(x: Extract<TExpr, { op: 'field' }>): LExpr {
-    if (x.target.op !== 'var') return this.refuse(x, 'reference-chain');
+    if (x.target.op !== 'var') {
+      // Through a reference (`w.institution.category`, any depth): the backend looks the subject up by id.
+      if (x.target.type.t !== 'subject') return this.refuse(x, 'reference-chain');
+      const kind = x.target.type.kind;
+      const ref = this.value(x.target);
+      const type = lowerType(x.type);
+      if (!type || ref.type !== 'text') return this.refuse(x, 'type');
+      return { op: 'deref', type, ref, kind, path: x.path };
+    }
     const slot = this.slot(x.target.slot);
     const kind = this.slotKinds.get(slot);
     if (kind === undefined) return this.refuse(x, 'reference-chain');
@@ -298,9 +323,23 @@ class RuleLowering {
         if (list.type !== 'list' || operand.type === 'decimal') return this.refuse(x, 'membership');
         return { op: 'in-list', type: 'bool', negate, operand, list };
       }
+      case '+': case '-':
+        if (x.left.type.t === 'date') return this.dateShift(x);
+        return this.refuse(x, 'arithmetic');
       default:
         return this.refuse(x, 'arithmetic');
     }
+  }
+
+  /** Fractions over one common constant denominator (their numerators scaled), or a refusal. */
+  private common(x: TExpr, fs: readonly Frac[]): { ns: LExpr[]; d: LExpr } {
+    const dens: bigint[] = [];
+    for (const f of fs) {
+      if (f.d.op !== 'lit' || typeof f.d.value !== 'bigint') return this.refuse(x, 'share-arithmetic');
+      dens.push(f.d.value);
+    }
+    const l = dens.reduce((a, b) => (a / gcd(a, b)) * b, 1n);
+    return { ns: fs.map((f, i) => mul(f.n, lit('int', l / dens[i]))), d: lit('int', l) };
   }
 
   /** A numeric expression as an exact fraction. */
@@ -348,14 +387,41 @@ class RuleLowering {
         return this.refuse(x, 'arithmetic');
       }
       case 'call': {
-        if (x.fn === 'ceil' || x.fn === 'floor' || x.fn === 'round') {
+        if (x.fn === 'ceil' || x.fn === 'floor' || x.fn === 'round' || x.fn === 'round_half_even') {
+          const mode = x.fn === 'round_half_even' ? 'half-even' : x.fn;
           const f = this.num(x.args[0]);
           if (numType(f.n) !== 'int') return this.refuse(x, 'rounding-decimal');
+          if (x.args[1]) {
+            // To a step p/q: the whole number of steps in n/d is round(n*q / (d*p)), times p/q.
+            if (readsFacts(x.args[1])) return this.refuse(x, 'rounding-step');
+            const { value } = this.folded(x.args[1]);
+            if (!Q.isNum(value) || Q.compare(value, 0) <= 0) return this.refuse(x, 'rounding-step');
+            const [p, q] = typeof value === 'number' ? [value, 1] : [value.n, value.d];
+            if (!Number.isSafeInteger(p) || f.d.op !== 'lit' || typeof f.d.value !== 'bigint') return this.refuse(x, 'rounding-step');
+            const num = mul(f.n, lit('int', BigInt(q)));
+            const den = f.d.value * BigInt(p);
+            const steps: LExpr = den === 1n ? num : { op: 'div-round', type: 'int', mode, num, den: lit('int', den) };
+            return { n: mul(steps, lit('int', BigInt(p))), d: lit('int', BigInt(q)) };
+          }
           if (isLit(f.d, 1n)) return f;
-          return { n: { op: 'div-round', type: 'int', mode: x.fn, num: f.n, den: f.d }, d: ONE };
+          return { n: { op: 'div-round', type: 'int', mode, num: f.n, den: f.d }, d: ONE };
         }
         if (x.fn === 'percent') return this.num(x.args[0]);
         if (x.fn === 'size') return { n: this.call(x), d: ONE };
+        if (x.fn === 'abs') {
+          const f = this.num(x.args[0]);
+          return { n: { op: 'abs', type: numType(f.n), operand: f.n }, d: f.d };
+        }
+        if (x.fn === 'min' || x.fn === 'max') {
+          const fs = x.args.map((a) => this.num(a));
+          const { ns, d } = this.common(x, fs);
+          return { n: { op: x.fn === 'min' ? 'least' : 'greatest', type: ns.map(numType).includes('decimal') ? 'decimal' : 'int', args: ns }, d };
+        }
+        if (x.fn === 'years_between' || x.fn === 'days_between') {
+          const from = this.value(x.args[0]);
+          const to = this.value(x.args[1]);
+          return { n: { op: x.fn === 'years_between' ? 'years-between' : 'days-between', type: 'int', from, to }, d: ONE };
+        }
         return this.refuse(x, `call-${x.fn}`);
       }
       case 'table': {
@@ -363,6 +429,11 @@ class RuleLowering {
         return { n: t, d: ONE };
       }
       case 'def': return this.inline(x, (body) => this.num(body));
+      case 'if': {
+        const condition = this.value(x.condition);
+        const { ns: [then, otherwise], d } = this.common(x, [this.num(x.then), this.num(x.otherwise)]);
+        return { n: { op: 'if', type: widest(then, otherwise), condition, then, otherwise }, d };
+      }
       case 'aggregate': {
         if (x.fn === 'share') {
           const hits = this.aggregate({ ...x, fn: 'count' });
@@ -442,7 +513,11 @@ export function freeSlots(e: LExpr, out = new Set<number>()): Set<number> {
     case 'in-set': return freeSlots(e.operand, out);
     case 'in-list': freeSlots(e.operand, out); return freeSlots(e.list, out);
     case 'div-round': freeSlots(e.num, out); return freeSlots(e.den, out);
-    case 'table': for (const a of e.args) freeSlots(a, out); return out;
+    case 'table': case 'least': case 'greatest': for (const a of e.args) freeSlots(a, out); return out;
+    case 'deref': return freeSlots(e.ref, out);
+    case 'abs': case 'date-add': return freeSlots(e.operand, out);
+    case 'years-between': case 'days-between': freeSlots(e.from, out); return freeSlots(e.to, out);
+    case 'if': freeSlots(e.condition, out); freeSlots(e.then, out); return freeSlots(e.otherwise, out);
     case 'aggregate': {
       if (e.source.from === 'relation') out.add(e.source.ownerSlot);
       else freeSlots(e.source.list, out);
@@ -454,6 +529,11 @@ export function freeSlots(e: LExpr, out = new Set<number>()): Set<number> {
       return out;
     }
   }
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b) [a, b] = [b, a % b];
+  return a;
 }
 
 function numType(x: LExpr): 'int' | 'decimal' {

@@ -34,6 +34,36 @@ export interface LUnknown { readonly op: 'unknown'; readonly type: LType; readon
  * `<listKey>[<id>].<path>`), `null` (or a `null` record it sits in) -> none.
  */
 export interface LField { readonly op: 'field'; readonly type: LType; readonly slot: number; readonly kind: string; readonly path: string }
+/**
+ * A fact of the subject a reference names (`w.institution.category`): `ref` is a text value,
+ * the id of a subject of `kind`. Unknown if `ref` is; none if `ref` is none (or the fact is
+ * `null`); unknown when the referenced subject lacks the fact, reported as
+ * `<listKey>[<ref>].<path>` after what `ref` reported.
+ */
+export interface LDeref { readonly op: 'deref'; readonly type: LType; readonly ref: LExpr; readonly kind: string; readonly path: string }
+/**
+ * `if condition then … else …`: none counts as false. An unknown condition gives the branches'
+ * common value when both are known and equal (none equals none), unknown otherwise, with only
+ * the condition's missing facts reported (the branches were read for the comparison alone).
+ */
+export interface LIf { readonly op: 'if'; readonly type: LType; readonly condition: LExpr; readonly then: LExpr; readonly otherwise: LExpr }
+/** Absolute value: unknown/none as the operand. */
+export interface LAbs { readonly op: 'abs'; readonly type: 'int' | 'decimal'; readonly operand: LExpr }
+/**
+ * `min(a, b, …)` / `max(a, b, …)` of numbers over one positive denominator: unknown if any
+ * argument is (every argument is read); none arguments are skipped; none if all are none.
+ */
+export interface LExtreme { readonly op: 'least' | 'greatest'; readonly type: 'int' | 'decimal'; readonly args: readonly LExpr[] }
+/**
+ * Completed years (birthday style) or days from one date to another: unknown if either is,
+ * else none if either is.
+ */
+export interface LBetween { readonly op: 'years-between' | 'days-between'; readonly type: 'int'; readonly from: LExpr; readonly to: LExpr }
+/**
+ * A date shifted by a whole number of days or months (years are 12 months); a month shift
+ * clamps the day to the month's end (2024-01-31 + 1 month = 2024-02-29). Unknown/none as the operand.
+ */
+export interface LDateAdd { readonly op: 'date-add'; readonly type: 'date'; readonly operand: LExpr; readonly amount: bigint; readonly unit: 'd' | 'm' }
 /** The element of a list bound by an aggregate (never absent, never none). */
 export interface LItem { readonly op: 'item'; readonly type: LType; readonly slot: number }
 /** `has(x)`: unknown if x is, else whether x is not none. */
@@ -66,10 +96,10 @@ export interface LArith { readonly op: 'add' | 'sub' | 'mul'; readonly type: 'in
 /** Negation (same rules as {@link LArith}). */
 export interface LNeg { readonly op: 'neg'; readonly type: 'int' | 'decimal'; readonly operand: LExpr }
 /**
- * The integer `num / den` rounded down, up, or half away from zero; `den` is a positive
+ * The integer `num / den` rounded down, up, half away from zero, or half to even; `den` is a positive
  * integer. Unknown if either is, none if either is.
  */
-export interface LDivRound { readonly op: 'div-round'; readonly type: 'int'; readonly mode: 'floor' | 'ceil' | 'round'; readonly num: LExpr; readonly den: LExpr }
+export interface LDivRound { readonly op: 'div-round'; readonly type: 'int'; readonly mode: 'floor' | 'ceil' | 'round' | 'half-even'; readonly num: LExpr; readonly den: LExpr }
 /** none when the operand is zero, else the operand: the denominator of a share of nothing. */
 export interface LNullIfZero { readonly op: 'null-if-zero'; readonly type: 'int'; readonly operand: LExpr }
 /** A lookup table: unknown if an argument is, none if one is none or no row matches. */
@@ -109,7 +139,8 @@ export interface LAggregate {
 /** Any lowered expression. */
 export type LExpr =
   | LLiteral | LUnknown | LField | LItem | LHas | LLogic | LNot | LCompare | LEquals | LInSet | LInList
-  | LArith | LNeg | LDivRound | LNullIfZero | LTable | LSize | LAggregate;
+  | LArith | LNeg | LDivRound | LNullIfZero | LTable | LSize | LAggregate
+  | LDeref | LIf | LAbs | LExtreme | LBetween | LDateAdd;
 
 /** One rule, lowered for one date. */
 export interface LoweredRule {

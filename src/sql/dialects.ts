@@ -38,6 +38,10 @@ export interface SqlDialect {
   flattenGrouped(rows: string): string;
   /** The list without repeated elements, each kept at its first place. */
   distinct(list: string): string;
+  /** A `YYYY-MM-DD` text shifted by a whole number of days or months (clamped to the month's end), as `YYYY-MM-DD` text. */
+  addToDate(date: string, amount: bigint, unit: 'd' | 'm'): string;
+  /** Days from one `YYYY-MM-DD` text to another. */
+  daysBetween(from: string, to: string): string;
 }
 
 function quote(text: string): string {
@@ -68,6 +72,9 @@ const duckdb: SqlDialect = {
   unnest: (l, alias) => `unnest(${l}) WITH ORDINALITY AS ${alias}(v, o)`,
   flattenGrouped: (rows) => `SELECT g.key, flatten(list(g.m ORDER BY g.o)) AS m FROM (${rows}) g GROUP BY g.key`,
   distinct: (l) => `(SELECT COALESCE(list(d.x ORDER BY d.p), CAST([] AS VARCHAR[])) FROM (SELECT u.x, MIN(u.p) AS p FROM (SELECT unnest(${l}) AS x, generate_subscripts(${l}, 1) AS p) u GROUP BY u.x) d)`,
+  // DATE + INTERVAL is a TIMESTAMP in DuckDB: back to a DATE before the text.
+  addToDate: (date, n, unit) => `CAST(CAST(CAST(${date} AS DATE) + ${unit === 'd' ? 'to_days' : 'to_months'}(CAST(${n} AS BIGINT)) AS DATE) AS VARCHAR)`,
+  daysBetween: (a, b) => `date_diff('day', CAST(${a} AS DATE), CAST(${b} AS DATE))`,
 };
 
 const postgres: SqlDialect = {
@@ -84,6 +91,11 @@ const postgres: SqlDialect = {
   unnest: (l, alias) => `unnest(${l}) WITH ORDINALITY AS ${alias}(v, o)`,
   flattenGrouped: (rows) => `SELECT g.key, array_agg(u.x ORDER BY g.o, u.p) AS m FROM (${rows}) g CROSS JOIN LATERAL unnest(g.m) WITH ORDINALITY AS u(x, p) GROUP BY g.key`,
   distinct: (l) => `(SELECT COALESCE(array_agg(d.x ORDER BY d.p), CAST(ARRAY[] AS TEXT[])) FROM (SELECT u.x, MIN(u.p) AS p FROM unnest(${l}) WITH ORDINALITY AS u(x, p) GROUP BY u.x) d)`,
+  // to_char, not a cast: the text of a date cast depends on the session's DateStyle.
+  addToDate: (date, n, unit) => (unit === 'd'
+    ? `to_char(CAST(${date} AS DATE) + CAST(${n} AS INTEGER), 'YYYY-MM-DD')`
+    : `to_char(CAST(${date} AS DATE) + CAST('${n} months' AS INTERVAL), 'YYYY-MM-DD')`),
+  daysBetween: (a, b) => `(CAST(${b} AS DATE) - CAST(${a} AS DATE))`,
 };
 
 const trino: SqlDialect = {
@@ -102,6 +114,8 @@ const trino: SqlDialect = {
   unnest: (l, alias) => `UNNEST(${l}, slice(sequence(1, cardinality(${l}) + 1), 1, cardinality(${l}))) AS ${alias}(v, o)`,
   flattenGrouped: (rows) => `SELECT g.key, flatten(array_agg(g.m ORDER BY g.o)) AS m FROM (${rows}) g GROUP BY g.key`,
   distinct: (l) => `array_distinct(${l})`,
+  addToDate: (date, n, unit) => `CAST(date_add('${unit === 'd' ? 'day' : 'month'}', ${n}, CAST(${date} AS DATE)) AS VARCHAR)`,
+  daysBetween: (a, b) => `date_diff('day', CAST(${a} AS DATE), CAST(${b} AS DATE))`,
 };
 
 /** The dialect tables by name. */

@@ -88,6 +88,9 @@ class Printer {
   private joins: string[] = [];
   /** Aggregates printed so far, for unique aliases. */
   private aggregates = 0;
+  /** The referenced subjects joined into the scope being printed: table and reference -> alias. */
+  private refAliases = new Map<string, string>();
+  private refCount = 0;
   private readonly kinds: Map<string, LKind>;
   private readonly empty: string;
 
@@ -108,6 +111,7 @@ class Printer {
       return `SELECT t._ord AS _ord, ${r.index} AS rule_index, ${head}, 'not_applicable' AS status, CAST(NULL AS ${d.types.text}) AS due, ${this.empty} AS missing FROM ${id(kind.listKey)} t`;
     }
     this.joins = [];
+    this.refAliases = new Map();
     const w = r.where ? this.bool(r.where) : { b: 'TRUE', m: null };
     const c = this.bool(r.condition);
     const dl = r.deadline ? this.value(r.deadline) : undefined;
@@ -267,8 +271,11 @@ class Printer {
         const dd = this.value(x.den);
         // floor(a / b) for b > 0 with truncating % and exact division of the multiple.
         const floor = (a: string, b: string) => d.intDiv(`${a} - (((${a}) % (${b})) + (${b})) % (${b})`, b);
-        const v = x.mode === 'floor' ? floor(n.v, dd.v)
+        const q = floor(n.v, dd.v);
+        const r2 = `(2 * (${n.v} - ${q} * ${dd.v}))`;
+        const v = x.mode === 'floor' ? q
           : x.mode === 'ceil' ? `(- ${floor(`(- ${n.v})`, dd.v)})`
+          : x.mode === 'half-even' ? `(CASE WHEN ${r2} > ${dd.v} THEN ${q} + 1 WHEN ${r2} < ${dd.v} OR ${q} % 2 = 0 THEN ${q} ELSE ${q} + 1 END)`
           : `(CASE WHEN ${n.v} < 0 THEN (- ${floor(`(2 * (- ${n.v}) + ${dd.v})`, `(2 * ${dd.v})`)}) ELSE ${floor(`(2 * ${n.v} + ${dd.v})`, `(2 * ${dd.v})`)} END)`;
         return { v, k: this.and(n.k, dd.k), m: this.cat(n.m, dd.m) };
       }
@@ -289,6 +296,46 @@ class Printer {
       case 'aggregate':
         if (x.fn === 'all' || x.fn === 'any') break;
         return this.numericAggregate(x);
+      case 'deref':
+        return this.deref(x);
+      case 'if': {
+        const c = this.bool(x.condition);
+        const a = this.value(x.then);
+        const b = this.value(x.otherwise);
+        // An unknown condition: the branches' common value, known only when both are and agree.
+        const agree = `(${this.and(a.k, b.k)} AND (COALESCE(${a.v} = ${b.v}, FALSE) OR (${a.v} IS NULL AND ${b.v} IS NULL)))`;
+        const branchM = a.m === null && b.m === null ? null : `CASE WHEN ${c.b} THEN ${a.m ?? this.empty} WHEN NOT ${c.b} THEN ${b.m ?? this.empty} ELSE ${this.empty} END`;
+        return {
+          v: `(CASE WHEN ${c.b} THEN ${a.v} WHEN NOT ${c.b} THEN ${b.v} WHEN ${agree} THEN ${a.v} END)`,
+          k: `(CASE WHEN ${c.b} THEN ${a.k} WHEN NOT ${c.b} THEN ${b.k} ELSE ${agree} END)`,
+          m: this.cat(c.m, branchM),
+        };
+      }
+      case 'abs': {
+        const o = this.value(x.operand);
+        return { v: `(CASE WHEN ${o.v} < 0 THEN (- ${o.v}) ELSE ${o.v} END)`, k: o.k, m: o.m };
+      }
+      case 'least': case 'greatest': {
+        const args = x.args.map((a) => this.value(a));
+        // None arguments are skipped, and Trino's LEAST is NULL when any argument is: each
+        // argument falls back to the others, so only an all-none call is NULL.
+        const vs = args.map((a) => a.v);
+        const v = vs.length === 1 ? vs[0] : `${x.op === 'least' ? 'LEAST' : 'GREATEST'}(${vs.map((a, i) => `COALESCE(${[a, ...vs.filter((_, j) => j !== i)].join(', ')})`).join(', ')})`;
+        return { v, k: args.map((a) => a.k).reduce((a, b) => this.and(a, b), 'TRUE'), m: args.map((a) => a.m).reduce<string | null>((a, b) => this.cat(a, b), null) };
+      }
+      case 'years-between': case 'days-between': {
+        const a = this.value(x.from);
+        const b = this.value(x.to);
+        const year = (t: string) => `CAST(substr(${t}, 1, 4) AS ${d.types.int})`;
+        // Completed years: one less when the month and day are not reached yet ('MM-DD' sorts as text).
+        const v = x.op === 'days-between' ? d.daysBetween(a.v, b.v)
+          : `(${year(b.v)} - ${year(a.v)} - CASE WHEN substr(${b.v}, 6, 5) < substr(${a.v}, 6, 5) THEN 1 ELSE 0 END)`;
+        return { v, k: this.and(a.k, b.k), m: this.cat(a.m, b.m) };
+      }
+      case 'date-add': {
+        const o = this.value(x.operand);
+        return { v: d.addToDate(o.v, x.amount, x.unit), k: o.k, m: o.m };
+      }
       case 'has': case 'and': case 'or': case 'not': case 'compare': case 'equals': case 'in-set': case 'in-list':
         break;
       default:
@@ -296,6 +343,31 @@ class Printer {
     }
     const b = this.bool(x);
     return { v: b.b, k: `(${b.b} IS NOT NULL)`, m: b.m };
+  }
+
+  /**
+   * A fact of a referenced subject: its table LEFT JOINed on the reference (once per scope and
+   * reference), so a none reference finds no row and reads none.
+   */
+  private deref(x: Extract<LExpr, { op: 'deref' }>): V {
+    const ref = this.value(x.ref);
+    if (x.path === 'id') return ref;
+    const kind = this.kinds.get(x.kind)!;
+    const key = `${kind.listKey}\u0000${ref.v}`;
+    let alias = this.refAliases.get(key);
+    if (!alias) {
+      alias = `r${++this.refCount}`;
+      this.refAliases.set(key, alias);
+      this.joins.push(`LEFT JOIN ${id(kind.listKey)} ${alias} ON ${alias}.${id('id')} = ${ref.v}`);
+    }
+    const known = `${alias}.${id(knownColumn(x.path))}`;
+    const path = `${str(`${kind.listKey}[`)} || ${ref.v} || ${str(`].${x.path}`)}`;
+    const present = `${ref.v} IS NOT NULL`;
+    return {
+      v: `${alias}.${id(x.path)}`,
+      k: this.and(ref.k, `(${ref.v} IS NULL OR ${known})`),
+      m: this.cat(ref.m, `CASE WHEN ${this.and(ref.k, present)} AND NOT ${known} THEN ${this.d.list([path])} ELSE ${this.empty} END`),
+    };
   }
 
   /**
@@ -334,8 +406,10 @@ class Printer {
   private itemRows(x: LAggregate, bodyAsValue: boolean): string {
     const { from, key, order } = this.items(x);
     const outer = this.joins;
+    const outerRefs = this.refAliases;
     const joins: string[] = [];
     this.joins = joins;
+    this.refAliases = new Map();
     try {
       const w = x.where ? this.bool(x.where) : { b: 'TRUE', m: null };
       let b: string;
@@ -355,6 +429,7 @@ class Printer {
       return `SELECT ${key} AS key, ${w.b} AS w, ${b} AS b, ${k} AS k, ${m} AS m, ${order} AS o FROM ${from}${joins.map((j) => ` ${j}`).join('')}`;
     } finally {
       this.joins = outer;
+      this.refAliases = outerRefs;
     }
   }
 

@@ -45,14 +45,14 @@ describe('clausal export --to sql', () => {
 
   it('refuses a rule it cannot express, naming the rule and the construct (X0401, exit 1)', async () => {
     const p = policyDir('unsupported', `
-rule opened-two-years cite "一" for unit u
-  must years_between(u.opened, today) >= 2
+rule share-of-total cite "一" for unit u
+  must u.posts.social_work / u.posts.total >= 70%
 `);
     const r = await runCli(['export', p, '--to', 'sql', '--lang', 'en']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('X0401');
-    expect(r.stderr).toContain('rule `opened-two-years` cannot be compiled to SQL: `years_between(u.opened, today)`');
+    expect(r.stderr).toContain('rule `share-of-total` cannot be compiled to SQL: `u.posts.social_work / u.posts.total` is not supported (division)');
   });
 
   it('with --facts, is a script DuckDB runs as is, giving the results of eval', async () => {
@@ -86,15 +86,15 @@ describe('clausal eval --engine duckdb', () => {
 
   it('names the rules it cannot run (X0401, exit 1)', async () => {
     const p = policyDir('unsupported-eval', `
-rule opened-two-years cite "一" for unit u
-  must years_between(u.opened, today) >= 2
+rule share-of-total cite "一" for unit u
+  must u.posts.social_work / u.posts.total >= 70%
 `);
     const facts = join(dir, 'units.yaml');
-    writeFileSync(facts, 'units:\n  - { id: U1, opened: 2020-01-01 }\n');
+    writeFileSync(facts, 'units:\n  - { id: U1, posts: { total: 10, social_work: 7 } }\n');
     const r = await runCli(['eval', p, '--facts', facts, '--engine', 'duckdb', '--lang', 'en']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('X0401');
-    expect(r.stderr).toContain('opened-two-years');
+    expect(r.stderr).toContain('share-of-total');
   });
 
   it('refuses a decimal it cannot hold exactly (X0402, exit 4) and gives bad facts the same F-codes', async () => {
