@@ -170,15 +170,27 @@ export const COMMAND_HELP: Readonly<Record<string, Bilingual>> = {
   },
   serve: {
     zh: {
-      usage: ['serve [政策目录] [--port 8080] [--host 127.0.0.1]'],
+      usage: ['serve [政策目录] [--port 8080] [--host 127.0.0.1 [--allow-host 主机名]... [--token 令牌]]'],
       summary: '在浏览器中打开政策工作台：编辑、检查、试算规则（按 Ctrl+C 停止）',
-      options: [['--port 端口', '端口（默认 8080）'], ['--host 地址', '监听地址（默认 127.0.0.1，仅本机可访问）'], LANG_ZH],
+      options: [
+        ['--port 端口', '端口（默认 8080）'],
+        ['--host 地址', '监听地址（默认 127.0.0.1，仅本机可访问）'],
+        ['--allow-host 主机名', '经其他主机名访问时，允许的主机名（可写多次）'],
+        ['--token 令牌', '非本机地址时的访问令牌（也可用环境变量 CLAUSAL_SERVE_TOKEN）'],
+        LANG_ZH,
+      ],
       exit: '0 已停止，1 无法启动，2 用法错误',
     },
     en: {
-      usage: ['serve [policy-dir] [--port 8080] [--host 127.0.0.1]'],
+      usage: ['serve [policy-dir] [--port 8080] [--host 127.0.0.1 [--allow-host NAME]... [--token TOKEN]]'],
       summary: 'the policy workbench in the browser: edit, check and try rules (Ctrl+C to stop)',
-      options: [['--port PORT', 'port (default 8080)'], ['--host ADDRESS', 'address to listen on (default 127.0.0.1, this machine only)'], LANG_EN],
+      options: [
+        ['--port PORT', 'port (default 8080)'],
+        ['--host ADDRESS', 'address to listen on (default 127.0.0.1, this machine only)'],
+        ['--allow-host NAME', 'a host name the workbench may be reached by (repeatable)'],
+        ['--token TOKEN', 'access token on a non-loopback address (or CLAUSAL_SERVE_TOKEN)'],
+        LANG_EN,
+      ],
       exit: '0 stopped, 1 cannot start, 2 usage',
     },
   },

@@ -10,7 +10,7 @@
 const NAMES = new Set([
   'clausal', 'Excel', 'HTTP', 'Logic', 'in-process', 'CSV', 'JSON', 'YAML', 'HTML', 'SQL', 'UTF', 'ID', 'Ctrl', 'Node', 'npm', 'LSP', 'DuckDB',
   'text', 'json', 'ndjson', 'markdown', 'html', 'csv', 'xlsx', 'sql', 'jsonlogic', 'duckdb', 'postgres', 'trino', 'yaml', 'yml',
-  'zh', 'en', 'YYYY-MM-DD', 'true', 'false', 'null', 'stdio', 'stdin', 'stdout', 'localhost', 'token', 'TOKEN', 'CLAUSAL_API_TOKEN', 'NO_COLOR', 'CLAUSAL_DEBUG',
+  'zh', 'en', 'YYYY-MM-DD', 'true', 'false', 'null', 'stdio', 'stdin', 'stdout', 'localhost', 'token', 'TOKEN', 'CLAUSAL_API_TOKEN', 'CLAUSAL_SERVE_TOKEN', 'NO_COLOR', 'CLAUSAL_DEBUG',
   // the command names of the CLI and of `runs`
   'check', 'eval', 'test', 'diff', 'fmt', 'export', 'serve', 'template', 'facts', 'runs', 'ledger', 'trend', 'api', 'bundle', 'lsp', 'help',
   'list', 'show', 'verify', 'compare', 'receipt',
