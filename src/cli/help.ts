@@ -346,17 +346,29 @@ export const COMMAND_HELP: Readonly<Record<string, Bilingual>> = {
 
 /** Options every command accepts, shown in the general help. */
 const COMMON = {
-  zh: ['所有命令都接受：--lang zh|en（默认 zh），--policy-root 文件夹（规则文件可读取的范围），--help', '写文件的命令（--out、--out-dir、fmt）另接受 --force：替换只读文件'],
-  en: ['every command accepts: --lang zh|en (default zh), --policy-root DIR (the folder rule files may read from), --help', 'commands that write files (--out, --out-dir, fmt) also take --force: replace a read-only file'],
+  zh: ['所有命令都接受：--lang zh|en（默认 zh），--policy-root 文件夹（规则文件可读取的范围），--help', '写文件的命令（--out、--out-dir、fmt）另接受 --force：替换只读文件；编译政策的命令另接受 --max-compiled-size 数量'],
+  en: ['every command accepts: --lang zh|en (default zh), --policy-root DIR (the folder rule files may read from), --help', 'commands that write files (--out, --out-dir, fmt) also take --force: replace a read-only file; commands that compile a policy take --max-compiled-size N'],
 } as const;
 
 const FORCE = { zh: ['--force', '替换只读文件（默认不替换）'], en: ['--force', 'replace a read-only file (not replaced by default)'] } as const;
+const COMPILED = {
+  zh: ['--max-compiled-size 数量', '政策编译后表达式节点数的上限（默认 1000000，超出为 C0101）'],
+  en: ['--max-compiled-size N', 'limit on the expression nodes a policy compiles to (default 1000000, C0101)'],
+} as const;
 
-/** `clausal <command> --help` (`writes`: the command writes files, so it takes `--force`), or undefined for a command without help. */
-export function commandHelp(name: string, lang: Lang, writes = false): string | undefined {
+/** Options the CLI adds to a command by what it does. */
+export interface SharedOptions {
+  /** The command writes files, so it takes `--force`. */
+  readonly writes?: boolean;
+  /** The command compiles a policy, so it takes `--max-compiled-size`. */
+  readonly compiles?: boolean;
+}
+
+/** `clausal <command> --help`, or undefined for a command without help. */
+export function commandHelp(name: string, lang: Lang, shared: SharedOptions = {}): string | undefined {
   const entry = Object.prototype.hasOwnProperty.call(COMMAND_HELP, name) ? COMMAND_HELP[name][lang] : undefined;
   if (!entry) return undefined;
-  const help = writes ? { ...entry, options: [...entry.options, FORCE[lang]] } : entry;
+  const help = { ...entry, options: [...entry.options, ...(shared.compiles ? [COMPILED[lang]] : []), ...(shared.writes ? [FORCE[lang]] : [])] };
   const zh = lang === 'zh';
   const width = Math.max(...help.options.map(([o]) => o.length));
   const lines = [

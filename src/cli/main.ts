@@ -65,7 +65,12 @@ export interface Ctx {
   readonly command?: string;
   /** What an output of this run may replace: `--force`, and the files the run has read. */
   outRules?: OutRules;
+  /** `--max-compiled-size N`: the compiled-size budget of C0101 (default `DEFAULT_MAX_COMPILED_SIZE`). */
+  maxCompiledSize?: number;
 }
+
+/** Commands that compile a policy: they take `--max-compiled-size`. */
+const COMPILES = new Set(['check', 'eval', 'test', 'diff', 'export', 'facts', 'template', 'bundle', 'api', 'runs']);
 
 const LANGS = ['zh', 'en'];
 const FAIL_ON = ['violation', 'pending', 'advisory', 'unknown'];
@@ -149,7 +154,7 @@ export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string 
 
 /** Loads a policy directory, reporting diagnostics; undefined when it has errors. */
 export function loadPolicyOrReport(ctx: Ctx, dir: string) {
-  const loaded = loadPolicy(dir, { root: ctx.policyRoot });
+  const loaded = loadPolicy(dir, { root: ctx.policyRoot, maxCompiledSize: ctx.maxCompiledSize });
   if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
   if (!loaded.policy || hasErrors(loaded.diagnostics)) return undefined;
   return loaded;
@@ -194,7 +199,7 @@ registerCommand('check', {
     if (args.positionals.length === 0) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     let failed = false;
     for (const dir of args.positionals) {
-      const loaded = loadPolicy(dir, { root: ctx.policyRoot });
+      const loaded = loadPolicy(dir, { root: ctx.policyRoot, maxCompiledSize: ctx.maxCompiledSize });
       if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
       if (!loaded.policy || hasErrors(loaded.diagnostics)) failed = true;
       else if (args.flags.has('coverage')) {
@@ -394,7 +399,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest.find((a) => !a.startsWith('-')) : undefined;
     if (topic !== undefined && COMMANDS.has(topic)) {
-      io.stdout.write(commandHelp(topic, lang, writesFiles(topic)) ?? help);
+      io.stdout.write(commandHelp(topic, lang, { writes: writesFiles(topic), compiles: COMPILES.has(topic) }) ?? help);
       return EXIT.ok;
     }
     (name ? io.stdout : io.stderr).write(help);
@@ -414,12 +419,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   // `--help` anywhere before `--` wins over every other argument, valid or not.
   const end = rest.indexOf('--');
   if ((end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
-    io.stdout.write(commandHelp(name, lang, writes) ?? `${command.usage}\n`);
+    io.stdout.write(commandHelp(name, lang, { writes, compiles: COMPILES.has(name) }) ?? `${command.usage}\n`);
     return EXIT.ok;
   }
-  const parsed = parseArgs(rest, { ...command.options, lang: 'value', 'policy-root': 'value', ...(writes ? { force: 'flag' } : {}) });
+  const parsed = parseArgs(rest, { ...command.options, lang: 'value', 'policy-root': 'value', ...(writes ? { force: 'flag' } : {}), ...(COMPILES.has(name) ? { 'max-compiled-size': 'value' } : {}) });
   if (!parsed.args) return usage(ctx, parsed.problem!, command.usage);
   ctx.policyRoot = parsed.args.values.get('policy-root');
+  const compiledSize = parsed.args.values.get('max-compiled-size');
+  if (compiledSize !== undefined) {
+    if (!/^[1-9]\d{0,15}$/.test(compiledSize)) return usage(ctx, error('X0004', undefined, { option: '--max-compiled-size', value: compiledSize, expected: 'a positive integer' }));
+    ctx.maxCompiledSize = Number(compiledSize);
+  }
   const reads = watchReads();
   ctx.outRules = { force: parsed.args.flags.has('force'), inputs: reads.seen };
   if (!LANGS.includes(parsed.args.values.get('lang') ?? 'zh')) {
