@@ -14,9 +14,8 @@ import type { RuleResult, Status, Summary } from '../model/result.js';
 import type { Policy } from '../model/types.js';
 import { readPath, type Facts, type Subject } from '../facts/facts.js';
 import { prepareRun, type CompiledRule, type EvaluateOptions } from '../eval/evaluate.js';
-import { lowerPolicy } from '../lower/lower.js';
 import type { LColumn, LKind } from '../lower/lowered.js';
-import { unsupportedDiagnostics } from './unsupported.js';
+import { sqlLowering, unsupportedDiagnostics } from './unsupported.js';
 import { DIALECTS } from './dialects.js';
 import { DECIMAL_SCALE, scaledDecimal } from './fact-inserts.js';
 import { factTablesDdl, knownColumn, resultQuery } from './print-sql.js';
@@ -30,7 +29,7 @@ export interface DuckDbRun {
 
 /** Evaluates with DuckDB; the results equal the in-process engine's, field for field. */
 export async function evaluateWithDuckDb(policy: Policy, facts: Facts, options: EvaluateOptions, summary?: Summary): Promise<DuckDbRun> {
-  const lowered = lowerPolicy(policy, { asOf: options.asOf });
+  const lowered = sqlLowering(policy, options.asOf);
   if (lowered.unsupported.length) return { diagnostics: unsupportedDiagnostics(lowered) };
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const connection = await instance.connect();

@@ -386,6 +386,8 @@ class Printer {
       const owner = `s${field.slot}`;
       return { from: `${this.table(field.kind)} ${owner} CROSS JOIN ${this.d.unnest(`${owner}.${id(field.path)}`, s)}`, key: `${owner}.${id('id')}`, order: `${s}.o` };
     }
+    // INVARIANT: rules with sets of facts as sources were refused by sqlLowering (unsupported.ts).
+    if (src.from === 'values') throw new Error(`internal: a set of facts reached the SQL printer (${src.text})`);
     const owner = `s${src.ownerSlot}`;
     const ownerTable = `${this.table(src.ownerKind)} ${owner}`;
     if (!src.transitive) {
@@ -436,6 +438,7 @@ class Printer {
   /** The key the scope joins an aggregate on: its owner's id. */
   private ownerKey(x: LAggregate): string {
     const src = x.source;
+    if (src.from === 'values') throw new Error(`internal: a set of facts reached the SQL printer (${src.text})`);
     const slot = src.from === 'list' ? (src.list as Extract<LExpr, { op: 'field' }>).slot : src.ownerSlot;
     return `s${slot}.${id('id')}`;
   }
