@@ -255,7 +255,8 @@ class Printer {
         return { v: `${s}.${id(x.path)}`, k: known, m: `CASE WHEN ${known} THEN ${this.empty} ELSE ${d.list([path])} END` };
       }
       case 'item':
-        return { v: `s${x.slot}.v`, k: 'TRUE', m: null };
+        // List facts are stored as lists of text: a number list's items are read back as numbers.
+        return { v: x.type === 'int' ? `CAST(s${x.slot}.v AS ${d.types.int})` : `s${x.slot}.v`, k: 'TRUE', m: null };
       case 'add': case 'sub': case 'mul': {
         const l = this.value(x.left);
         const r = this.value(x.right);

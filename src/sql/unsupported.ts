@@ -20,7 +20,7 @@ export function sqlLowering(policy: Policy, asOf: string): LoweredPolicy {
   const refused = new Map<string, Unsupported>();
   for (const r of lowered.rules) {
     const hit = [r.where, r.condition, r.deadline].map((x) => (x ? setSource(x) : undefined)).find((x) => x !== undefined);
-    if (hit) refused.set(r.id, { rule: r.id, construct: hit.text, reason: 'set-of-facts', span: hit.span });
+    if (hit) refused.set(r.id, { rule: r.id, construct: hit.text, reason: hit.span === NO_SPAN ? 'decimal-list' : 'set-of-facts', span: hit.span === NO_SPAN ? policy.rules.find((p) => p.id === r.id)!.decl.span : hit.span });
   }
   if (refused.size === 0) return lowered;
   const order = new Map(policy.rules.map((r, i) => [r.id, i]));
@@ -28,11 +28,15 @@ export function sqlLowering(policy: Policy, asOf: string): LoweredPolicy {
   return { ...lowered, rules: lowered.rules.filter((r: LoweredRule) => !refused.has(r.id)), unsupported };
 }
 
-/** The first aggregate over a set of facts in an expression. */
+const NO_SPAN: Span = { file: '', start: 0, end: 0 };
+
+/** The first aggregate over a set of facts (or item of a decimal list) in an expression. */
 function setSource(x: LExpr): { text: string; span: Span } | undefined {
   const children: LExpr[] = [];
   switch (x.op) {
-    case 'lit': case 'unknown': case 'field': case 'item': return undefined;
+    case 'lit': case 'unknown': case 'field': return undefined;
+    // Lists are stored as text: decimals would come back through their text, not exactly.
+    case 'item': return x.type === 'decimal' ? { text: 'a list of decimal numbers', span: NO_SPAN } : undefined;
     case 'aggregate':
       if (x.source.from === 'values') return { text: x.source.text, span: x.source.span };
       if (x.source.from === 'list') children.push(x.source.list);
