@@ -6,13 +6,13 @@
  * - `GET /v1/policy[?asOf=&lang=]` → rules (clause, quote) and the parameters in force
  * - `GET /health`, `GET /openapi.json` (the OpenAPI description, also kept in docs/api/)
  *
- * Hardening is the workbench's (src/serve/http.ts): body limit (413), Host check on loopback
- * binds, a bearer token required for non-loopback binds, header and request timeouts. Every
+ * Hardening is the workbench's (src/serve/http.ts, guard.ts): body limit (413), URL and head
+ * limits (414, 431), no body on GET, Host check on loopback binds, a bearer token required for
+ * non-loopback binds, a cap on concurrent /v1 requests (503), header and request timeouts. Every
  * decision gets an id; with a records database each is logged (table `decisions`) before the
  * answer is sent. Bad requests are 4xx with a catalogue code, and the server keeps serving.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { error, hasErrors, messageOf, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import { isValidDate } from '../model/dates.js';
@@ -21,7 +21,8 @@ import { evaluate } from '../eval/evaluate.js';
 import { loadFactsText } from '../facts/parse-facts.js';
 import { DEFAULT_FACTS_LIMITS, type FactsLimits } from '../facts/facts.js';
 import { resultToJson } from '../report/eval-json.js';
-import { applyTimeouts, bearerTokenMatches, HttpError, isLoopback, loopbackHostAllowed, readBody, sendJson, sendProblem } from '../serve/http.js';
+import { HttpError, isLoopback, readBody, sendJson, serveHttp } from '../serve/http.js';
+import { RequestGuard } from '../serve/guard.js';
 import type { RecordsDb } from '../records/database.js';
 import { ENGINE_VERSION, paramsInForce, receiptOf, sha256 } from '../records/run-record.js';
 import { OPENAPI } from './openapi.js';
@@ -44,6 +45,8 @@ export interface DecisionApiOptions {
   readonly maxBodyBytes?: number;
   /** Limits on the facts of one request (default: 10,000 subjects, the body limit). */
   readonly factsLimits?: FactsLimits;
+  /** Requests to /v1 served at once; more get 503 with Retry-After (default 8). */
+  readonly maxConcurrent?: number;
   /** Today's date, the default `asOf` (default: the clock at each request). */
   readonly today?: () => string;
 }
@@ -147,8 +150,11 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Run
     };
   };
 
+  // The token, not the Host, guards a non-loopback bind: callers are programs that may use any name.
+  const guard = new RequestGuard({ host, token: options.token, remoteHostCheck: false, maxConcurrent: options.maxConcurrent }, () => port);
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (loopback && !loopbackHostAllowed(req, host, port)) throw new HttpError(421, undefined);
+    guard.checkRequest(req);
     const url = new URL(req.url ?? '/', 'http://api.invalid');
     const method = req.method ?? 'GET';
     if (url.pathname === '/health') {
@@ -162,7 +168,8 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Run
       return;
     }
     if (url.pathname === '/v1/evaluate' || url.pathname === '/v1/policy') {
-      if (options.token && !bearerTokenMatches(req, options.token)) throw new HttpError(401, undefined);
+      if (!guard.tokenMatches(req)) throw new HttpError(401, 'X0116');
+      guard.enter(res);
       if (url.pathname === '/v1/policy' && method === 'GET') {
         sendJson(res, 200, policyInfo(url));
         return;
@@ -176,29 +183,19 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Run
     throw new HttpError(404, undefined);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      const he = e instanceof HttpError ? e : new HttpError(500, undefined);
-      if (!(e instanceof HttpError)) he.extra.detail = (e as Error).message;
-      sendProblem(req, res, he);
-    });
+  const running = await serveHttp(handle, {
+    host,
+    port: options.port ?? 8181,
+    timeouts: { headersMs: 10_000, requestMs: 30_000 },
+    startError: (e) => new DecisionApiStartError(error('X0503', undefined, { address: `${host}:${options.port ?? 8181}`, detail: e.code ?? e.message })),
   });
-  applyTimeouts(server, { headersMs: 10_000, requestMs: 30_000 });
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new DecisionApiStartError(error('X0503', undefined, { address: `${host}:${options.port ?? 8181}`, detail: e.code ?? e.message }))));
-    server.listen(options.port ?? 8181, host, () => resolveListen());
-  });
-  port = (server.address() as AddressInfo).port;
-  const shown = host.includes(':') ? `[${host}]` : host;
+  port = running.port;
   return {
-    url: `http://${shown}:${port}/`,
+    url: running.url,
     port,
-    server,
+    server: running.server,
     close: async () => {
-      await new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      });
+      await running.close();
       await logging;
     },
   };

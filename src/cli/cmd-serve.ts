@@ -9,8 +9,8 @@ import { untilStopped } from './until-stopped.js';
 import { EXIT, registerCommand, usage } from './main.js';
 
 registerCommand('serve', {
-  options: { port: 'value', host: 'value' },
-  usage: 'clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1] [--lang zh|en]',
+  options: { port: 'value', host: 'value', token: 'value', 'allow-host': 'multi' },
+  usage: 'clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1 [--allow-host NAME]... [--token T]] [--lang zh|en]',
   async run(args, ctx) {
     if (args.positionals.length > 1) return usage(ctx, error('X0004', undefined, { option: '<policy-dir>', value: args.positionals.join(' '), expected: 'one directory' }), this.usage);
     const portText = args.values.get('port') ?? '8080';
@@ -22,7 +22,10 @@ registerCommand('serve', {
     let running;
     try {
       // Only an explicit --host may open the workbench beyond this machine.
-      running = await startWorkbench({ root, port, host: host ?? '127.0.0.1', allowRemote: host !== undefined });
+      running = await startWorkbench({
+        root, port, host: host ?? '127.0.0.1', allowRemote: host !== undefined,
+        token: args.values.get('token') ?? ctx.io.env.CLAUSAL_SERVE_TOKEN, allowHosts: args.multi.get('allow-host'),
+      });
     } catch (e) {
       if (e instanceof WorkbenchStartError) {
         ctx.report([e.diagnostic]);
@@ -30,9 +33,11 @@ registerCommand('serve', {
       }
       throw e;
     }
+    // The token is shown this once, inside the address to open: the page keeps it in a cookie.
+    const address = running.token === undefined ? running.url : `${running.url}?token=${encodeURIComponent(running.token)}`;
     ctx.io.stdout.write(ctx.lang === 'zh'
-      ? `政策工作台已启动：${running.url}  （按 Ctrl+C 停止）\n`
-      : `policy workbench running at ${running.url}  (Ctrl+C to stop)\n`);
+      ? `政策工作台已启动：${address}  （按 Ctrl+C 停止）\n`
+      : `policy workbench running at ${address}  (Ctrl+C to stop)\n`);
     await untilStopped(running.server);
     await running.close();
     return EXIT.ok;

@@ -17,12 +17,9 @@ export interface QuickFix {
 }
 
 /** Full-width punctuation and the ASCII the grammar expects in its place. */
-export const FULL_WIDTH: Readonly<Record<string, string>> = {
-  '：': ':', '（': '(', '）': ')', '，': ',', '；': ';', '＝': '=', '＜': '<', '＞': '>', '＋': '+', '－': '-',
-  '＊': '*', '／': '/', '｛': '{', '｝': '}', '“': '"', '”': '"', '．': '.', '％': '%', '＃': '#', '！': '!',
-};
+export { FULL_WIDTH } from '../syntax/typing-slips.js';
 
-const DID_YOU_MEAN = /^did you mean `([^`]+)`\?$/;
+const DID_YOU_MEAN = /^did you mean (?:the keyword )?`([^`]+)`\?$/;
 /** A date written another common way, at the start of a text. */
 const LOOSE_DATE = /^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?:\s*日)?/;
 
@@ -38,9 +35,14 @@ export function quickFixes(d: Diagnostic, text: string): QuickFix[] {
     const quoted = under.length >= 2 && under.startsWith('"') && under.endsWith('"');
     out.push({ title: { zh: `改为 \`${suggestion}\``, en: `change to \`${suggestion}\`` }, span: s, newText: quoted ? JSON.stringify(suggestion) : suggestion });
   }
-  if (d.code === 'S0001' && [...under].every((c) => Object.prototype.hasOwnProperty.call(FULL_WIDTH, c))) {
-    const ascii = [...under].map((c) => FULL_WIDTH[c]).join('');
+  // The parser already read the full-width marks (or the date) as meant: the fix is what it read.
+  if (d.code === 'S0310' && under === d.args.found) {
+    const ascii = String(d.args.fix);
     out.push({ title: { zh: `全角标点改为 \`${ascii}\``, en: `replace full-width \`${under}\` with \`${ascii}\`` }, span: s, newText: ascii });
+  }
+  if (d.code === 'S0311' && under === d.args.found && isValidDate(String(d.args.fix))) {
+    out.push({ title: { zh: `日期写作 ${d.args.fix}`, en: `write the date as ${d.args.fix}` }, span: s, newText: String(d.args.fix) });
+    return out;
   }
   // A syntax error stops at the date's first number; a type error (`2022/12/31` parses as a
   // division) underlines exactly the date.

@@ -9,12 +9,17 @@
  * - bodies: a size limit, enforced from Content-Length before reading and while reading;
  * - saves: only rule files, only when they parse, only over the version the client last saw
  *   (its hash), written atomically;
- * - other sites: loopback binds check the Host header (DNS rebinding), writes need a JSON
- *   content type and a same-origin Origin (a page elsewhere cannot post to it).
+ * - requests: URL, head and body sizes, Host names (DNS rebinding), other sites on every API
+ *   route, a token on non-loopback binds, and a cap on concurrent API requests (guard.ts);
+ *   files are streamed into their JSON answer, never held twice;
+ * - writes need a JSON content type (a page elsewhere cannot post to it without a preflight).
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { error, hasErrors, messageOf, type Diagnostic } from '../model/diagnostics.js';
@@ -24,7 +29,9 @@ import { writeFileAtomic } from '../cli/write-atomic.js';
 import { OutputError } from '../pipeline/engine.js';
 import { HTML_SCRIPT, sha256Base64 } from '../report/html-assets.js';
 import { resolveFileInside } from './paths.js';
-import { applyTimeouts, HttpError, isLoopback, loopbackHostAllowed, readBody, send, sendJson, sendProblem } from './http.js';
+import { HttpError, isLoopback, readBody, SECURITY_HEADERS, send, sendJson, serveHttp } from './http.js';
+import { RequestGuard, TOKEN_COOKIE } from './guard.js';
+import { openRegular, readRegularFile } from '../loader/read-regular.js';
 
 export { isLoopback } from './http.js';
 import { DEFAULT_WORKSPACE_LIMITS, hashText, isPolicyDir, scanWorkspace, type WorkspaceLimits } from './workspace.js';
@@ -49,6 +56,15 @@ export interface WorkbenchOptions {
   /** Largest facts file served, in bytes (default 256 MiB). */
   readonly maxFactsBytes?: number;
   readonly workspaceLimits?: WorkspaceLimits;
+  /**
+   * Required on every API request (`Authorization: Bearer …`, or the cookie set by opening
+   * `/?token=…`). A non-loopback bind always has one: made at start when not given.
+   */
+  readonly token?: string;
+  /** Host names a non-loopback bind answers to besides the machine's addresses (`--allow-host`). */
+  readonly allowHosts?: readonly string[];
+  /** API requests served at once; more get 503 (default 8). */
+  readonly maxConcurrent?: number;
 }
 
 /** A running workbench. */
@@ -57,6 +73,8 @@ export interface RunningWorkbench {
   readonly url: string;
   readonly port: number;
   readonly server: Server;
+  /** The access token API requests need, when there is one (always on a non-loopback bind). */
+  readonly token?: string;
   /** Stops listening and ends open connections. */
   close(): Promise<void>;
 }
@@ -141,17 +159,26 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
   const maxFacts = options.maxFactsBytes ?? DEFAULT_FACTS;
   const name = basename(root);
   const csp = appCsp();
+  // Anyone on the network could reach a non-loopback bind: it needs a secret, made here when none is given.
+  const token = options.token ?? (loopback ? undefined : randomBytes(24).toString('base64url'));
   let port = 0;
-
-  const hostAllowed = (req: IncomingMessage): boolean => !loopback || loopbackHostAllowed(req, host, port);
+  const guard = new RequestGuard({ host, token, allowHosts: options.allowHosts, remoteHostCheck: true, maxConcurrent: options.maxConcurrent }, () => port);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    // A name that resolves to 127.0.0.1 from another site (DNS rebinding) carries its own Host.
-    if (!hostAllowed(req)) throw new HttpError(421, undefined);
+    guard.checkRequest(req);
     const url = new URL(req.url ?? '/', 'http://workbench.invalid');
     const method = req.method ?? 'GET';
     const asset = Object.prototype.hasOwnProperty.call(ASSETS, url.pathname) ? ASSETS[url.pathname] : undefined;
     if (asset && (method === 'GET' || method === 'HEAD')) {
+      const given = url.searchParams.get('token');
+      if (token !== undefined && given !== null) {
+        // The address printed at start carries the token once: keep it in a cookie the app's
+        // requests send, and take it out of the address bar (and the history) at once.
+        const accepted = guard.tokenMatches({ headers: { authorization: `Bearer ${given}` } } as IncomingMessage);
+        if (!accepted) throw new HttpError(401, 'X0116');
+        res.writeHead(303, { ...SECURITY_HEADERS, Location: '/', 'Set-Cookie': `${TOKEN_COOKIE}=${given}; HttpOnly; SameSite=Strict; Path=/` }).end();
+        return;
+      }
       const headers: Record<string, string> = asset.file === 'index.html' ? { 'Content-Security-Policy': csp, 'X-Frame-Options': 'DENY' } : {};
       send(res, 200, asset.type, assets.get(asset.file)!, headers);
       return;
@@ -160,6 +187,8 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
       res.writeHead(204, { 'Cache-Control': 'max-age=86400' }).end();
       return;
     }
+    if (!url.pathname.startsWith('/api/')) throw new HttpError(asset ? 405 : 404, undefined);
+    guard.checkApi(req, res);
     if (url.pathname === '/api/workspace' && method === 'GET') {
       sendJson(res, 200, scanWorkspace(root, name, options.workspaceLimits ?? DEFAULT_WORKSPACE_LIMITS));
       return;
@@ -168,19 +197,23 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
       const rel = url.searchParams.get('path') ?? '';
       const file = READABLE.test(rel) ? resolveFileInside(root, rel) : undefined;
       if (!file) throw new HttpError(403, 'X0009', { path: rel });
-      const size = statSync(file.abs).size;
-      if (size > maxFacts) throw new HttpError(413, 'F0012', { what: rel, limit: maxFacts });
-      const buf = readFileSync(file.abs);
-      sendJson(res, 200, { path: rel, text: buf.toString('utf8'), hash: hashText(buf) });
+      await sendFileJson(res, rel, file.abs, maxFacts);
       return;
     }
     if (url.pathname === '/api/file' && (method === 'PUT' || method === 'POST')) {
       checkWriteRequest(req);
       const body = parseSaveBody(await readBody(req, maxBody));
-      const found = isRuleFileName(basename(body.path)) ? resolveFileInside(root, body.path) : undefined;
-      const file = found && isPolicyDir(dirname(found.abs)) ? found : undefined;
+      // Every check applies to the real file: a rule-file name linked to `source.txt` or to a
+      // facts file is refused, not written through.
+      const found = resolveFileInside(root, body.path);
+      const file = found && isRuleFileName(basename(body.path)) && isRuleFileName(basename(found.abs)) && isPolicyDir(dirname(found.abs)) ? found : undefined;
       if (!file) throw new HttpError(403, 'X0009', { path: body.path });
-      const current = readFileSync(file.abs);
+      const read = readRegularFile(file.abs, maxBody);
+      if (!read.ok) {
+        if (read.problem === 'too-large') throw new HttpError(413, 'X0119', { path: body.path, size: read.size, limit: maxBody });
+        throw new HttpError(403, 'X0009', { path: body.path });
+      }
+      const current = read.bytes;
       const currentHash = hashText(current);
       if (currentHash !== body.hash) {
         // The client's copy is older than the file: hand it the file so it can show both.
@@ -202,44 +235,56 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
       sendJson(res, 200, { path: body.path, hash: hashText(body.text) });
       return;
     }
-    throw new HttpError(url.pathname === '/api/file' || asset ? 405 : 404, undefined);
+    throw new HttpError(url.pathname === '/api/file' ? 405 : 404, undefined);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      const he = e instanceof HttpError ? e : new HttpError(500, undefined);
-      if (!(e instanceof HttpError)) he.extra.detail = (e as Error).message;
-      sendProblem(req, res, he);
-    });
+  const running = await serveHttp(handle, {
+    host,
+    port: options.port ?? 8080,
+    startError: (e) => new WorkbenchStartError(error('X0008', undefined, { address: `${host}:${options.port ?? 8080}`, detail: e.code ?? e.message })),
   });
-  applyTimeouts(server);
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => {
-      reject(new WorkbenchStartError(error('X0008', undefined, { address: `${host}:${options.port ?? 8080}`, detail: e.code ?? e.message })));
-    });
-    server.listen(options.port ?? 8080, host, () => resolveListen());
+  port = running.port;
+  return { ...running, token };
+}
+
+/**
+ * Answers `{ path, text, hash }` for a file without holding it twice in memory: the text is
+ * streamed into the JSON string as it is read (the hash comes last, when it is known). Before,
+ * 24 parallel reads of a 186 MB file ran the server out of heap inside `JSON.stringify`. The
+ * file is opened once and checked by its descriptor (a regular file, at most `limit` bytes:
+ * 413 X0119 above); a file that grows past the limit while streaming cuts the answer.
+ */
+async function sendFileJson(res: ServerResponse, rel: string, abs: string, limit: number): Promise<void> {
+  const opened = openRegular(abs);
+  if (!('fd' in opened)) throw new HttpError(403, 'X0009', { path: rel });
+  if (opened.stats.size > limit) {
+    closeSync(opened.fd);
+    throw new HttpError(413, 'X0119', { path: rel, size: opened.stats.size, limit });
+  }
+  const hash = createHash('sha256');
+  const decoder = new StringDecoder('utf8');
+  let read = 0;
+  const escape = (text: string) => JSON.stringify(text).slice(1, -1);
+  const toJson = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      read += chunk.length;
+      if (read > limit) return done(new Error('file grew past the limit while being read'));
+      hash.update(chunk);
+      done(null, escape(decoder.write(chunk)));
+    },
+    flush(done) {
+      done(null, `${escape(decoder.end())}","hash":${JSON.stringify(hash.digest('hex'))}}`);
+    },
   });
-  port = (server.address() as AddressInfo).port;
-  const shown = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${shown}:${port}/`,
-    port,
-    server,
-    close: () => new Promise<void>((done) => {
-      server.close(() => done());
-      server.closeAllConnections();
-    }),
-  };
+  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS });
+  res.write(`{"path":${JSON.stringify(rel)},"text":"`);
+  await pipeline(createReadStream('', { fd: opened.fd, highWaterMark: 256 * 1024 }), toJson, res);
 }
 
 function checkWriteRequest(req: IncomingMessage): void {
   const type = String(req.headers['content-type'] ?? '');
   // A JSON content type cannot be sent cross-site without a preflight, which is never granted.
   if (!/^application\/json\b/i.test(type)) throw new HttpError(415, undefined);
-  const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${req.headers.host ?? ''}`) throw new HttpError(403, undefined);
-  const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new HttpError(403, undefined);
 }
 
 function parseSaveBody(text: string): { path: string; text: string; hash: string } {

@@ -8,7 +8,8 @@
  * `loadPolicy` reads them. YAML, JSON and NDJSON files anywhere else are facts files.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
+import { readRegularFile } from '../loader/read-regular.js';
 import { join } from 'node:path';
 import { isRuleFileName } from '../policy-sources.js';
 import { factsFormatOf } from '../facts/parse-facts.js';
@@ -90,8 +91,9 @@ export function isPolicyDir(abs: string, limits: WorkspaceLimits = DEFAULT_WORKS
   if (names.some((n) => n.endsWith('.clause'))) return true;
   return names.some((n) => {
     try {
-      const path = join(abs, n);
-      return lstatSync(path).size <= limits.maxFileBytes && HEADER.test(readFileSync(path, 'utf8'));
+      // Descriptor-based and bounded: a rule-file name linked to /dev/zero is not read forever.
+      const read = readRegularFile(join(abs, n), limits.maxFileBytes);
+      return read.ok && HEADER.test(read.bytes.toString('utf8'));
     } catch {
       return false;
     }
@@ -147,18 +149,14 @@ export function scanWorkspace(root: string, name: string, limits: WorkspaceLimit
   let total = 0;
   const read = (d: Dir, n: string): string | undefined => {
     const path = d.rel === '.' ? n : `${d.rel}/${n}`;
-    try {
-      const buf = readFileSync(join(d.abs, n));
-      if (buf.length > limits.maxFileBytes || total + buf.length > limits.maxTotalBytes) {
-        skipped.push(path);
-        return undefined;
-      }
-      total += buf.length;
-      return buf.toString('utf8');
-    } catch {
+    // Read at most what the limits leave room for: a 2 GB source text is skipped after 4 MiB, not loaded.
+    const read = readRegularFile(join(d.abs, n), Math.min(limits.maxFileBytes, limits.maxTotalBytes - total));
+    if (!read.ok) {
       skipped.push(path);
       return undefined;
     }
+    total += read.bytes.length;
+    return read.bytes.toString('utf8');
   };
   for (const d of dirs) {
     const ruleNames = d.files.filter(isRuleFileName);

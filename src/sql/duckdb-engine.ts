@@ -7,18 +7,32 @@
  * its figures and the shortfall are then written by the in-process explain module for that
  * decision, which re-reads only the figures it shows: the words come from one place, so JSON
  * and NDJSON are byte-identical across engines.
+ *
+ * Where the time goes at province scale, and what is done about it:
+ * - Fact tables are filled by DuckDB reading a temporary NDJSON file of the columns the policy
+ *   reads (`read_json` with the columns' types), not by a call per value: an appender call
+ *   crosses into native code, and a province has millions of values.
+ * - The query returns only the rows that are not `not_applicable` (over half of a province's
+ *   decisions), and rules not in force on the date are not queried at all: the engine fills those
+ *   rows itself while it walks the subjects in order, which costs nothing.
+ * - Rows come back in DuckDB's chunks (a few thousand at a time) as integers (subject position,
+ *   rule position, status code) and two mostly-NULL texts, and go to the sink chunk by chunk:
+ *   reading a text value out of DuckDB costs more than deciding the rule.
  */
-import { DuckDBDecimalValue, DuckDBInstance, LIST, listValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResult, type DuckDBVector } from '@duckdb/node-api';
 import { error, type Diagnostic } from '../model/diagnostics.js';
-import type { RuleResult, Status, Summary } from '../model/result.js';
+import { STATUSES, type RuleResult, type Status, type Summary } from '../model/result.js';
 import type { Policy } from '../model/types.js';
 import { readPath, type Facts, type Subject } from '../facts/facts.js';
-import { prepareRun, type CompiledRule, type EvaluateOptions } from '../eval/evaluate.js';
-import type { LColumn, LKind } from '../lower/lowered.js';
+import { prepareRun, type CompiledRule, type EvaluateOptions, type RunContext } from '../eval/evaluate.js';
+import type { LColumn, LKind, LoweredPolicy } from '../lower/lowered.js';
 import { sqlLowering, unsupportedDiagnostics } from './unsupported.js';
-import { DIALECTS } from './dialects.js';
-import { DECIMAL_SCALE, scaledDecimal } from './fact-inserts.js';
-import { factTablesDdl, knownColumn, resultQuery } from './print-sql.js';
+import { DIALECTS, sqlIdent, sqlString } from './dialects.js';
+import { decimalText, scaledDecimal } from './fact-inserts.js';
+import { factTablesDdl, resultQuery } from './print-sql.js';
 
 /** What {@link evaluateWithDuckDb} returns: results in contract order, or why there are none. */
 export interface DuckDbRun {
@@ -26,110 +40,273 @@ export interface DuckDbRun {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** Options of {@link streamWithDuckDb} beyond the evaluation's. */
+export interface DuckDbStreamOptions {
+  /** Statuses counted but not handed to `emit` (`--omit`). */
+  readonly omit?: ReadonlySet<Status>;
+  /** Results per `emit` call (default 2048). */
+  readonly batch?: number;
+  /** DuckDB's `memory_limit` (`'1GB'`); DuckDB's default (80% of memory) when absent. */
+  readonly memoryLimit?: string;
+  /** Folder for the temporary fact files (default: the system's temporary folder). */
+  readonly tempDir?: string;
+}
 
 /** Evaluates with DuckDB; the results equal the in-process engine's, field for field. */
 export async function evaluateWithDuckDb(policy: Policy, facts: Facts, options: EvaluateOptions, summary?: Summary): Promise<DuckDbRun> {
+  const results: RuleResult[] = [];
+  const diagnostics = await streamWithDuckDb(policy, facts, options, (batch) => { results.push(...batch); }, summary);
+  return diagnostics.length ? { diagnostics } : { results, diagnostics };
+}
+
+/**
+ * Evaluates with DuckDB and hands the results to `emit` in contract order, a batch at a time
+ * (the array is reused after `emit` returns). Returns the diagnostics that stopped the run
+ * before anything was emitted (X0401 unsupported rules, X0402 a number the tables cannot
+ * hold), or none. `summary` counts every decision, omitted ones included.
+ */
+export async function streamWithDuckDb(
+  policy: Policy,
+  facts: Facts,
+  options: EvaluateOptions,
+  emit: (batch: readonly RuleResult[]) => void | Promise<void>,
+  summary?: Summary,
+  stream: DuckDbStreamOptions = {},
+): Promise<readonly Diagnostic[]> {
   const lowered = sqlLowering(policy, options.asOf);
-  if (lowered.unsupported.length) return { diagnostics: unsupportedDiagnostics(lowered) };
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  if (lowered.unsupported.length) return unsupportedDiagnostics(lowered);
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2', ...(stream.memoryLimit ? { memory_limit: stream.memoryLimit } : {}) });
   const connection = await instance.connect();
   try {
-    const bad = await loadFactTables(connection, lowered.kinds, facts);
-    if (bad.length) return { diagnostics: bad };
+    // Rules not in force decide `not_applicable` for every subject: filled in below, not queried.
+    const inForce = { ...lowered, rules: lowered.rules.filter((r) => r.inForce) };
+    const kinds = columnsRead(inForce);
+    const bad = await loadFactTables(connection, kinds, facts, stream.tempDir);
+    if (bad.length) return bad;
+    const statusCode = (s: string) => `CASE ${s} ${STATUSES.map((x, i) => `WHEN ${sqlString(x)} THEN ${i}`).join(' ')} END`;
     const missing = (list: string) => `CASE WHEN len(${list}) = 0 THEN NULL ELSE array_to_string(${list}, chr(1)) END`;
-    const reader = await connection.runAndReadAll(resultQuery(lowered, DIALECTS.duckdb, { keepRepeatedMissing: true, engineColumns: { missing } }));
-    const rows = reader.getRows() as unknown[][];
-    return { results: toResults(policy, facts, options, rows, summary), diagnostics: [] };
+    const sql = resultQuery({ ...inForce, kinds }, DIALECTS.duckdb, { keepRepeatedMissing: true, engineColumns: { missing, status: statusCode }, where: "r.status <> 'not_applicable'" });
+    const rows = new RowCursor(await connection.stream(sql));
+    await mergeRows(prepareRun(policy, options), facts, rows, emit, summary, stream);
+    return [];
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
 }
 
-/** Creates and fills one table per kind; a decimal that DECIMAL(38,10) cannot hold exactly is X0402. */
-export async function loadFactTables(connection: DuckDBConnection, kinds: readonly LKind[], facts: Facts): Promise<Diagnostic[]> {
-  for (const ddl of factTablesDdl(kinds, DIALECTS.duckdb)) await connection.run(ddl);
-  const diagnostics: Diagnostic[] = [];
-  const appenders = new Map<string, { appender: DuckDBAppender; kind: LKind }>();
-  for (const k of kinds) appenders.set(k.name, { appender: await connection.createAppender(k.listKey), kind: k });
-  for (const s of facts.subjects) {
-    const a = appenders.get(s.kind);
-    if (!a) continue;
-    const { appender, kind } = a;
-    appender.appendBigInt(BigInt(s.order));
-    appender.appendVarchar(s.id);
-    for (const c of kind.columns) {
-      if (c.path === 'id') continue;
-      const v = readPath(s.data, c.path);
-      if (v === undefined || v === null) appender.appendNull();
-      else if (!appendValue(appender, c, v)) {
-        appender.appendNull();
-        if (diagnostics.length < 50) diagnostics.push(error('X0402', undefined, { path: `${s.path}.${c.path}`, value: String(v) }));
-      }
-      appender.appendBoolean(v !== undefined);
+/**
+ * The kinds with only the columns the rules read: a province declares many facts a policy never
+ * reads (names, fields of other rules), and each would be written, read and stored for nothing.
+ * Read are the fields (`kind` + `path`) anywhere in the rules and the reference fields relations
+ * follow (`target` + `via`); the walk is generic so that a new node type that reads a field the
+ * same way is covered.
+ */
+export function columnsRead(lowered: LoweredPolicy): LKind[] {
+  const read = new Set<string>();
+  const seen = new Set<object>();
+  const walk = (x: unknown): void => {
+    if (typeof x !== 'object' || x === null || seen.has(x)) return;
+    seen.add(x);
+    if (Array.isArray(x)) {
+      for (const y of x) walk(y);
+      return;
     }
-    appender.endRow();
-  }
-  for (const { appender } of appenders.values()) {
-    appender.flushSync();
-    appender.closeSync();
-  }
-  return diagnostics;
+    const o = x as Record<string, unknown>;
+    if (typeof o.kind === 'string' && typeof o.path === 'string') read.add(`${o.kind}\u0000${o.path}`);
+    if (typeof o.target === 'string' && typeof o.via === 'string') read.add(`${o.target}\u0000${o.via}`);
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(lowered.rules);
+  return lowered.kinds.map((k) => ({ ...k, columns: k.columns.filter((c) => c.path === 'id' || read.has(`${k.name}\u0000${c.path}`)) }));
 }
 
-function appendValue(appender: DuckDBAppender, c: LColumn, v: unknown): boolean {
-  switch (c.type) {
-    case 'bool': appender.appendBoolean(v === true); return true;
-    case 'record': appender.appendBoolean(true); return true;
-    case 'text': appender.appendVarchar(typeof v === 'object' ? (v as Subject).id : String(v)); return true;
-    case 'date': appender.appendVarchar(String(v)); return true;
-    case 'int':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) return false;
-      appender.appendBigInt(BigInt(v));
-      return true;
-    case 'decimal': {
-      const scaled = scaledDecimal(v);
-      if (scaled === undefined) return false;
-      appender.appendDecimal(new DuckDBDecimalValue(scaled, 38, DECIMAL_SCALE));
-      return true;
+/** The decided rows as DuckDB hands them over, one chunk at a time. */
+class RowCursor {
+  private ord?: DuckDBVector<number>;
+  private rule?: DuckDBVector<number>;
+  private status?: DuckDBVector<number>;
+  private due?: DuckDBVector<string>;
+  private missing?: DuckDBVector<string>;
+  private row = 0;
+  private rows = 0;
+  private done = false;
+  /** The current row's subject position (`_ord`) and rule position; -1 past the end. */
+  nextOrd = -1;
+  nextRule = -1;
+
+  constructor(private readonly result: DuckDBResult) {}
+
+  /** Moves to the next row (fetching a chunk when needed). */
+  async advance(): Promise<void> {
+    this.row++;
+    if (this.row >= this.rows) {
+      if (this.done) return this.end();
+      const chunk = await this.result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) {
+        this.done = true;
+        return this.end();
+      }
+      this.ord = chunk.getColumnVector(0) as DuckDBVector<number>;
+      this.rule = chunk.getColumnVector(1) as DuckDBVector<number>;
+      this.status = chunk.getColumnVector(2) as DuckDBVector<number>;
+      this.due = chunk.getColumnVector(3) as DuckDBVector<string>;
+      this.missing = chunk.getColumnVector(4) as DuckDBVector<string>;
+      this.row = 0;
+      this.rows = chunk.rowCount;
     }
-    case 'list':
-      // Typed: an empty list would otherwise have no element type.
-      appender.appendList(listValue((v as unknown[]).map((x) => String(x))), TEXT_LIST);
-      return true;
+    this.nextOrd = this.ord!.getItem(this.row)!;
+    this.nextRule = this.rule!.getItem(this.row)!;
+  }
+
+  private end(): void {
+    this.nextOrd = -1;
+    this.nextRule = -1;
+  }
+
+  get statusNow(): Status {
+    return STATUSES[this.status!.getItem(this.row)!];
+  }
+  get dueText(): string | null {
+    return this.due!.getItem(this.row);
+  }
+  get missingText(): string | null {
+    return this.missing!.getItem(this.row);
   }
 }
 
 const NONE: readonly never[] = Object.freeze([]);
-const TEXT_LIST = LIST(VARCHAR);
 
-/** Result rows of the SQL -> the engine's result objects, explained by the in-process explainer. */
-function toResults(policy: Policy, facts: Facts, options: EvaluateOptions, rows: readonly unknown[][], summary?: Summary): RuleResult[] {
-  const ctx = prepareRun(policy, options);
-  const out: RuleResult[] = [];
-  for (const [ord, ruleIndex, statusText, dueText, missingText] of rows) {
-    // INVARIANT: `_ord` is the subject's index in the facts and `rule_index` the rule's in the policy.
-    const subject = facts.subjects[ord as number];
-    const rule: CompiledRule = ctx.compiled.rules[ruleIndex as number];
-    const info = rule.info;
-    const status = statusText as Status;
-    const due = info.deadline ? ((dueText as string | null) ?? null) : null;
-    const missing = status === 'unknown' && typeof missingText === 'string' ? [...new Set(missingText.split('\u0001'))] : NONE;
-    const explained = ctx.explain ? rule.explainer(ctx, subject, status, due, missing, NONE) : { text: '', figures: NONE };
-    out.push({
-      subject: subject.ref,
-      rule: info.id,
-      cite: info.cite,
-      modality: info.modality,
-      status,
-      due,
-      missing,
-      explanation: explained.text,
-      title: (ctx.lang === 'en' ? info.title?.en : undefined) ?? info.title?.zh ?? info.id,
-      figures: explained.figures,
-      ...('shortfall' in explained && explained.shortfall !== undefined ? { shortfall: explained.shortfall, shortfallUnit: explained.shortfallUnit ?? null } : {}),
-    });
-    if (summary) summary[status]++;
+/**
+ * Walks the subjects in facts order and each subject's rules in policy order, taking the decided
+ * row when the cursor is on it and `not_applicable` otherwise.
+ */
+async function mergeRows(ctx: RunContext, facts: Facts, rows: RowCursor, emit: (batch: readonly RuleResult[]) => void | Promise<void>, summary: Summary | undefined, stream: DuckDbStreamOptions): Promise<void> {
+  const omit = stream.omit ?? new Set<Status>();
+  const size = stream.batch ?? 2048;
+  const titles = new Map<CompiledRule, string>();
+  for (const rule of ctx.compiled.rules) titles.set(rule, (ctx.lang === 'en' ? rule.info.title?.en : undefined) ?? rule.info.title?.zh ?? rule.info.id);
+  let batch: RuleResult[] = [];
+  await rows.advance();
+  // INVARIANT: `_ord` is the subject's position in `facts.subjects` and `rule_index` the rule's in the policy.
+  for (let ord = 0; ord < facts.subjects.length; ord++) {
+    const subject: Subject = facts.subjects[ord];
+    const rules = ctx.compiled.rulesByKind.get(subject.kind);
+    if (!rules) continue;
+    for (const rule of rules) {
+      let status: Status = 'not_applicable';
+      let due: string | null = null;
+      let missing: readonly string[] = NONE;
+      if (rows.nextOrd === ord && rows.nextRule === rule.index) {
+        status = rows.statusNow;
+        if (rule.info.deadline) due = rows.dueText;
+        if (status === 'unknown') {
+          const text = rows.missingText;
+          if (text !== null) missing = [...new Set(text.split('\u0001'))];
+        }
+        await rows.advance();
+      }
+      if (summary) summary[status]++;
+      if (omit.size !== 0 && omit.has(status)) continue;
+      const info = rule.info;
+      const explained = ctx.explain ? rule.explainer(ctx, subject, status, due, missing, NONE) : { text: '', figures: NONE };
+      batch.push({
+        subject: subject.ref,
+        rule: info.id,
+        cite: info.cite,
+        modality: info.modality,
+        status,
+        due,
+        missing,
+        explanation: explained.text,
+        title: titles.get(rule)!,
+        figures: explained.figures,
+        ...('shortfall' in explained && explained.shortfall !== undefined ? { shortfall: explained.shortfall, shortfallUnit: explained.shortfallUnit ?? null } : {}),
+      });
+      if (batch.length >= size) {
+        const pending = emit(batch);
+        if (pending) await pending;
+        batch = [];
+      }
+    }
   }
-  return out;
+  if (rows.nextOrd !== -1) throw new Error(`duckdb engine: a result row for subject ${rows.nextOrd}, rule ${rows.nextRule} was not consumed`);
+  if (batch.length) {
+    const pending = emit(batch);
+    if (pending) await pending;
+  }
+}
+
+/**
+ * Creates and fills one table per kind; a decimal that DECIMAL(38,10) cannot hold exactly is
+ * X0402. The rows go through a temporary NDJSON file in `tempDir` that DuckDB reads with the
+ * columns' types (decimals as exact text, never through a double), removed before returning.
+ */
+export async function loadFactTables(connection: DuckDBConnection, kinds: readonly LKind[], facts: Facts, tempDir?: string): Promise<Diagnostic[]> {
+  for (const ddl of factTablesDdl(kinds, DIALECTS.duckdb)) await connection.run(ddl);
+  const diagnostics: Diagnostic[] = [];
+  const dir = mkdtempSync(join(tempDir ?? tmpdir(), 'clausal-duckdb-'));
+  try {
+    const files = new Map<string, { kind: LKind; file: string; fd: number; buffer: string; columns: LColumn[] }>();
+    for (const k of kinds) {
+      const file = join(dir, `${files.size}.ndjson`);
+      files.set(k.name, { kind: k, file, fd: openSync(file, 'w'), buffer: '', columns: k.columns.filter((c) => c.path !== 'id') });
+    }
+    try {
+      for (const s of facts.subjects) {
+        const f = files.get(s.kind);
+        if (!f) continue;
+        let line = `{"o":${s.order},"i":${JSON.stringify(s.id)}`;
+        for (let i = 0; i < f.columns.length; i++) {
+          const c = f.columns[i];
+          const v = readPath(s.data, c.path);
+          let json: string | undefined = 'null';
+          if (v !== undefined && v !== null) {
+            json = jsonValue(c, v);
+            if (json === undefined) {
+              json = 'null';
+              if (diagnostics.length < 50) diagnostics.push(error('X0402', undefined, { path: `${s.path}.${c.path}`, value: String(v) }));
+            }
+          }
+          line += `,"v${i}":${json},"k${i}":${v !== undefined}`;
+        }
+        f.buffer += `${line}}\n`;
+        if (f.buffer.length > 1 << 16) {
+          writeSync(f.fd, f.buffer);
+          f.buffer = '';
+        }
+      }
+    } finally {
+      for (const f of files.values()) {
+        if (f.buffer) writeSync(f.fd, f.buffer);
+        closeSync(f.fd);
+      }
+    }
+    if (diagnostics.length) return diagnostics;
+    const d = DIALECTS.duckdb;
+    for (const f of files.values()) {
+      const types = [`o: 'BIGINT'`, `i: 'VARCHAR'`];
+      f.columns.forEach((c, i) => types.push(`v${i}: ${sqlString(c.type === 'list' ? d.textList : d.types[c.type])}`, `k${i}: 'BOOLEAN'`));
+      await connection.run(`INSERT INTO ${sqlIdent(f.kind.listKey)} SELECT * FROM read_json(${sqlString(f.file)}, format = 'newline_delimited', columns = {${types.join(', ')}})`);
+    }
+    return diagnostics;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One fact as JSON DuckDB reads into its column's type, or undefined when the type cannot hold it exactly. */
+function jsonValue(c: LColumn, v: unknown): string | undefined {
+  switch (c.type) {
+    case 'bool': return v === true ? 'true' : 'false';
+    case 'record': return 'true';
+    case 'text': return JSON.stringify(typeof v === 'object' ? (v as Subject).id : String(v));
+    case 'date': return JSON.stringify(String(v));
+    case 'int': return typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : undefined;
+    case 'decimal': {
+      const scaled = scaledDecimal(v);
+      return scaled === undefined ? undefined : `"${decimalText(scaled)}"`;
+    }
+    case 'list': return JSON.stringify((v as unknown[]).map((x) => String(x)));
+  }
 }

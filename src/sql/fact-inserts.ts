@@ -26,7 +26,8 @@ export function scaledDecimal(v: unknown): bigint | undefined {
   return (n * TEN_POW) % d === 0n ? (n * TEN_POW) / d : undefined;
 }
 
-function decimalText(scaled: bigint): string {
+/** A scaled decimal (value × 10^10) as exact decimal text: `12.5`, `-0.0001`. */
+export function decimalText(scaled: bigint): string {
   const neg = scaled < 0n;
   const abs = neg ? -scaled : scaled;
   const whole = abs / TEN_POW;

@@ -64,7 +64,12 @@ export interface ResultQueryOptions {
    * expression given (NULL when empty). Converting a row of text and lists to JavaScript costs
    * more than deciding it.
    */
-  readonly engineColumns?: { readonly missing: (list: string) => string };
+  readonly engineColumns?: { readonly missing: (list: string) => string; readonly status?: (status: string) => string };
+  /**
+   * A condition on the result rows `r` (`r.status <> 'not_applicable'`), applied before the
+   * ordering: an engine that fills the rows it leaves out itself sorts only the rest.
+   */
+  readonly where?: string;
 }
 
 /** Prints the query yielding every (subject, rule) result row of the lowered policy, in contract order. */
@@ -76,9 +81,9 @@ export function resultQuery(lowered: LoweredPolicy, d: SqlDialect, options: Resu
     ? parts.join('\nUNION ALL\n')
     : `SELECT CAST(NULL AS ${d.types.int}) AS _ord, CAST(NULL AS ${d.types.int}) AS rule_index, ${RESULT_COLUMNS.map((c) => `CAST(NULL AS ${c === 'missing' ? d.textList : d.types.text}) AS ${c}`).join(', ')} WHERE 1 = 0`;
   const columns = options.engineColumns
-    ? `CAST(r._ord AS INTEGER) AS _ord, CAST(r.rule_index AS INTEGER) AS rule_index, r.status, r.due, ${options.engineColumns.missing('r.missing')} AS missing`
+    ? `CAST(r._ord AS INTEGER) AS _ord, CAST(r.rule_index AS INTEGER) AS rule_index, ${options.engineColumns.status?.('r.status') ?? 'r.status'} AS status, r.due, ${options.engineColumns.missing('r.missing')} AS missing`
     : RESULT_COLUMNS.map((c) => `r.${c}`).join(', ');
-  const select = `SELECT ${columns}\nFROM (\n${body}\n) r\nORDER BY r._ord, r.rule_index`;
+  const select = `SELECT ${columns}\nFROM (\n${body}\n) r\n${options.where ? `WHERE ${options.where}\n` : ''}ORDER BY r._ord, r.rule_index`;
   return ctes.length ? `WITH RECURSIVE ${ctes.join(',\n')}\n${select}` : select;
 }
 

@@ -3,12 +3,13 @@
  * explanation templates). Never throws on user input: lexing and parsing errors, impossible
  * literals, exceeded limits all come back as diagnostics.
  */
-import type { IRecognitionException, IToken } from 'chevrotain';
+import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import type * as A from '../model/ast.js';
-import { error, type Diagnostic, type DiagnosticArgs } from '../model/diagnostics.js';
+import { error, type Diagnostic, type DiagnosticArgs, type MessageTemplate } from '../model/diagnostics.js';
 import type { Span } from '../model/span.js';
 import { clauseParser, setSyntaxErrorQuota, TooManySyntaxErrors } from './parser.js';
-import { clauseLexer } from './tokens.js';
+import { clauseLexer, DateLiteral, StringLiteral } from './tokens.js';
+import { repairTypingSlips } from './typing-slips.js';
 import { AstBuilder } from './to-ast.js';
 
 /** Limits that keep hostile input from exhausting memory or the stack. */
@@ -48,6 +49,9 @@ const TOKEN_NAMES: Record<string, { zh: string; en: string }> = {
   PercentLiteral: { zh: '百分比', en: 'a percentage' },
   RatioLiteral: { zh: '比例', en: 'a ratio' },
   DurationLiteral: { zh: '时长', en: 'a duration' },
+  LooseDate: { zh: '日期', en: 'a date' },
+  UnterminatedString: { zh: '字符串', en: 'a string' },
+  EOF: { zh: '文件结尾', en: 'the end of the file' },
 };
 
 // Tokens that can start an expression: listing them one by one reads worse than "an expression".
@@ -85,7 +89,7 @@ interface StructuredError {
   found: string;
 }
 
-function parserDiagnostic(e: IRecognitionException, builder: AstBuilder, lastToken: IToken | undefined): Diagnostic {
+function parserDiagnostic(e: IRecognitionException, builder: AstBuilder, lastToken: IToken | undefined, whole: 'file' | 'expression'): Diagnostic {
   let info: StructuredError;
   try {
     info = JSON.parse(e.message) as StructuredError;
@@ -97,8 +101,48 @@ function parserDiagnostic(e: IRecognitionException, builder: AstBuilder, lastTok
   const span = atEnd ? (() => { const s = builder.tokenSpan(lastToken); return { ...s, start: s.end }; })() : builder.tokenSpan(e.token);
   const expected = describeExpected(info.expected);
   if (atEnd) return error('S0004', span, expected);
-  if (info.kind === 'redundant') return error('S0008', span, { found: info.found });
-  return error(info.kind === 'mismatch' ? 'S0002' : 'S0003', span, { ...expected, found: info.found });
+  // "expected EOF" is Chevrotain's way of saying the file should have ended: say that in words.
+  const onlyEnd = info.expected.length > 0 && info.expected.every((n) => n === 'EOF');
+  if (info.kind === 'redundant' || onlyEnd) {
+    if (whole === 'expression') return error('S0313', span, { found: info.found });
+    return error('S0008', span, { found: info.found }, keywordHint(info.found, [...DECLARATION_KEYWORDS, ...CLAUSE_KEYWORDS]));
+  }
+  const keywords = info.expected.filter((n) => n.startsWith('Kw_')).map((n) => n.slice(3));
+  return error(info.kind === 'mismatch' ? 'S0002' : 'S0003', span, { ...expected, found: info.found }, keywordHint(info.found, keywords));
+}
+
+/** Words that start a declaration, and words that start a clause of a rule. */
+const DECLARATION_KEYWORDS = ['policy', 'enum', 'kind', 'param', 'set', 'table', 'define', 'rule', 'uncheckable', 'override'];
+const CLAUSE_KEYWORDS = ['cite', 'quote', 'for', 'where', 'must', 'should', 'may', 'eligible', 'modality', 'by', 'compute', 'from', 'until', 'explain'];
+
+/**
+ * "did you mean `param`?" for a misspelt keyword (`parm`, `muts`, `rul`). Transposed letters
+ * count as one slip, and a short word must be one slip away, so `x` never becomes `by`.
+ */
+function keywordHint(found: string, keywords: readonly string[]): MessageTemplate | undefined {
+  if (!/^[A-Za-z][A-Za-z_]*$/.test(found) || keywords.includes(found)) return undefined;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of new Set(keywords)) {
+    const d = slipDistance(found.toLowerCase(), k);
+    if (d < bestDistance) { best = k; bestDistance = d; }
+  }
+  if (best === undefined || bestDistance > (found.length <= 4 ? 1 : 2)) return undefined;
+  return { zh: `是否想写关键字 \`${best}\`？`, en: `did you mean the keyword \`${best}\`?` };
+}
+
+/** Edit distance where swapping two neighbouring letters is one edit (optimal string alignment). */
+function slipDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 /**
@@ -147,26 +191,78 @@ export function childExprs(e: A.Expr): A.Expr[] {
   }
 }
 
-function lexAndCheck(text: string, file: string, builder: AstBuilder, limits: ParseLimits, offsetShift: number) {
-  const diagnostics: Diagnostic[] = [];
+function lexAndCheck(written: string, file: string, builder: AstBuilder, limits: ParseLimits, offsetShift: number) {
+  // Full-width marks and broken strings are repaired first (same length, same offsets), so a
+  // slip is one diagnostic and the parser reads what the officer meant.
+  const repaired = repairTypingSlips(written, file, offsetShift);
+  const text = repaired.text;
+  const diagnostics: Diagnostic[] = [...repaired.diagnostics];
   const lexed = clauseLexer.tokenize(text);
   for (const e of lexed.errors) {
     const start = e.offset + offsetShift;
-    diagnostics.push(error('S0001', { file, start, end: start + Math.max(1, e.length) }, { text: text.substr(e.offset, Math.min(e.length, 20)) }));
+    diagnostics.push(error('S0001', { file, start, end: start + Math.max(1, e.length) }, { text: written.substr(e.offset, Math.min(e.length, 20)) }));
   }
   const tokens: IToken[] = [];
+  /** Where a string was left open: parse errors later on that line are its consequence. */
+  const openStringLines: Span[] = [];
   for (const t of lexed.tokens) {
-    if (t.tokenType.name === 'UnterminatedString') {
-      diagnostics.push(error('S0005', builder.tokenSpan(t)));
-      continue;
+    const name = t.tokenType.name;
+    if (name === 'UnterminatedString') {
+      // Read as a string ending at the line's end, so the next line is not blamed for it.
+      diagnostics.push(error('S0005', builder.tokenSpan(openingQuote(tokens, t))));
+      const lineStart = text.lastIndexOf('\n', t.startOffset) + 1;
+      openStringLines.push({ file, start: lineStart + offsetShift, end: (t.endOffset ?? t.startOffset) + 1 + offsetShift });
+      tokens.push(retyped(t, StringLiteral, t.image));
+    } else if (name === 'LooseDate') {
+      const iso = isoOfLooseDate(t.image);
+      const span = builder.tokenSpan(t);
+      // Full-width digits in the date are part of the same slip: one message, in the date's words.
+      for (let i = diagnostics.length - 1; i >= 0; i--) {
+        const d = diagnostics[i];
+        if (d.code === 'S0310' && d.span && d.span.start >= span.start && d.span.end <= span.end) diagnostics.splice(i, 1);
+      }
+      diagnostics.push(error('S0311', span, { found: written.slice(t.startOffset, (t.endOffset ?? t.startOffset) + 1), fix: iso }));
+      tokens.push(retyped(t, DateLiteral, iso));
+    } else {
+      tokens.push(t);
     }
-    tokens.push(t);
   }
   const maxTokens = limits.maxTokens ?? DEFAULT_PARSE_LIMITS.maxTokens!;
   const nesting = tokens.length > maxTokens
     ? error('S0015', builder.tokenSpan(tokens[maxTokens]), { limit: maxTokens })
     : nestingProblem(tokens, builder, limits);
-  return { tokens, comments: (lexed.groups.comments ?? []) as IToken[], diagnostics, nesting };
+  return { tokens, comments: (lexed.groups.comments ?? []) as IToken[], diagnostics, nesting, openStringLines };
+}
+
+/**
+ * The string whose closing quote is missing. In `rule r "标题 cite "一"` the lexer pairs the
+ * first two quotes and leaves the last one open, but the officer forgot to close `"标题`: a
+ * string on the same line that ends with a keyword (`… cite "`) is the one left open.
+ */
+function openingQuote(before: readonly IToken[], open: IToken): IToken {
+  for (let i = before.length - 1; i >= 0 && before[i].endLine === open.startLine; i--) {
+    const t = before[i];
+    if (t.tokenType.name === 'StringLiteral' && /\s(?:cite|quote|en|explain|because|for|where|must|should|may|by)\s*"$/.test(t.image)) return t;
+  }
+  return open;
+}
+
+/** The same token (same place) read as another token type, e.g. a repaired date. */
+function retyped(t: IToken, type: TokenType, image: string): IToken {
+  return { ...t, image, tokenType: type, tokenTypeIdx: type.tokenTypeIdx! };
+}
+
+/** `2022年1月5日`, `2022/1/5`, `2022.1.5` -> `2022-01-05`. */
+function isoOfLooseDate(image: string): string {
+  const [y, m, d] = image.match(/\d+/g) ?? ['', '', ''];
+  return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+}
+
+/** Drops parse errors that an open string on the same line already explains. */
+function withoutStringConsequences(diagnostics: Diagnostic[], openStringLines: readonly Span[]): Diagnostic[] {
+  if (openStringLines.length === 0) return diagnostics;
+  const isParseError = (d: Diagnostic) => ['S0002', 'S0003', 'S0004', 'S0008', 'S0313'].includes(d.code);
+  return diagnostics.filter((d) => !isParseError(d) || !openStringLines.some((l) => d.span && d.span.start >= l.start && d.span.start <= l.end));
 }
 
 function capped(diagnostics: Diagnostic[], limits: ParseLimits, file: string): Diagnostic[] {
@@ -191,6 +287,8 @@ function runParser<T>(entry: () => T, limits: ParseLimits): { value: T | undefin
   }
 }
 
+const LEXICAL: ReadonlySet<string> = new Set(['S0001', 'S0005', 'S0310', 'S0311', 'S0312']);
+
 /** Parses a whole `.clause` file. */
 export function parseClauseFile(file: string, text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParseResult<A.SourceFileAst> {
   const builder = new AstBuilder(file, text.length);
@@ -203,14 +301,14 @@ export function parseClauseFile(file: string, text: string, limits: ParseLimits 
   clauseParser.input = lexed.tokens;
   const { value: cst, overflow, tooManyErrors } = runParser(() => clauseParser.file(), limits);
   const last = lexed.tokens[lexed.tokens.length - 1];
-  const diagnostics = [...lexed.diagnostics, ...clauseParser.errors.map((e) => parserDiagnostic(e, builder, last))];
+  const diagnostics = withoutStringConsequences([...lexed.diagnostics, ...clauseParser.errors.map((e) => parserDiagnostic(e, builder, last, 'file'))], lexed.openStringLines);
   if (tooManyErrors) return { value: empty, diagnostics: capped(diagnostics, limits, file) };
   if (overflow || !cst) return { value: empty, diagnostics: [...diagnostics, error('S0010', { file, start: 0, end: 0 }, { limit: limits.maxDepth })] };
   const ast = builder.file_(cst, lexed.comments);
   diagnostics.push(...builder.diagnostics);
   diagnostics.push(...depthProblems(ast, limits));
   // Lexical errors first: a bad character or open string explains the parse errors after it.
-  const lexical = (d: Diagnostic) => (d.code === 'S0001' || d.code === 'S0005' ? 0 : 1);
+  const lexical = (d: Diagnostic) => (LEXICAL.has(d.code) ? 0 : 1);
   diagnostics.sort((a, b) => lexical(a) - lexical(b) || (a.span?.start ?? 0) - (b.span?.start ?? 0));
   return { value: ast, diagnostics: capped(diagnostics, limits, file) };
 }
@@ -251,7 +349,7 @@ export function parseExpression(text: string, file: string, offset = 0, limits: 
   clauseParser.input = lexed.tokens;
   const { value: cst, overflow, tooManyErrors } = runParser(() => clauseParser.expression(), limits);
   const last = lexed.tokens[lexed.tokens.length - 1];
-  const diagnostics = [...lexed.diagnostics, ...clauseParser.errors.map((e) => parserDiagnostic(e, builder, last))];
+  const diagnostics = withoutStringConsequences([...lexed.diagnostics, ...clauseParser.errors.map((e) => parserDiagnostic(e, builder, last, 'expression'))], lexed.openStringLines);
   if (tooManyErrors) return { value: undefined, diagnostics: capped(diagnostics, limits, file) };
   if (lexed.tokens.length === 0) {
     const at: Span = { file, start: offset, end: offset };

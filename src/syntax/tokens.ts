@@ -88,6 +88,18 @@ export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\u
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: 'comments' });
 
 export const DateLiteral = createToken({ name: 'DateLiteral', pattern: /\d{4}-\d{2}-\d{2}/, label: 'a date' });
+/**
+ * A date written another common way (`2022年12月31日`, `2022/12/31`, `2022.12.31`, `2022-1-5`).
+ * Lexed only to say "write dates as 2022-12-31" at the date and read it as that date, rather
+ * than as a number followed by a stray name. The year starts with 19 or 20, so arithmetic such
+ * as `365/12/2` is never taken for a date (the printer puts spaces around `/` and `-` anyway).
+ */
+export const LooseDate = createToken({
+  name: 'LooseDate',
+  pattern: /(?:19|20)\d{2}(?:年\s*\d{1,2}\s*月\s*\d{1,2}(?:\s*日)?|\/\d{1,2}\/\d{1,2}|\.\d{1,2}\.\d{1,2}|-\d{1,2}-\d{1,2})(?!\d)/,
+  start_chars_hint: ['1', '2'],
+  label: 'a date',
+});
 export const RatioLiteral = createToken({ name: 'RatioLiteral', pattern: /\d+(?:\.\d+)?:\d+(?:\.\d+)?/, label: 'a ratio' });
 export const PercentLiteral = createToken({ name: 'PercentLiteral', pattern: /\d+(?:\.\d+)?%/, label: 'a percentage' });
 export const DurationLiteral = createToken({
@@ -127,6 +139,7 @@ export const allTokens: TokenType[] = [
   WhiteSpace,
   Comment,
   DateLiteral,
+  LooseDate,
   RatioLiteral,
   PercentLiteral,
   DurationLiteral,

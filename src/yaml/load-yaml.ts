@@ -145,7 +145,11 @@ function loadYaml(file: string, text: string, lim: YamlParseLimits): ParseResult
     } else if (!syntaxReported) {
       // Only the first: what `yaml` reports after a syntax error is mostly its consequences.
       syntaxReported = true;
-      yamlProblems.push(error('Y0001', span, yamlDetail(e.code, e.message)));
+      // `effective：2021-01-01` typed with a Chinese input method: say so at the colon rather
+      // than report what the YAML parser makes of a key without its `:`.
+      const colons = fullWidthKeyColons(text);
+      if (colons.length > 0) yamlProblems.push(...colons.map((c) => error('S0310', at(c, c + 1), { found: '：', fix: ':' })));
+      else yamlProblems.push(error('Y0001', span, yamlDetail(e.code, e.message)));
     }
   }
   for (const w of doc.warnings) {
@@ -500,6 +504,19 @@ function patternDetail(def: DefinitionName | 'effective' | undefined, value: str
   }
 }
 
+/** Offsets of full-width colons typed after a key (`  from：2021-01-01`, `- id：r`). */
+function fullWidthKeyColons(text: string): number[] {
+  const out: number[] = [];
+  for (const m of text.matchAll(/^([ \t]*(?:-[ \t]+)?[A-Za-z_][\w.-]*[ \t]*)：/gm)) out.push(m.index + m[1].length);
+  return out;
+}
+
+/** `2022年1月5日`, `2022/1/5`, `2022.1.5`, `2022-1-5` as `2022-01-05`; undefined for anything else. */
+function looseDate(text: string): string | undefined {
+  const m = /^\s*(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?\s*$/.exec(text);
+  return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : undefined;
+}
+
 /** Turns ajv's errors into Y0002 diagnostics pointing at the YAML node they are about. */
 function schemaDiagnostics(errors: readonly ErrorObject[], nodes: NodeFinder, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -511,6 +528,7 @@ function schemaDiagnostics(errors: readonly ErrorObject[], nodes: NodeFinder, fi
     let pointAtKey = false;
     let args: DiagnosticArgs;
     let help: MessageTemplate | undefined;
+    let loose: string | undefined;
     const params = e.params as Record<string, unknown>;
     const def = DEFINITION_OF.get(e.parentSchema) ?? (e.parentSchema === (POLICY_SCHEMA.properties as Record<string, unknown>).effective ? 'effective' : undefined);
     const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName;
@@ -541,6 +559,7 @@ function schemaDiagnostics(errors: readonly ErrorObject[], nodes: NodeFinder, fi
       }
       case 'pattern':
         args = patternDetail(def, propertyName ?? String(e.data));
+        loose = def === 'date' || def === 'effective' ? looseDate(String(e.data)) : undefined;
         break;
       case 'not': {
         const v = propertyName ?? String(e.data);
@@ -585,7 +604,9 @@ function schemaDiagnostics(errors: readonly ErrorObject[], nodes: NodeFinder, fi
     const id = `${span.start}:${e.keyword}:${JSON.stringify(args)}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push(error('Y0002', span, { ...args, where: where === '' ? '(top level)' : where, 'where.zh': where === '' ? '文件顶层' : where }, help));
+    // `2022年12月31日` where a date belongs: the same message as in a .clause file.
+    if (loose) out.push(error('S0311', span, { found: String(e.data), fix: loose }));
+    else out.push(error('Y0002', span, { ...args, where: where === '' ? '(top level)' : where, 'where.zh': where === '' ? '文件顶层' : where }, help));
   }
   return out;
 }

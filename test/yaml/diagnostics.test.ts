@@ -66,7 +66,7 @@ const CASES: readonly BadCase[] = [
   { note: 'bad modality', yaml: 'rules:\n  - id: r\n    eligible_when: a\n    modality: often\n', code: 'Y0002', line: 4, column: 15, underlines: 'often', says: 'one of' },
   { note: 'bad for clause', yaml: 'rules:\n  - id: r\n    for: institution\n', code: 'Y0002', line: 3, column: 10, underlines: 'institution' },
   { note: 'header key without policy', yaml: 'version: "1"\n', code: 'Y0002', line: 1, column: 1, underlines: 'version' },
-  { note: 'date in the wrong format', yaml: 'rules:\n  - id: r\n    from: 2021/01/01\n', code: 'Y0002', line: 3, column: 11, underlines: '2021/01/01', says: 'YYYY-MM-DD' },
+  { note: 'date in the wrong format', yaml: 'rules:\n  - id: r\n    from: 2021/01/01\n', code: 'S0311', line: 3, column: 11, underlines: '2021/01/01', says: 'write dates as 2021-01-01' },
   { note: 'table row without a result', yaml: 'tables:\n  t: { params: { a: integer }, result: integer, rows: [[1]] }\n', code: 'Y0002', line: 2, column: 56, underlines: '[1]' },
   { note: 'value and history together', yaml: 'params:\n  q: { value: 1, history: [{ value: 2 }] }\n', code: 'Y0002', line: 2, column: 18, underlines: 'history' },
   // expressions and dates
@@ -74,7 +74,7 @@ const CASES: readonly BadCase[] = [
   { note: 'expression error in a quoted scalar', yaml: 'rules:\n  - id: r\n    where: "i.a >= ) 3"\n', code: 'S0003', line: 3, column: 20, underlines: ')' },
   { note: 'expression error on the second line of a plain scalar', yaml: 'rules:\n  - id: r\n    must: i.a >=\n      3 and )\n', code: 'S0003', line: 4, column: 13, underlines: ')' },
   { note: 'expression error in a folded block', yaml: 'rules:\n  - id: r\n    must: >-\n      i.a >=\n      ) 3\n', code: 'S0003', line: 5, column: 7, underlines: ')' },
-  { note: 'expression error behind an escape: the whole scalar', yaml: 'rules:\n  - id: r\n    must: "i.a == \\"x\\" )"\n', code: 'S0008', line: 3, column: 11, underlines: '"i.a == \\"x\\" )"' },
+  { note: 'expression error behind an escape: the whole scalar', yaml: 'rules:\n  - id: r\n    must: "i.a == \\"x\\" )"\n', code: 'S0313', line: 3, column: 11, underlines: '"i.a == \\"x\\" )"' },
   { note: 'unterminated DSL string', yaml: 'defines:\n  d: i.name == "abc\n', code: 'S0005', line: 2, column: 16, underlines: '"abc' },
   { note: 'expression in a table cell', yaml: 'tables:\n  t: { params: { a: integer }, result: integer, rows: [[1, 2 +]] }\n', code: 'S0004', line: 2, column: 63 },
   { note: 'invalid rule date', yaml: 'rules:\n  - id: r\n    from: 2021-02-30\n', code: 'S0006', line: 3, column: 11, underlines: '2021-02-30' },
