@@ -100,7 +100,7 @@ export async function evalRecorded(ctx: Ctx, e: RecordedEval): Promise<number> {
     chunks = [`{\n  "policy": ${JSON.stringify({ id: policy.id, version: policy.version })},\n  "asOf": ${JSON.stringify(e.asOf)},\n  "results": [`,
       lines.length ? `\n    ${lines.join(',\n    ')}\n  ` : '', `],\n  "summary": ${JSON.stringify(report.summary)},\n  "run": ${run}\n}\n`];
   } else if (e.format === 'text') {
-    chunks = [reportToText(report, { lang: ctx.lang, color: false, subjects: infos, all: e.args.flags.has('all') })];
+    chunks = [reportToText(report, { lang: ctx.lang, color: false, subjects: infos, all: e.args.flags.has('all'), policy })];
   } else {
     const render = formatRenderer(e.format)!;
     const rendered = await render({ report, lang: ctx.lang, subjects: infos, policy });

@@ -110,7 +110,7 @@ export function registerFormat(name: string, render: FormatRenderer): void {
 // Registered in the order usage messages list them.
 registerSink('text', {
   machine: false,
-  create: (o) => new ReportSink(o.output, (input) => [reportToText(input.report, { lang: input.lang, color: o.color, subjects: input.subjects, all: o.all })], o.lang),
+  create: (o) => new ReportSink(o.output, (input) => [reportToText(input.report, { lang: input.lang, color: o.color, subjects: input.subjects, all: o.all, policy: input.policy })], o.lang),
 });
 registerSink('json', { machine: true, create: (o) => new MachineSink(o.output, true, o.fields) });
 registerSink('ndjson', { machine: true, create: (o) => new MachineSink(o.output, false, o.fields) });

@@ -7,6 +7,8 @@ import type { Lang } from '../model/diagnostics.js';
 import { STATUSES, type EvaluationReport, type RuleResult, type SubjectInfo } from '../model/result.js';
 import { displayWidth } from './diagnostics.js';
 import { STATUS_LABELS, STATUS_RANK } from './labels.js';
+import type { Policy } from '../model/types.js';
+import { decimalsOf, formatTotal, provinceWord, subjectsPhrase, totalAreaName, totalLabel, totalsOf } from './totals.js';
 
 /** Options of the text report. */
 export interface TextReportOptions {
@@ -18,6 +20,8 @@ export interface TextReportOptions {
   readonly subjects?: ReadonlyMap<string, SubjectInfo>;
   /** List compliant and eligible results too (default: only those needing attention). */
   readonly all?: boolean;
+  /** The evaluated policy: value rules' units and rounding steps for the totals. */
+  readonly policy?: Policy;
 }
 
 const COLORS: Partial<Record<string, string>> = { violation: '31', pending: '33', unknown: '35', advisory: '36', compliant: '32', eligible: '32', ineligible: '90' };
@@ -43,6 +47,22 @@ export function wrap(text: string, width: number, indent: string): string[] {
   return lines;
 }
 
+/** The totals block: each value rule and shortfall summed for the province and per prefecture. */
+function totalsText(report: EvaluationReport, options: TextReportOptions, width: number): string[] {
+  const { lang } = options;
+  const input = { report, lang, subjects: options.subjects, policy: options.policy };
+  const lines = totalsOf(input);
+  if (lines.length === 0) return [];
+  const out = ['', lang === 'zh' ? '合计（全省与各州（市））:' : 'Totals (province and by prefecture):'];
+  for (const line of lines) {
+    const decimals = decimalsOf(line, input);
+    out.push(...wrap(totalLabel(line, lang), width, '  '));
+    const rows = [[provinceWord(lang), line.province] as const, ...line.areas.map((a) => [totalAreaName(a.region, lang), a.cell] as const)];
+    for (const [name, cell] of rows) out.push(...wrap(`${name}  ${formatTotal(cell.sum, line.unit, decimals)} · ${subjectsPhrase(cell, lang)}`, width, '      '));
+  }
+  return out;
+}
+
 /** Renders the report. */
 export function reportToText(report: EvaluationReport, options: TextReportOptions): string {
   const { lang } = options;
@@ -54,6 +74,7 @@ export function reportToText(report: EvaluationReport, options: TextReportOption
   out.push(`${report.policy.id} ${report.policy.version} · ${lang === 'zh' ? '评估日期' : 'as of'} ${report.asOf}`);
   const counts = STATUSES.filter((s) => report.summary[s] > 0).map((s) => `${paint(s, STATUS_LABELS[s][lang])} ${report.summary[s]}`);
   out.push(...wrap(`${lang === 'zh' ? '汇总' : 'Summary'}: ${counts.join(' · ')}`, width, ''));
+  out.push(...totalsText(report, options, width));
 
   const bySubject = new Map<string, RuleResult[]>();
   for (const r of report.results) {

@@ -42,6 +42,7 @@ background:#fff;font:inherit;color:inherit;text-align:left;cursor:pointer}
 .s-unknown{--c:var(--unknown);fill:var(--unknown)}.s-advisory{--c:var(--advisory);fill:var(--advisory)}
 .s-compliant{--c:var(--compliant);fill:var(--compliant)}.s-eligible{--c:var(--eligible);fill:var(--eligible)}
 .s-ineligible{--c:var(--ineligible);fill:var(--ineligible)}.s-not_applicable{--c:var(--not_applicable);fill:var(--not_applicable)}
+.t-value{fill:var(--advisory)}.t-shortfall{fill:var(--pending)}.chart .thead{font-weight:700}
 .r-good{fill:var(--compliant)}.r-fair{fill:#c9a227}.r-weak{fill:#e07b2a}.r-poor{fill:var(--violation)}
 .legend{display:flex;flex-wrap:wrap;gap:4px 18px;margin:8px 0 0;padding:0;list-style:none;font-size:13px;color:var(--muted)}
 .legend i{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px;background:var(--c);vertical-align:-1px}

@@ -20,11 +20,16 @@ import {
   areasOf, complianceRate, DECIDED, formatRate, kindLabel, obligationCount, overviewOf, policyTitle, regionName,
   subjectKeyOf, type AreaStats, type ClauseStats, type Overview, type ReportInput,
 } from './report-data.js';
+import * as Q from '../model/rational.js';
+import { decimalsOf, formatTotal, provinceWord, totalAreaName, totalLabel, totalsOf, type TotalLine } from './totals.js';
 
 const WORDS = {
   zh: {
     eyebrow: '政策执行评估报告', policy: '政策', version: '版本', asOf: '评估日期', subjects: '评估对象', unit: ' 个',
     sSummary: '一、总体情况', sClauses: '二、分条款达标情况', sRegions: '三、分地区达标情况', sList: '四、问题清单与逐项明细',
+    sTotals: '四、金额与缺口合计', sListAfterTotals: '五、问题清单与逐项明细', totalsChart: '各州（市）合计',
+    totalsCols: ['项目', '地区', '合计', '计入对象', '信息不全（未计入）'],
+    totalsNote: '金额与数量按规则的结果逐项精确相加；缺口为未达到数量要求的对象还差的数量之和。各项的条形按该项中最大的州（市）合计缩放。',
     lede: (o: { subjects: string; results: string; compliant: string; rate: string; violation: string; pending: string; unknown: string }) =>
       `本次共评估 <b>${o.subjects}</b> 个对象、<b>${o.results}</b> 项规则结果。在已能判定的义务性要求中，符合 <b>${o.compliant}</b> 项，达标率 <b>${o.rate}</b>；`
       + `<b class="v">违规 ${o.violation} 项</b>、<b class="p">待达标 ${o.pending} 项</b>需要处理；另有 <b>${o.unknown}</b> 项因信息不全无法判定。`,
@@ -46,6 +51,9 @@ const WORDS = {
   en: {
     eyebrow: 'Policy compliance report', policy: 'Policy', version: 'Version', asOf: 'As of', subjects: 'Subjects', unit: '',
     sSummary: '1. Overview', sClauses: '2. Compliance by clause', sRegions: '3. Compliance by region', sList: '4. Issues and details',
+    sTotals: '4. Totals of amounts and shortfalls', sListAfterTotals: '5. Issues and details', totalsChart: 'Totals by prefecture',
+    totalsCols: ['Item', 'Area', 'Total', 'Subjects', 'Unknown (left out)'],
+    totalsNote: 'Amounts and counts are exact sums of the rules\' results; a shortfall total adds up how much more each subject short of a numeric requirement needs. Each item\'s bars are scaled to its largest prefecture.',
     lede: (o: { subjects: string; results: string; compliant: string; rate: string; violation: string; pending: string; unknown: string }) =>
       `<b>${o.subjects}</b> subjects were evaluated against the rules, giving <b>${o.results}</b> results. Of the requirements that could be decided, <b>${o.compliant}</b> are met, a compliance rate of <b>${o.rate}</b>; `
       + `<b class="v">${o.violation} violations</b> and <b class="p">${o.pending} pending items</b> need action, and <b>${o.unknown}</b> could not be decided for lack of information.`,
@@ -521,6 +529,64 @@ function regionTable(areas: readonly AreaStats[], regionIdx: (id: string) => num
   return `<table class="regions"><thead><tr>${w.regionCols.map((h, i) => `<th${i >= 1 ? ' class="n"' : ''}>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/**
+ * Totals as bars: a heading row per item with the province total, then one bar per prefecture,
+ * scaled to the item's largest prefecture (items have different units, so no common scale).
+ */
+function totalsChart(lines: readonly TotalLine[], input: ReportInput, w: Words): string {
+  const rowH = 24;
+  const labelW = 200;
+  const barW = 420;
+  const width = labelW + barW + 170;
+  const out: string[] = [];
+  let y = 0;
+  for (const line of lines) {
+    const decimals = decimalsOf(line, input);
+    out.push(`<text class="thead" x="0" y="${y + 17}">${escapeHtml(truncate(totalLabel(line, input.lang), 60))}</text>`
+      + `<text x="${width}" y="${y + 17}" text-anchor="end" font-weight="600">${escapeHtml(`${provinceWord(input.lang)} ${formatTotal(line.province.sum, line.unit, decimals)}`)}</text>`);
+    y += rowH;
+    const max = Math.max(0, ...line.areas.map((a) => Q.toDouble(a.cell.sum)));
+    for (const a of line.areas) {
+      const v = Q.toDouble(a.cell.sum);
+      const len = max > 0 ? Math.max((v / max) * barW, v > 0 ? 1 : 0) : 0;
+      const name = totalAreaName(a.region, input.lang);
+      const amount = formatTotal(a.cell.sum, line.unit, decimals);
+      out.push(`<g><title>${escapeHtml(`${name} ${amount}`)}</title>`
+        + `<text x="${labelW - 8}" y="${y + 16}" text-anchor="end">${escapeHtml(truncate(name, 26))}</text>`
+        + `<rect class="track" x="${labelW}" y="${y + 5}" width="${barW}" height="14"/>`
+        + `<rect class="t-${line.measure}" x="${labelW}" y="${y + 5}" width="${r2(len)}" height="14" rx="2"/>`
+        + `<text x="${labelW + barW + 8}" y="${y + 16}" font-size="12">${escapeHtml(amount)}</text></g>`);
+      y += rowH;
+    }
+    y += 8;
+  }
+  return `<svg class="chart" viewBox="0 0 ${width} ${y}" role="img" aria-label="${escapeHtml(w.totalsChart)}">${out.join('')}</svg>`;
+}
+
+function totalsTable(lines: readonly TotalLine[], input: ReportInput, w: Words): string {
+  const body = lines.map((line) => {
+    const decimals = decimalsOf(line, input);
+    const row = (cls: string, label: string, name: string, cell: TotalLine['province']) => `<tr class="${cls}"><td>${escapeHtml(label)}</td><td>${escapeHtml(name)}</td>`
+      + `<td class="n">${escapeHtml(formatTotal(cell.sum, line.unit, decimals))}</td>`
+      + [cell.subjects, cell.unknown].map((v) => `<td class="n${v === 0 ? ' zero' : ''}">${fmtInt(v)}</td>`).join('') + '</tr>';
+    return row('pref', totalLabel(line, input.lang), provinceWord(input.lang), line.province)
+      + line.areas.map((a) => row('', '', totalAreaName(a.region, input.lang), a.cell)).join('');
+  }).join('');
+  return `<table class="totals"><thead><tr>${w.totalsCols.map((h, i) => `<th${i >= 2 ? ' class="n"' : ''}>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** The totals section, or nothing when the policy has neither value rules nor shortfalls. */
+function totalsSection(lines: readonly TotalLine[], input: ReportInput, w: Words): string {
+  if (lines.length === 0) return '';
+  return `<section id="totals">
+<h2>${escapeHtml(w.sTotals)}</h2>
+<h3>${escapeHtml(w.totalsChart)}</h3>${totalsChart(lines, input, w)}
+${totalsTable(lines, input, w)}
+<p class="note">${escapeHtml(w.totalsNote)}</p>
+</section>
+`;
+}
+
 function bandLegend(w: Words): string {
   return `<ul class="legend">${(['good', 'fair', 'weak', 'poor'] as const).map((b, i) => `<li><span class="rate ${b}">${escapeHtml(w.bands[i])}</span></li>`).join('')}</ul>`;
 }
@@ -551,6 +617,7 @@ export function* reportToHtmlChunks(input: ReportInput): Generator<string> {
   const { report, lang } = input;
   const w = WORDS[lang];
   const overview = overviewOf(input);
+  const totals = totalsOf(input);
   const data = htmlData(input, overview, w);
   const regionIds = (data.regions as { id: string[] }).id;
   const regionIndex = new Map(regionIds.map((id, i) => [id, i]));
@@ -601,8 +668,8 @@ ${entitlementTable(overview.clauses, w)}
 <div class="two"><div class="sticky"><h3>${escapeHtml(w.regionChart)}</h3>${regionChart(overview.areas, regionIdx, w)}${bandLegend(w)}</div>
 <div>${regionTable(overview.areas, regionIdx, w)}</div></div>
 </section>
-<section id="explore">
-<h2>${escapeHtml(w.sList)}</h2>
+${totalsSection(totals, input, w)}<section id="explore">
+<h2>${escapeHtml(totals.length > 0 ? w.sListAfterTotals : w.sList)}</h2>
 <p class="note no-print">${escapeHtml(w.listHint)}</p>
 ${filters(input, overview, regionIdx, w)}
 <p class="count" id="count"></p>

@@ -11,6 +11,7 @@ import {
   actionItems, complianceRate, formatRate, kindLabel, obligationCount, overviewOf, placeOf, policyTitle,
   subjectName, type ReportInput,
 } from './report-data.js';
+import { decimalsOf, formatTotal, provinceWord, totalAreaName, totalLabel, totalsOf } from './totals.js';
 
 /** Options of the markdown report. */
 export interface MarkdownOptions {
@@ -26,6 +27,8 @@ const WORDS = {
     clauses: '各条款', clause: '条款', requirement: '要求', subject: '对象', region: '所在地区', due: '期限', shortfall: '缺口', explanation: '说明',
     none: '无。', more: (n: number) => `另有 ${n} 项未列出；完整清单请用 \`--format csv\` 或 \`--format html\`。`,
     sep: '、', open: '（', close: '）',
+    totals: '合计', item: '项目', area: '地区', total: '合计', counted: '计入对象', unknown: '信息不全（未计入）',
+    totalsNote: '金额与数量按规则的结果逐项精确相加；缺口为未达到数量要求的对象还差的数量之和。',
   },
   en: {
     title: 'evaluation report', policy: 'Policy', version: 'version', asOf: 'As of', subjects: 'Subjects', unit: '',
@@ -34,6 +37,8 @@ const WORDS = {
     clauses: 'By clause', clause: 'Clause', requirement: 'Requirement', subject: 'Subject', region: 'Region', due: 'Due', shortfall: 'Short by', explanation: 'Explanation',
     none: 'None.', more: (n: number) => `${n} more not listed; use \`--format csv\` or \`--format html\` for the full list.`,
     sep: ', ', open: ' (', close: ')',
+    totals: 'Totals', item: 'Item', area: 'Area', total: 'Total', counted: 'Subjects', unknown: 'Unknown (left out)',
+    totalsNote: 'Amounts and counts are exact sums of the rules\' results; a shortfall total adds up how much more each subject short of a numeric requirement needs.',
   },
 } as const;
 
@@ -88,6 +93,21 @@ export function reportToMarkdown(input: ReportInput, options: MarkdownOptions = 
     [...shown.map(() => 'r' as const), 'r'],
     [[...shown.map((s) => String(report.summary[s])), formatRate(complianceRate(report.summary))]],
   ), '', w.rateNote, '');
+
+  const totals = totalsOf(input);
+  if (totals.length > 0) {
+    out.push(`## ${w.totals}`, '');
+    out.push(...table(
+      [w.item, w.area, w.total, w.counted, w.unknown],
+      ['l', 'l', 'r', 'r', 'r'],
+      totals.flatMap((line) => {
+        const decimals = decimalsOf(line, input);
+        const label = mdEscape(totalLabel(line, lang));
+        return [[provinceWord(lang), line.province] as const, ...line.areas.map((a) => [totalAreaName(a.region, lang), a.cell] as const)]
+          .map(([name, cell], i) => [i === 0 ? label : '', mdEscape(name), mdEscape(formatTotal(cell.sum, line.unit, decimals)), String(cell.subjects), String(cell.unknown)]);
+      }),
+    ), '', w.totalsNote, '');
+  }
 
   const clauses = overview.clauses.filter((c) => obligationCount(c.counts) > 0);
   if (clauses.length > 0) {

@@ -63,13 +63,16 @@ describe('csv cells (RFC 4180, formula-safe)', () => {
 
   it('ends records with CRLF', () => expect(csvRow(['a', 'b'])).toBe('a,b\r\n'));
 
-  it('starts with a BOM and has one row per subject and rule', async () => {
+  it('starts with a BOM and has one row per subject and rule, then the totals', async () => {
     const csv = await render('csv');
     const json = JSON.parse(await render('json')) as { results: unknown[] };
     expect(csv.startsWith('\uFEFF')).toBe(true);
     // Records end in CRLF; a bare LF only occurs inside a quoted cell.
     const records = csv.split('\r\n').filter(Boolean);
-    expect(records.length).toBe(json.results.length + 1);
+    // Total rows (status_code `total`) follow the results.
+    const totals = records.filter((r) => r.startsWith('合计,'));
+    expect(totals.length).toBeGreaterThan(0);
+    expect(records.length - totals.length).toBe(json.results.length + 1);
   });
 });
 
