@@ -23,6 +23,7 @@ import { DEFAULT_FACTS_LIMITS, type FactsLimits } from '../facts/facts.js';
 import { engineNamed, engineNames, OutputError, sinkNamed, sinkNames, type FactsSource } from '../pipeline/engine.js';
 import '../pipeline/in-process-engine.js';
 import '../pipeline/duckdb-engine.js';
+import '../pipeline/parquet-sink.js';
 import '../pipeline/sinks.js';
 import { loadFactsForSource } from '../pipeline/load-source.js';
 import { runEvaluation } from '../pipeline/run-eval.js';
@@ -354,7 +355,7 @@ function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: 
 }
 
 /** Formats whose output is bytes for a file, never terminal text: they need `--out`. */
-const FILE_FORMATS = new Set(['xlsx']);
+const FILE_FORMATS = new Set(['xlsx', 'parquet']);
 
 /** Adds an `eval --format` report renderer (kept here for the modules that register formats). */
 export { registerFormat, formatRenderer, type FormatRenderer } from '../pipeline/sinks.js';
