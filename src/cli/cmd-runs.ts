@@ -102,7 +102,9 @@ async function verifyRun(ctx: Ctx, db: RecordsDb, d: RunDetail): Promise<Verdict
   const restored = restoreRun(d.run, await storedFiles(db, d.run), { path: d.factsPath, hash: d.factsHash, copy: d.factsCopy });
   try {
     if (restored.problems.length || !restored.factsPath) return { same: false, problems: restored.problems, compared: 0, differences: [], engine };
-    const loaded = loadPolicy(join(restored.root, d.policyDir));
+    // The restored folder holds exactly the files the run read (its policy, what it extends, its
+    // source, wherever --policy-root let them be) and nothing else: it is the root to resolve in.
+    const loaded = loadPolicy(join(restored.root, d.policyDir), { root: restored.root, maxCompiledSize: ctx.maxCompiledSize });
     if (!loaded.policy || hasErrors(loaded.diagnostics)) return { same: false, problems: loaded.diagnostics, compared: 0, differences: [], engine };
     const quiet: Diagnostic[] = [];
     const sink: Ctx = { io: ctx.io, lang: ctx.lang, report: (ds) => { quiet.push(...ds); } };

@@ -23,6 +23,7 @@ import { DEFAULT_FACTS_LIMITS, type FactsLimits } from '../facts/facts.js';
 import { engineNamed, engineNames, OutputError, sinkNamed, sinkNames, type FactsSource } from '../pipeline/engine.js';
 import '../pipeline/in-process-engine.js';
 import '../pipeline/duckdb-engine.js';
+import '../pipeline/parquet-sink.js';
 import '../pipeline/sinks.js';
 import { loadFactsForSource } from '../pipeline/load-source.js';
 import { runEvaluation } from '../pipeline/run-eval.js';
@@ -62,7 +63,12 @@ export interface Ctx {
   policyRoot?: string;
   /** What an output of this run may replace: `--force`, and the files the run has read. */
   outRules?: OutRules;
+  /** `--max-compiled-size N`: the compiled-size budget of C0101 (default `DEFAULT_MAX_COMPILED_SIZE`). */
+  maxCompiledSize?: number;
 }
+
+/** Commands that compile a policy: they take `--max-compiled-size`. */
+const COMPILES = new Set(['check', 'eval', 'test', 'diff', 'export', 'facts', 'template', 'bundle', 'api', 'runs']);
 
 const LANGS = ['zh', 'en'];
 const FAIL_ON = ['violation', 'pending', 'advisory', 'unknown'];
@@ -129,7 +135,7 @@ export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string 
 
 /** Loads a policy directory, reporting diagnostics; undefined when it has errors. */
 export function loadPolicyOrReport(ctx: Ctx, dir: string) {
-  const loaded = loadPolicy(dir, { root: ctx.policyRoot });
+  const loaded = loadPolicy(dir, { root: ctx.policyRoot, maxCompiledSize: ctx.maxCompiledSize });
   if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
   if (!loaded.policy || hasErrors(loaded.diagnostics)) return undefined;
   return loaded;
@@ -174,7 +180,7 @@ registerCommand('check', {
     if (args.positionals.length === 0) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     let failed = false;
     for (const dir of args.positionals) {
-      const loaded = loadPolicy(dir, { root: ctx.policyRoot });
+      const loaded = loadPolicy(dir, { root: ctx.policyRoot, maxCompiledSize: ctx.maxCompiledSize });
       if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
       if (!loaded.policy || hasErrors(loaded.diagnostics)) failed = true;
       else if (args.flags.has('coverage')) {
@@ -349,7 +355,7 @@ function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: 
 }
 
 /** Formats whose output is bytes for a file, never terminal text: they need `--out`. */
-const FILE_FORMATS = new Set(['xlsx']);
+const FILE_FORMATS = new Set(['xlsx', 'parquet']);
 
 /** Adds an `eval --format` report renderer (kept here for the modules that register formats). */
 export { registerFormat, formatRenderer, type FormatRenderer } from '../pipeline/sinks.js';
@@ -379,7 +385,8 @@ usage:
 --facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, or a folder of CSV files
 (sheets or files regions, institutions, workers; see clausal template)
 
-options common to all commands: --lang zh|en (default zh)
+options common to all commands: --lang zh|en (default zh), --policy-root DIR (where source and extends may reach)
+commands that compile a policy: --max-compiled-size N (default 1000000 expression nodes, C0101)
 commands that write files (--out, --out-dir, fmt): --force replaces a read-only file
 `;
 
@@ -412,9 +419,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   // Every command that writes files takes --force (replace a read-only file).
   const writes = 'out' in command.options || 'out-dir' in command.options || name === 'fmt';
-  const parsed = parseArgs(rest, { ...command.options, lang: 'value', 'policy-root': 'value', ...(writes ? { force: 'flag' } : {}) });
+  const parsed = parseArgs(rest, { ...command.options, lang: 'value', 'policy-root': 'value', ...(writes ? { force: 'flag' } : {}), ...(COMPILES.has(name) ? { 'max-compiled-size': 'value' } : {}) });
   if (!parsed.args) return usage(ctx, parsed.problem!, command.usage);
   ctx.policyRoot = parsed.args.values.get('policy-root');
+  const compiledSize = parsed.args.values.get('max-compiled-size');
+  if (compiledSize !== undefined) {
+    if (!/^[1-9]\d{0,15}$/.test(compiledSize)) return usage(ctx, error('X0004', undefined, { option: '--max-compiled-size', value: compiledSize, expected: 'a positive integer' }));
+    ctx.maxCompiledSize = Number(compiledSize);
+  }
   const reads = watchReads();
   ctx.outRules = { force: parsed.args.flags.has('force'), inputs: reads.seen };
   if (!LANGS.includes(parsed.args.values.get('lang') ?? 'zh')) {
