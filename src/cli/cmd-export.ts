@@ -8,10 +8,9 @@
  */
 import { error } from '../model/diagnostics.js';
 import { exportJsonLogic } from '../export/jsonlogic.js';
-import { lowerPolicy } from '../lower/lower.js';
 import { DIALECT_NAMES, DIALECTS, type DialectName } from '../sql/dialects.js';
 import { factInserts } from '../sql/fact-inserts.js';
-import { unsupportedDiagnostics } from '../sql/unsupported.js';
+import { sqlLowering, unsupportedDiagnostics } from '../sql/unsupported.js';
 import { sqlScript } from '../sql/sql-script.js';
 import { asOfOf, choice, emit, EXIT, loadFactsOrReport, loadPolicyOrReport, registerCommand, usage } from './main.js';
 
@@ -33,7 +32,7 @@ registerCommand('export', {
     const loaded = loadPolicyOrReport(ctx, args.positionals[0]);
     if (!loaded?.policy) return EXIT.diagnostics;
     if (target === 'sql') {
-      const lowered = lowerPolicy(loaded.policy, { asOf });
+      const lowered = sqlLowering(loaded.policy, asOf);
       // Refused, not approximated: a rule left out would read as "no findings" downstream.
       if (lowered.unsupported.length) {
         ctx.report(unsupportedDiagnostics(lowered), loaded.texts);

@@ -2,51 +2,53 @@
  * Export of a checked policy as JSON Logic (https://jsonlogic.com), so that systems written in
  * other languages can run the same checks with their own JSON Logic library.
  *
- * Each rule's typed expressions (`where`, the requirement or eligibility condition, the
- * deadline) are translated into JSON Logic over one data object per subject:
+ * A printer of the lowered form (src/lower), as the SQL dialects are: the policy is lowered once
+ * for the as-of date, and each rule's `where`, requirement or eligibility condition and deadline
+ * are printed as JSON Logic over one data object per subject:
  *
  *     { "subject": <the subject's facts as in the facts file, each reference (`worker.institution`,
  *                   `region.parent`) replaced by the referenced subject's own facts, whose
  *                   references stay ids>,
  *       "asOf": "YYYY-MM-DD" }
  *
- * What the translation does, and why:
- * - Parameters are resolved to constants for the export's as-of date, and every sub-expression
- *   that reads no fact (`today + 1y`, `70% * 2`) is folded to a constant by the native engine,
- *   so the export and the engine agree on them by construction.
- * - Numbers stay exact. JSON Logic computes in doubles, where `0.7 * 10` is not 7, so a numeric
- *   expression is carried as an integer-valued numerator over a positive integer constant
- *   denominator, and a comparison is multiplied out: `a >= 70% * b` becomes `a * 10 >= 7 * b`.
- *   `ceil`/`floor`/`round` of such a fraction use the integer remainder (`%`), never a double
- *   quotient. Exactness therefore holds wherever the facts themselves are integers; arithmetic
- *   on decimal facts is flagged per rule in `caveats`.
+ * What the lowered form already fixed, so the printer only spells it:
+ * - Parameters are resolved for the export's as-of date, and every sub-expression that reads no
+ *   fact (`today + 1y`, `70% * 2`, a rule's effective window) is folded to a constant by the
+ *   native engine, so the export and the engine agree on them by construction.
+ * - Numbers stay exact. JSON Logic computes in doubles, where `0.7 * 10` is not 7; the lowered
+ *   form carries integer numerators over positive constant denominators and multiplies
+ *   comparisons out: `a >= 70% * b` is `a * 10 >= 7 * b`. `ceil`/`floor`/`round`/
+ *   `round_half_even` use the integer remainder (`%`), never a double quotient. Exactness
+ *   therefore holds wherever the facts themselves are integers; arithmetic on decimal facts is
+ *   flagged per rule in `caveats`.
  * - `none` (a fact known to be absent, `null` in the facts) keeps the engine's meaning: a
  *   comparison with it is false, `has(x)` is `x !== null`, and `none == none` holds. Every
  *   comparison therefore carries explicit null guards instead of relying on JavaScript's
  *   coercion (`null < 5` is true in JavaScript).
  * - Sets become arrays tested with `in`; tables become `if` chains that end in `null` (a missing
- *   row); dates are `YYYY-MM-DD` strings and compare as strings.
+ *   row); dates are `YYYY-MM-DD` strings and compare as strings; `if` is JSON Logic's `if`.
  * - Aggregates over a list-valued fact become `none`/`some`/`filter`/`reduce`. Aggregates over
  *   relations (`r.descendants`, `i.workers`) need other subjects' facts and are not exported.
  *
- * What JSON Logic cannot say is listed, never dropped: rules that need a relation, an unset
- * parameter, calendar arithmetic on facts, division by a fact, … are put under `unsupported`
- * with their reasons. Unknown propagation is not encoded: JSON Logic is two-valued, a missing
- * fact reads as `null`, and the export's answer for a subject with missing facts is not the
- * engine's `unknown`. Each rule lists the data paths it `reads` so a caller can tell.
+ * What JSON Logic cannot say is listed, never dropped: rules the lowering refuses, and rules that
+ * need a relation, an unset parameter, calendar arithmetic on facts, a share, a reference past
+ * one level, … are put under `unsupported` with their reasons. Unknown propagation is not
+ * encoded: JSON Logic is two-valued, a missing fact reads as `null`, and the export's answer for
+ * a subject with missing facts is not the engine's `unknown`. Each rule lists the data paths it
+ * `reads` so a caller can tell.
  *
  * Browser-safe: no file system, no `eval`; the engine's own closures fold constants.
  */
 import { assertNever } from '../model/ast.js';
 import type { Lang } from '../model/diagnostics.js';
 import * as Q from '../model/rational.js';
-import type { ConstValue, Policy, RuleInfo, TExpr, Type } from '../model/types.js';
-import { EXPANSION_BUDGET, Expander } from '../compile/expand.js';
-import { isNumeric } from '../model/types.js';
-import { Compiler, UNKNOWN, type Frame } from '../compile/compile.js';
-import { texprText } from '../compile/describe.js';
+import type { Policy } from '../model/types.js';
+import { EXPANSION_BUDGET } from '../compile/expand.js';
+import { UNKNOWN } from '../compile/compile.js';
 import { paramsAsOf } from '../eval/evaluate.js';
 import type { FactRecord, Subject } from '../facts/facts.js';
+import { lowerPolicy } from '../lower/lower.js';
+import type { LAggregate, LExpr, LKind } from '../lower/lowered.js';
 
 /** A JSON Logic expression (or any JSON value, which JSON Logic returns as itself). */
 export type JsonLogic = null | boolean | number | string | readonly JsonLogic[] | { readonly [op: string]: JsonLogic };
@@ -65,7 +67,8 @@ export type UnsupportedCode =
   | 'conditional'
   | 'value-rule'
   | 'rounding-step'
-  | 'definition-size';
+  | 'definition-size'
+  | 'construct';
 
 /** One exported rule. Its three expressions are evaluated on the data object described in `dataShape`. */
 export interface JsonLogicRule {
@@ -131,6 +134,10 @@ export interface JsonLogicExportOptions {
 type Texts = Readonly<Record<Lang, string>>;
 
 const REASONS: Readonly<Record<UnsupportedCode, Texts>> = {
+  'construct': {
+    zh: '`{expr}` 无法精确导出（{reason}）',
+    en: '`{expr}` cannot be exported exactly ({reason})',
+  },
   'conditional': {
     zh: '`{expr}` 是条件表达式（if）：JSON Logic 的 if 是二值的，本引擎在条件未知且两分支不同时判定为 unknown，尚未导出',
     en: '`{expr}` is a conditional (`if`): JSON Logic\'s `if` is two-valued, while the engine answers unknown for an unknown condition whose branches differ; not exported yet',
@@ -213,8 +220,8 @@ const NOTES: readonly Texts[] = [
     en: 'none (a null fact) means what it means to the engine: an ordering comparison with it is false, has(x) is x !== null. Parameters are substituted for asOf; sub-expressions that read no fact (including dates computed from today) are folded to constants.',
   },
   {
-    zh: '只使用以下运算：var if and or ! !! === !== < <= > >= in + - * / % substr merge none some filter reduce。',
-    en: 'Only these operations are used: var if and or ! !! === !== < <= > >= in + - * / % substr merge none some filter reduce.',
+    zh: '只使用以下运算：var if and or ! !! === !== < <= > >= in + - * / % min max substr merge none some filter reduce。',
+    en: 'Only these operations are used: var if and or ! !! === !== < <= > >= in + - * / % min max substr merge none some filter reduce.',
   },
 ];
 
@@ -296,17 +303,6 @@ function scale(n: JsonLogic, k: number): JsonLogic {
   return op('*', k, n);
 }
 
-function gcd(a: number, b: number): number {
-  a = Math.abs(a);
-  b = Math.abs(b);
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
-function lcm(a: number, b: number): number {
-  return (a / gcd(a, b)) * b;
-}
-
 /** floor(m / q) for an integer-valued m and a positive integer q, without a double quotient. */
 function floorDiv(m: JsonLogic, q: number): JsonLogic {
   const r = op('%', m, q);
@@ -332,33 +328,17 @@ function dayNumber(date: JsonLogic): JsonLogic {
   return op('+', op('*', 365, y), floorDiv(y, 4), op('-', floorDiv(y, 100)), floorDiv(y, 400), dayOfYear, -719468);
 }
 
-// ───────────────────────── translation ─────────────────────────
+// ───────────────────────── the printer ─────────────────────────
 
 /**
- * A numeric expression as `n / q`: `n` a JSON Logic expression (integer-valued when the facts
- * are integers), `q` a positive integer constant. `guard` is truthy exactly when the engine's
- * value is not `none`; `faithful` says `n` itself is `null` exactly then (a plain fact read).
+ * A printed value: `v` is the JSON Logic expression, `guard` is truthy exactly when the engine's
+ * value is not `none` (for present facts). `faithful`: `v` itself is `null` exactly then, so it
+ * can be handed on without an `if` (a plain fact read, a constant, arithmetic that is never none).
  */
-interface NumX {
-  readonly n: JsonLogic;
-  readonly q: number;
-  readonly guard: JsonLogic;
-  readonly faithful: boolean;
-  /** Built from a non-integer fact: arithmetic on it runs in doubles. */
-  readonly decimal: boolean;
-}
-
-/** A non-numeric value: `v` is `null` exactly when the engine's value is `none`; `guard` is `v !== null`. */
-interface ValX {
+interface Val {
   readonly v: JsonLogic;
   readonly guard: JsonLogic;
-}
-
-/** Where variable slots point in the data: the rule's subject, or an array operation's item. */
-interface Scope {
-  /** slot -> data path prefix (`subject`, `` for a `filter`/`none`/`some` item, `current` in `reduce`). */
-  readonly vars: ReadonlyMap<number, string>;
-  readonly top: boolean;
+  readonly faithful: boolean;
 }
 
 interface Problem {
@@ -366,640 +346,357 @@ interface Problem {
   readonly args: Readonly<Record<string, string>>;
 }
 
-const NULL_NUM: NumX = { n: null, q: 1, guard: false, faithful: true, decimal: false };
+const NONE_VAL: Val = { v: null, guard: false, faithful: true };
 
-function isInteger(t: Type): boolean {
-  return t.t === 'integer';
+/** The lowering's refusal reasons that have an export code of their own; the rest are `construct`. */
+const LOWERED_CODES: Readonly<Record<string, UnsupportedCode>> = {
+  'value-rule': 'value-rule',
+  'division': 'division',
+  'undefined-arithmetic': 'undefined-arithmetic',
+  'date-arithmetic': 'date-arithmetic',
+  'reference-chain': 'reference-depth',
+  'outer-variable': 'outer-variable',
+  'share-arithmetic': 'share',
+  'rounding-step': 'rounding-step',
+  'relation': 'relation',
+  'definition-size': 'definition-size',
+};
+
+function num(value: bigint): number {
+  return Number(value);
 }
 
-/** Translates the expressions of one rule. */
-class RuleTranslator {
+/** `v` as a value that is `null` exactly when the engine's is none. */
+function nullable(x: Val): JsonLogic {
+  if (x.faithful || x.guard === true) return x.v;
+  if (x.guard === false) return null;
+  return op('if', x.guard, x.v, null);
+}
+
+/**
+ * Prints one lowered rule as JSON Logic over the data object. Each node of the lowered form is
+ * printed with the engine's meaning for present facts (absent facts read as `null`, see the
+ * notes); what JSON Logic cannot say (relations, calendar arithmetic, shares, unset parameters,
+ * references past one level) is collected in `problems`.
+ */
+class RulePrinter {
   readonly problems: Problem[] = [];
   readonly reads = new Set<string>();
   readonly decimalArithmetic = new Set<string>();
+  /** Data path prefix of each variable slot in scope: `subject`, `` (an array item), `current` (in `reduce`). */
+  private vars = new Map<number, string>([[0, 'subject']]);
+  /** Inside an aggregate: its text, for messages (its items see nothing else). */
+  private inside: string | undefined;
 
-  constructor(
-    private readonly policy: Policy,
-    private readonly compiler: Compiler,
-    private readonly asOf: string,
-    private readonly params: Readonly<Record<string, unknown>>,
-  ) {}
+  constructor(private readonly kinds: ReadonlyMap<string, LKind>, private readonly asOf: string) {}
 
-  private readonly expander = new Expander();
-
-  /** A definition call inlined (JSON Logic has no functions); a typed `none` past the budget. */
-  private inlined(x: Extract<TExpr, { op: 'def' }>): TExpr {
-    const y = this.expander.expand(x);
-    if (y) return y;
-    this.problem('definition-size', { expr: texprText(x), limit: String(EXPANSION_BUDGET) });
-    return { op: 'const', value: null, type: x.type, span: x.span };
-  }
-
-  private problem(code: UnsupportedCode, args: Record<string, string>): void {
+  problem(code: UnsupportedCode, args: Record<string, string>): void {
     if (!this.problems.some((p) => p.code === code && JSON.stringify(p.args) === JSON.stringify(args))) this.problems.push({ code, args });
   }
 
-  /** Whether an expression reads no fact: it can be folded to a constant. */
-  private closed(x: TExpr): boolean {
-    switch (x.op) {
-      case 'const': case 'today': case 'param': return true;
-      case 'var': case 'field': case 'relation': return false;
-      case 'call': case 'table': return x.args.every((a) => this.closed(a));
-      case 'set': return x.items.every((a) => this.closed(a));
-      case 'not': case 'neg': return this.closed(x.operand);
-      case 'binary': return this.closed(x.left) && this.closed(x.right);
-      case 'aggregate': return false; // its body reads its own variable
-      case 'if': return this.closed(x.condition) && this.closed(x.then) && this.closed(x.otherwise);
-      case 'def': return this.closed(this.inlined(x));
-      default: return assertNever(x);
-    }
+  private isReference(kind: string, path: string): boolean {
+    return this.kinds.get(kind)?.columns.some((c) => c.path === path && c.ref !== undefined) ?? false;
   }
 
-  /** Folds a closed expression with the engine's own closures; UNKNOWN when it cannot. */
-  private fold(x: TExpr): unknown {
-    const frame: Frame = { slots: [], asOf: this.asOf, params: this.params, missing: [], errors: [] };
-    const value = this.compiler.compile(x)(frame);
-    if (value !== UNKNOWN) return value;
-    for (const m of new Set(frame.missing)) if (m.startsWith('param ')) this.problem('unset-parameter', { name: m.slice(6), asOf: this.asOf });
-    if (frame.errors.length) this.problem('undefined-arithmetic', { expr: texprText(x), asOf: this.asOf });
-    return UNKNOWN;
+  private noteDecimal(x: LExpr, ...parts: LExpr[]): void {
+    if (x.type !== 'decimal' && !parts.some((p) => p.type === 'decimal')) return;
+    for (const p of [x, ...parts]) for (const path of factPaths(p)) this.decimalArithmetic.add(path);
   }
 
-  private constJson(value: unknown, x: TExpr): JsonLogic {
-    if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-    if (Q.isNum(value)) return Q.toDouble(value);
-    if (value instanceof Set) return [...value].map((item) => this.constJson(item, x));
-    if (Array.isArray(value)) return value.map((item) => this.constJson(item, x));
-    // A duration or a subject as a value: only reachable through calendar arithmetic on facts.
-    this.problem('date-arithmetic', { expr: texprText(x) });
-    return null;
-  }
-
-  /** Whether a field read goes through an inlined reference (`w.institution.region`). */
-  private throughReference(x: Extract<TExpr, { op: 'field' }>): boolean {
-    return x.target.op === 'field' && x.target.type.t === 'subject';
-  }
-
-  /** The data path of a field read, or undefined after reporting why there is none. */
-  private fieldPath(x: Extract<TExpr, { op: 'field' }>, scope: Scope): string | undefined {
-    const t = x.target;
-    if (t.op === 'var') {
-      const prefix = scope.vars.get(t.slot);
-      if (prefix === undefined) {
-        this.problem('outer-variable', { expr: texprText(x), name: t.name });
-        return undefined;
-      }
-      const path = prefix === '' ? x.path : `${prefix}.${x.path}`;
-      if (scope.top) this.reads.add(path);
-      return path;
-    }
-    if (t.op === 'field' && t.type.t === 'subject') {
-      // One level of references is inlined: `w.institution.category` reads subject.institution.category.
-      if (t.target.op === 'var' && scope.top && scope.vars.get(t.target.slot) === 'subject') {
-        const path = `subject.${t.path}.${x.path}`;
-        // The reference itself is read first: when it is missing, so is everything behind it.
-        this.reads.add(`subject.${t.path}`);
-        this.reads.add(path);
-        return path;
-      }
-      if (t.target.op === 'var' && !scope.vars.has(t.target.slot)) {
-        this.problem('outer-variable', { expr: texprText(x), name: t.target.name });
-        return undefined;
-      }
-      this.problem('reference-depth', { expr: texprText(x) });
+  /** The data path of a fact of a variable, or undefined (reported) when an aggregate's items cannot see it. */
+  private path(slot: number, path: string): string | undefined {
+    const prefix = this.vars.get(slot);
+    if (prefix === undefined) {
+      this.problem('outer-variable', { expr: this.inside ?? path, name: path });
       return undefined;
     }
-    if (t.op === 'relation') {
-      this.problem('relation', { expr: texprText(x), name: t.relation.name });
-      return undefined;
-    }
-    this.problem('reference-depth', { expr: texprText(x) });
-    return undefined;
+    const full = prefix === '' ? path : `${prefix}.${path}`;
+    if (prefix === 'subject') this.reads.add(full);
+    return full;
   }
 
   // ── values ──
 
-  /** A non-numeric value (also used for numbers where exactness is not at stake). */
-  value(x: TExpr, scope: Scope): ValX {
-    if (x.op === 'def') return this.value(this.inlined(x), scope);
-    if (isNumeric(x.type)) {
-      const n = this.num(x, scope);
-      return { v: this.numValue(n), guard: n.guard };
-    }
-    if (x.type.t === 'boolean' && x.op !== 'field' && x.op !== 'var' && x.op !== 'const' && x.op !== 'table') {
-      // A computed truth value is never none; `and` may return a falsy operand, so normalise.
-      return { v: op('!!', this.bool(x, scope)), guard: true };
-    }
-    if (x.op === 'today') return { v: scope.top ? v('asOf') : this.asOf, guard: true };
-    if (this.closed(x)) {
-      const value = this.fold(x);
-      if (value === UNKNOWN) return { v: null, guard: false };
-      const json = this.constJson(value, x);
-      return { v: json, guard: json !== null };
-    }
+  value(x: LExpr): Val {
     switch (x.op) {
-      case 'var': {
-        const prefix = scope.vars.get(x.slot);
-        if (prefix === undefined) {
-          this.problem('outer-variable', { expr: x.name, name: x.name });
-          return { v: null, guard: false };
-        }
-        if (x.type.t === 'subject') {
-          // A subject as a value compares by id.
-          const path = prefix === '' ? 'id' : `${prefix}.id`;
-          return { v: v(path), guard: scope.top ? true : notNull(v(path)) };
-        }
-        return { v: v(prefix), guard: notNull(v(prefix)) };
+      case 'lit':
+        if (x.value === null) return NONE_VAL;
+        return { v: typeof x.value === 'bigint' ? num(x.value) : x.value, guard: true, faithful: true };
+      case 'unknown': {
+        for (const m of x.missing) this.problem('unset-parameter', { name: m.startsWith('param ') ? m.slice(6) : m, asOf: this.asOf });
+        return NONE_VAL;
       }
       case 'field': {
-        const path = this.fieldPath(x, scope);
-        if (path === undefined) return { v: null, guard: false };
+        const path = this.path(x.slot, x.path);
+        if (path === undefined) return NONE_VAL;
         const read = v(path);
-        // A reference of the subject itself is inlined (compare its id); one of an inlined
-        // subject is already an id.
-        if (x.type.t === 'subject' && !this.throughReference(x)) return { v: v(`${path}.id`), guard: notNull(read) };
-        return { v: read, guard: notNull(read) };
+        // A reference of the subject is inlined as the referenced subject's facts: compare its id.
+        if (this.isReference(x.kind, x.path) && path.startsWith('subject.')) return { v: v(`${path}.id`), guard: notNull(read), faithful: false };
+        return { v: read, guard: notNull(read), faithful: true };
       }
-      case 'relation':
-        this.problem('relation', { expr: texprText(x), name: x.relation.name });
-        return { v: null, guard: false };
-      case 'table': {
-        const chain = this.table(x, scope, (value) => this.constJson(value, x));
-        return { v: chain, guard: notNull(chain) };
-      }
-      case 'set':
-        return { v: x.items.map((i) => this.value(i, scope).v), guard: true };
-      case 'binary':
-        // Dates plus or minus durations on facts (everything numeric went to num()).
-        this.problem('date-arithmetic', { expr: texprText(x) });
-        return { v: null, guard: false };
-      case 'call':
-      case 'not':
-      case 'neg':
-      case 'aggregate':
-        // Numeric and boolean results are handled above; nothing else is produced by these.
-        this.problem('date-arithmetic', { expr: texprText(x) });
-        return { v: null, guard: false };
-      case 'const':
-      case 'param':
-        return { v: null, guard: false }; // closed, folded above
-      case 'if':
-        this.problem('conditional', { expr: texprText(x) });
-        return { v: null, guard: false };
-      default:
-        return assertNever(x);
-    }
-  }
-
-  private numValue(n: NumX): JsonLogic {
-    const base = n.q === 1 ? n.n : op('/', n.n, n.q);
-    if (n.faithful && n.q === 1) return base;
-    if (n.guard === true) return base;
-    if (n.guard === false) return null;
-    return op('if', n.guard, base, null);
-  }
-
-  // ── numbers ──
-
-  /** A numeric expression as an exact fraction. */
-  num(x: TExpr, scope: Scope): NumX {
-    if (x.op === 'def') return this.num(this.inlined(x), scope);
-    if (this.closed(x)) {
-      const value = this.fold(x);
-      if (value === UNKNOWN || value === null) return NULL_NUM;
-      if (!Q.isNum(value)) return NULL_NUM;
-      return value instanceof Q.Rational
-        ? { n: value.n, q: value.d, guard: true, faithful: true, decimal: false }
-        : { n: value, q: 1, guard: true, faithful: true, decimal: !Number.isInteger(value) };
-    }
-    switch (x.op) {
-      case 'var': {
-        const prefix = scope.vars.get(x.slot);
-        if (prefix === undefined) {
-          this.problem('outer-variable', { expr: x.name, name: x.name });
-          return NULL_NUM;
+      case 'deref': {
+        // One level of references is inlined: `u.area.open` reads subject.area.open.
+        const ref = x.ref;
+        if (ref.op !== 'field' || this.vars.get(ref.slot) !== 'subject') {
+          this.problem(ref.op === 'field' && !this.vars.has(ref.slot) ? 'outer-variable' : 'reference-depth', { expr: `${ref.op === 'field' ? ref.path : '…'}.${x.path}`, name: ref.op === 'field' ? ref.path : x.path });
+          return NONE_VAL;
         }
-        return { n: v(prefix), q: 1, guard: notNull(v(prefix)), faithful: true, decimal: !isInteger(x.type) };
+        this.reads.add(`subject.${ref.path}`);
+        const path = `subject.${ref.path}.${x.path}`;
+        this.reads.add(path);
+        const read = v(path);
+        return { v: read, guard: notNull(read), faithful: true };
       }
-      case 'field': {
-        const path = this.fieldPath(x, scope);
-        if (path === undefined) return NULL_NUM;
-        return { n: v(path), q: 1, guard: notNull(v(path)), faithful: true, decimal: !isInteger(x.type) };
+      case 'item': {
+        const prefix = this.vars.get(x.slot) ?? '';
+        return { v: v(prefix), guard: notNull(v(prefix)), faithful: true };
+      }
+      case 'add': case 'sub': case 'mul': {
+        const l = this.value(x.left);
+        const r = this.value(x.right);
+        this.noteDecimal(x, x.left, x.right);
+        const guard = and(l.guard, r.guard);
+        const name = x.op === 'add' ? '+' : x.op === 'sub' ? '-' : '*';
+        return { v: x.op === 'mul' && typeof r.v === 'number' ? scale(l.v, r.v) : x.op === 'mul' && typeof l.v === 'number' ? scale(r.v, l.v) : op(name, l.v, r.v), guard, faithful: guard === true };
       }
       case 'neg': {
-        const a = this.num(x.operand, scope);
-        return { ...a, n: typeof a.n === 'number' ? -a.n : op('-', a.n), faithful: a.guard === true };
-      }
-      case 'binary':
-        return this.arithmetic(x, scope);
-      case 'call':
-        return this.numCall(x, scope);
-      case 'table': {
-        const info = this.policy.tables.get(x.table);
-        let q = 1;
-        for (const value of info?.rows.values() ?? []) if (value instanceof Q.Rational) q = lcm(q, value.d);
-        const chain = this.table(x, scope, (value) => (Q.isNum(value) ? this.scaled(value, q) : null));
-        return { n: chain, q, guard: notNull(chain), faithful: true, decimal: false };
-      }
-      case 'aggregate':
-        return this.numAggregate(x, scope);
-      case 'relation':
-        this.problem('relation', { expr: texprText(x), name: x.relation.name });
-        return NULL_NUM;
-      case 'const': case 'today': case 'param': case 'set': case 'not':
-        return NULL_NUM; // closed or not numeric: unreachable for a checked policy
-      case 'if':
-        this.problem('conditional', { expr: texprText(x) });
-        return NULL_NUM;
-      default:
-        return assertNever(x);
-    }
-  }
-
-  /** An exact constant times an integer, as an integer (when the product is one). */
-  private scaled(value: Q.Num, k: number): number {
-    return value instanceof Q.Rational ? (value.n * k) / value.d : value * k;
-  }
-
-  private noteDecimal(a: NumX, x: TExpr): void {
-    if (a.decimal) this.decimalArithmetic.add(texprText(x));
-  }
-
-  private arithmetic(x: Extract<TExpr, { op: 'binary' }>, scope: Scope): NumX {
-    if (x.left.type.t === 'date' || x.right.type.t === 'date' || x.right.type.t === 'duration') {
-      this.problem('date-arithmetic', { expr: texprText(x) });
-      return NULL_NUM;
-    }
-    const a = this.num(x.left, scope);
-    const b = x.bop === '/' && this.closed(x.right) ? undefined : this.num(x.right, scope);
-    const guard = and(a.guard, b?.guard ?? true);
-    const faithful = guard === true;
-    switch (x.bop) {
-      case '+':
-      case '-': {
-        const bb = b!;
-        const l = lcm(a.q, bb.q);
-        if (a.decimal || bb.decimal) this.noteDecimal({ ...a, decimal: true }, x);
-        return { n: op(x.bop, scale(a.n, l / a.q), scale(bb.n, l / bb.q)), q: l, guard, faithful, decimal: a.decimal || bb.decimal };
-      }
-      case '*': {
-        const bb = b!;
-        let n: JsonLogic;
-        if (typeof a.n === 'number') n = scale(bb.n, a.n);
-        else if (typeof bb.n === 'number') n = scale(a.n, bb.n);
-        else n = op('*', a.n, bb.n);
-        let q = a.q * bb.q;
-        // Keep the fraction small: 70% * 10 is 7/1, not 700/100.
-        if (typeof n === 'number') {
-          const g = gcd(n, q) || 1;
-          n /= g;
-          q /= g;
-        }
-        if (a.decimal || bb.decimal) this.noteDecimal({ ...a, decimal: true }, x);
-        return { n, q, guard, faithful, decimal: a.decimal || bb.decimal };
-      }
-      case '/': {
-        if (!this.closed(x.right)) {
-          this.problem('division', { expr: texprText(x) });
-          return NULL_NUM;
-        }
-        const divisor = this.fold(x.right);
-        if (divisor === UNKNOWN || divisor === null || !Q.isNum(divisor)) return NULL_NUM;
-        if (Q.isZero(divisor)) {
-          this.problem('undefined-arithmetic', { expr: texprText(x), asOf: this.asOf });
-          return NULL_NUM;
-        }
-        // a / (r/s) = (a * s) / r: the numerator stays integral, the denominator constant.
-        let r = divisor instanceof Q.Rational ? divisor.n : divisor;
-        let s = divisor instanceof Q.Rational ? divisor.d : 1;
-        if (r < 0) {
-          r = -r;
-          s = -s;
-        }
-        if (!Number.isInteger(r)) {
-          this.problem('division', { expr: texprText(x) });
-          return NULL_NUM;
-        }
-        return { n: scale(a.n, s), q: a.q * r, guard: a.guard, faithful: a.guard === true, decimal: a.decimal };
-      }
-      default:
-        // Comparisons and logic are boolean, never numeric.
-        return NULL_NUM;
-    }
-  }
-
-  private numCall(x: Extract<TExpr, { op: 'call' }>, scope: Scope): NumX {
-    switch (x.fn) {
-      case 'percent': return this.num(x.args[0], scope);
-      case 'ceil':
-      case 'floor':
-      case 'round':
-      case 'round_half_even': {
-        if (x.args.length > 1 || x.fn === 'round_half_even') {
-          this.problem('rounding-step', { expr: texprText(x) });
-          return NULL_NUM;
-        }
-        const a = this.num(x.args[0], scope);
-        if (a.q === 1 && isInteger(x.args[0].type)) return a;
-        if (a.decimal) this.noteDecimal(a, x);
-        let n: JsonLogic;
-        if (x.fn === 'ceil') n = ceilDiv(a.n, a.q);
-        else if (x.fn === 'floor') n = floorDiv(a.n, a.q);
-        else {
-          // Half away from zero, as the engine rounds: sign(m) * floor((2|m| + q) / 2q).
-          n = op('if', op('>=', a.n, 0),
-            floorDiv(op('+', scale(a.n, 2), a.q), 2 * a.q),
-            op('-', floorDiv(op('+', scale(a.n, -2), a.q), 2 * a.q)));
-        }
-        return { n, q: 1, guard: a.guard, faithful: a.guard === true, decimal: a.decimal };
+        const o = this.value(x.operand);
+        return { v: typeof o.v === 'number' ? -o.v : op('-', o.v), guard: o.guard, faithful: o.guard === true };
       }
       case 'abs': {
-        const a = this.num(x.args[0], scope);
-        return { ...a, n: op('if', op('<', a.n, 0), op('-', a.n), a.n), faithful: a.guard === true };
+        const o = this.value(x.operand);
+        return { v: op('if', op('<', o.v, 0), op('-', o.v), o.v), guard: o.guard, faithful: o.guard === true };
       }
-      case 'min':
-      case 'max': {
-        const args = x.args.map((a) => this.num(a, scope));
-        const q = args.reduce((acc, a) => lcm(acc, a.q), 1);
-        const values = args.map((a) => this.numValue({ ...a, n: scale(a.n, q / a.q), q: 1 }));
-        const better = x.fn === 'min' ? '<' : '>';
-        let n: JsonLogic;
-        if (args.every((a) => a.guard === true)) n = op(x.fn, ...values);
-        else {
+      case 'div-round': {
+        const n = this.value(x.num);
+        if (x.den.op !== 'lit' || typeof x.den.value !== 'bigint') {
+          this.problem('share', { expr: shareText(x.den) });
+          return NONE_VAL;
+        }
+        this.noteDecimal(x.num);
+        const q = num(x.den.value);
+        let out: JsonLogic;
+        if (x.mode === 'floor') out = floorDiv(n.v, q);
+        else if (x.mode === 'ceil') out = ceilDiv(n.v, q);
+        else if (x.mode === 'round') {
+          // Half away from zero, as the engine rounds: sign(m) * floor((2|m| + q) / 2q).
+          out = op('if', op('>=', n.v, 0), floorDiv(op('+', scale(n.v, 2), q), 2 * q), op('-', floorDiv(op('+', scale(n.v, -2), q), 2 * q)));
+        } else {
+          // Half to even: the floor, plus one past the half, or at the half when the floor is odd.
+          const fl = floorDiv(n.v, q);
+          const twice = op('*', 2, op('-', n.v, op('*', fl, q)));
+          out = op('if', op('>', twice, q), op('+', fl, 1), op('<', twice, q), fl, op('===', op('%', fl, 2), 0), fl, op('+', fl, 1));
+        }
+        return { v: out, guard: n.guard, faithful: n.guard === true };
+      }
+      case 'null-if-zero':
+        this.problem('share', { expr: shareText(x) });
+        return NONE_VAL;
+      case 'table': {
+        const args = x.args.map((a) => this.value(a));
+        const chain: JsonLogic[] = [];
+        for (const row of x.rows) {
+          chain.push(and(...row.keys.map((k, i) => op('===', nullable(args[i]), typeof k === 'bigint' ? num(k) : k))), typeof row.value === 'bigint' ? num(row.value) : row.value);
+        }
+        chain.push(null);
+        const t = chain.length === 1 ? null : op('if', ...chain);
+        return { v: t, guard: notNull(t), faithful: true };
+      }
+      case 'size': {
+        const list = this.value(x.operand);
+        return { v: op('reduce', list.v, op('+', v('accumulator'), 1), 0), guard: list.guard, faithful: list.guard === true };
+      }
+      case 'least': case 'greatest': {
+        const args = x.args.map((a) => this.value(a));
+        if (args.some((a) => a.guard !== true)) {
           // The engine skips none arguments; Math.min would read them as 0.
-          n = values[0];
-          for (const value of values.slice(1)) {
+          const better = x.op === 'least' ? '<' : '>';
+          let n = nullable(args[0]);
+          for (const a of args.slice(1)) {
+            const value = nullable(a);
             n = op('if', op('===', n, null), value, op('===', value, null), n, op(better, value, n), value, n);
           }
+          return { v: n, guard: notNull(n), faithful: true };
         }
-        const guard = or(...args.map((a) => a.guard));
-        return { n, q, guard, faithful: true, decimal: args.some((a) => a.decimal) };
+        return { v: op(x.op === 'least' ? 'min' : 'max', ...args.map((a) => a.v)), guard: true, faithful: true };
       }
-      case 'years_between': {
-        const from = this.value(x.args[0], scope);
-        const to = this.value(x.args[1], scope);
+      case 'years-between': {
+        const from = this.value(x.from);
+        const to = this.value(x.to);
         // Completed years: the difference of the years, less one when the month-day is not reached.
         const year = (d: JsonLogic) => op('+', op('substr', d, 0, 4));
         const monthDay = (d: JsonLogic) => op('substr', d, 5);
-        const n = op('-', op('-', year(to.v), year(from.v)), op('if', op('<', monthDay(to.v), monthDay(from.v)), 1, 0));
         const guard = and(from.guard, to.guard);
-        return { n, q: 1, guard, faithful: guard === true, decimal: false };
+        return { v: op('-', op('-', year(to.v), year(from.v)), op('if', op('<', monthDay(to.v), monthDay(from.v)), 1, 0)), guard, faithful: guard === true };
       }
-      case 'days_between': {
-        const from = this.value(x.args[0], scope);
-        const to = this.value(x.args[1], scope);
+      case 'days-between': {
+        const from = this.value(x.from);
+        const to = this.value(x.to);
         const guard = and(from.guard, to.guard);
-        return { n: op('-', dayNumber(to.v), dayNumber(from.v)), q: 1, guard, faithful: guard === true, decimal: false };
+        return { v: op('-', dayNumber(to.v), dayNumber(from.v)), guard, faithful: guard === true };
       }
-      case 'size': {
-        const list = this.source(x.args[0], scope);
-        if (list === undefined) return NULL_NUM;
-        const n = op('reduce', list.v, op('+', v('accumulator'), 1), 0);
-        return { n, q: 1, guard: list.guard, faithful: list.guard === true, decimal: false };
+      case 'date-add':
+        this.problem('date-arithmetic', { expr: x.text ?? `${describeRead(x.operand)} ${x.amount < 0n ? '-' : '+'} ${x.amount < 0n ? -x.amount : x.amount}${x.unit}` });
+        return NONE_VAL;
+      case 'if': {
+        const c = this.bool(x.condition);
+        const a = this.value(x.then);
+        const b = this.value(x.otherwise);
+        // Two-valued: a condition that is not true takes the else branch, as none does in the engine.
+        const guard = a.guard === true && b.guard === true ? true : op('if', c, a.guard, b.guard);
+        return { v: op('if', c, nullable(a), nullable(b)), guard, faithful: true };
       }
-      case 'has':
-        return NULL_NUM; // boolean
+      case 'aggregate':
+        if (x.fn === 'all' || x.fn === 'any') break;
+        return this.numericAggregate(x);
+      case 'has': case 'and': case 'or': case 'not': case 'compare': case 'equals': case 'in-set': case 'in-list':
+        break;
       default:
-        return assertNever(x.fn);
+        return assertNever(x);
     }
-  }
-
-  /** A table lookup as an `if` chain over its rows, ending in `null` for a missing row. */
-  private table(x: Extract<TExpr, { op: 'table' }>, scope: Scope, cell: (value: ConstValue) => JsonLogic): JsonLogic {
-    const info = this.policy.tables.get(x.table);
-    if (!info) return null;
-    const chain: JsonLogic[] = [];
-    for (const [key, value] of info.rows) {
-      const parts = key.split('\u0000');
-      const tests = x.args.map((arg, i) => {
-        const formal = info.formals[i]?.type ?? arg.type;
-        const text = parts[i] ?? '';
-        if (isNumeric(formal)) {
-          const k = Q.parseDecimal(text);
-          if (k === undefined) return false;
-          return this.numEquals(this.num(arg, scope), { n: k instanceof Q.Rational ? k.n : k, q: k instanceof Q.Rational ? k.d : 1, guard: true, faithful: true, decimal: false });
-        }
-        const keyValue: JsonLogic = formal.t === 'boolean' ? text === 'true' : text;
-        return op('===', this.value(arg, scope).v, keyValue);
-      });
-      chain.push(and(...tests), cell(value));
-    }
-    chain.push(null);
-    return op('if', ...chain);
+    // A computed truth value is never none; `and` may return a falsy operand, so normalise.
+    return { v: op('!!', this.bool(x)), guard: true, faithful: true };
   }
 
   // ── truth values ──
 
-  /** A boolean expression: truthy exactly when the engine's value is true (for known facts). */
-  bool(x: TExpr, scope: Scope): JsonLogic {
-    if (x.op === 'def') return this.bool(this.inlined(x), scope);
-    if (this.closed(x) && x.op !== 'today') {
-      const value = this.fold(x);
-      return value === true;
-    }
+  /** Truthy exactly when the engine's value is true (for present facts). */
+  bool(x: LExpr): JsonLogic {
     switch (x.op) {
-      case 'var':
-      case 'field':
-      case 'table':
-        return this.value(x, scope).v;
-      case 'not':
-        return not(this.bool(x.operand, scope));
-      case 'binary':
-        return this.boolBinary(x, scope);
-      case 'call':
-        if (x.fn === 'has') {
-          const arg = x.args[0];
-          return isNumeric(arg.type) ? this.num(arg, scope).guard : this.value(arg, scope).guard;
-        }
-        return false;
+      case 'lit': return x.value === true;
+      case 'and': return and(this.bool(x.left), this.bool(x.right));
+      case 'or': return or(this.bool(x.left), this.bool(x.right));
+      case 'not': return not(this.bool(x.operand));
+      case 'has': return this.value(x.operand).guard;
+      case 'compare': {
+        const l = this.value(x.left);
+        const r = this.value(x.right);
+        return and(l.guard, r.guard, op(x.cmp, l.v, r.v));
+      }
+      case 'equals': {
+        const l = this.value(x.left);
+        const r = this.value(x.right);
+        const same = op('===', l.v, r.v);
+        // none == none holds, none == a value does not.
+        const eq = l.guard === true && r.guard === true ? same : l.faithful && r.faithful ? op('===', nullable(l), nullable(r)) : op('if', l.guard, and(r.guard, same), not(r.guard));
+        return x.negate ? not(eq) : eq;
+      }
+      case 'in-set': {
+        const o = this.value(x.operand);
+        const member = op('in', nullable(o), x.values.map((c) => (typeof c === 'bigint' ? num(c) : c)));
+        return x.negate ? not(member) : member;
+      }
+      case 'in-list': {
+        const o = this.value(x.operand);
+        const list = this.value(x.list);
+        const member = op('in', nullable(o), list.v);
+        return x.negate ? not(member) : member;
+      }
       case 'aggregate':
-        return this.boolAggregate(x, scope);
-      case 'relation':
-        this.problem('relation', { expr: texprText(x), name: x.relation.name });
-        return false;
-      case 'const': case 'today': case 'param': case 'set': case 'neg':
-        return false; // not boolean: unreachable for a checked policy
-      case 'if':
-        this.problem('conditional', { expr: texprText(x) });
-        return false;
+        if (x.fn === 'all' || x.fn === 'any') return this.quantifier(x);
+        break;
       default:
-        return assertNever(x);
+        break;
     }
-  }
-
-  private boolBinary(x: Extract<TExpr, { op: 'binary' }>, scope: Scope): JsonLogic {
-    switch (x.bop) {
-      case 'and': return and(this.bool(x.left, scope), this.bool(x.right, scope));
-      case 'or': return or(this.bool(x.left, scope), this.bool(x.right, scope));
-      case '==':
-      case '!=': {
-        const eq = this.equals(x.left, x.right, scope, x);
-        return x.bop === '==' ? eq : not(eq);
-      }
-      case '<':
-      case '<=':
-      case '>':
-      case '>=': {
-        if (isNumeric(x.left.type) && isNumeric(x.right.type)) {
-          const a = this.num(x.left, scope);
-          const b = this.num(x.right, scope);
-          const l = lcm(a.q, b.q);
-          if ((l !== a.q && a.decimal) || (l !== b.q && b.decimal)) this.noteDecimal({ ...a, decimal: true }, x);
-          return and(a.guard, b.guard, op(x.bop, scale(a.n, l / a.q), scale(b.n, l / b.q)));
-        }
-        // Dates (and strings) compare as strings: YYYY-MM-DD sorts chronologically.
-        const a = this.value(x.left, scope);
-        const b = this.value(x.right, scope);
-        return and(a.guard, b.guard, op(x.bop, a.v, b.v));
-      }
-      case 'in':
-      case 'not in': {
-        const member = this.member(x.left, x.right, scope, x);
-        return x.bop === 'in' ? member : not(member);
-      }
-      case '+': case '-': case '*': case '/':
-        return false; // numeric: unreachable for a checked policy
-      default:
-        return assertNever(x.bop);
-    }
-  }
-
-  private equals(left: TExpr, right: TExpr, scope: Scope, x: TExpr): JsonLogic {
-    if (isNumeric(left.type) && isNumeric(right.type)) {
-      const a = this.num(left, scope);
-      const b = this.num(right, scope);
-      if ((a.decimal && b.q !== 1) || (b.decimal && a.q !== 1)) this.noteDecimal({ ...a, decimal: true }, x);
-      return this.numEquals(a, b);
-    }
-    return op('===', this.value(left, scope).v, this.value(right, scope).v);
-  }
-
-  /** Exact equality of two fractions, with the engine's `none == none`. */
-  private numEquals(a: NumX, b: NumX): JsonLogic {
-    if (a.faithful && b.faithful && a.q === 1 && b.q === 1) return op('===', a.n, b.n);
-    const l = lcm(a.q, b.q);
-    const same = op('===', scale(a.n, l / a.q), scale(b.n, l / b.q));
-    if (a.guard === true && b.guard === true) return same;
-    return op('if', a.guard, and(b.guard, same), not(b.guard));
-  }
-
-  private member(element: TExpr, collection: TExpr, scope: Scope, x: TExpr): JsonLogic {
-    const itemType = collection.type.t === 'set' || collection.type.t === 'list' ? collection.type.of : collection.type;
-    if (itemType.t === 'subject' || element.type.t === 'subject') {
-      this.problem('subject-collection', { expr: texprText(x) });
-      return false;
-    }
-    if (this.closed(collection)) {
-      const value = this.fold(collection);
-      if (value === UNKNOWN) return false;
-      if (value === null) return false;
-      const items = value instanceof Set ? [...value] : Array.isArray(value) ? (value as unknown[]) : [];
-      if (isNumeric(element.type)) {
-        const a = this.num(element, scope);
-        if (a.q === 1 && items.every((i) => typeof i === 'number')) return op('in', this.numValue(a), items as number[]);
-        // Exact membership of fractions: one exact equality per member.
-        if (a.decimal) this.noteDecimal(a, x);
-        return or(...items.filter(Q.isNum).map((i) => this.numEquals(a, { n: i instanceof Q.Rational ? i.n : i, q: i instanceof Q.Rational ? i.d : 1, guard: true, faithful: true, decimal: false })));
-      }
-      return op('in', this.value(element, scope).v, this.constJson(value, collection));
-    }
-    const list = this.source(collection, scope);
-    if (list === undefined) return false;
-    if (isNumeric(element.type)) {
-      const a = this.num(element, scope);
-      if (a.q !== 1 || a.decimal) this.noteDecimal({ ...a, decimal: true }, x);
-    }
-    return op('in', this.value(element, scope).v, list.v);
+    const val = this.value(x);
+    return x.type === 'record' ? false : val.v;
   }
 
   // ── aggregates over list-valued facts ──
 
-  /** The array an aggregate or `size` walks: a list fact or a constant; relations are unsupported. */
-  private source(x: TExpr, scope: Scope): ValX | undefined {
-    if (x.op === 'relation') {
-      this.problem('relation', { expr: texprText(x), name: x.relation.name });
+  /** The list an aggregate walks, or undefined (reported) for relations. */
+  private source(x: LAggregate): JsonLogic | undefined {
+    const src = x.source;
+    if (src.from === 'relation') {
+      this.problem('relation', { expr: src.text ?? src.name, name: src.name });
       return undefined;
     }
-    if (x.op === 'field' && x.target.op === 'relation') {
-      this.problem('relation', { expr: texprText(x), name: x.target.relation.name });
-      return undefined;
-    }
-    if (x.op === 'set' && !this.closed(x)) {
-      // A set of facts holds each value once (`{u.a, u.b}` with a = b has one member): build it
-      // by appending each item not already in the items before it.
-      const items = x.items.map((i) => this.value(i, scope).v);
-      if (x.items.some((i) => isNumeric(i.type) && !isInteger(i.type))) this.decimalArithmetic.add(texprText(x));
+    if (src.from === 'values') {
+      // A set holds each value once (`{u.a, u.b}` with a = b has one member): append each item
+      // not already among the items before it.
+      const items = src.items.map((i) => nullable(this.value(i)));
+      for (const i of src.items) if (i.type === 'decimal') for (const path of factPaths(i)) this.decimalArithmetic.add(path);
       const parts = items.map((item, i) => (i === 0 ? [item] : op('if', op('in', item, items.slice(0, i)), [], [item])));
-      return { v: parts.length === 1 ? parts[0] : op('merge', ...parts), guard: true };
+      return parts.length === 1 ? parts[0] : op('merge', ...parts);
     }
-    return this.value(x, scope);
+    return this.value(src.list).v;
   }
 
-  private itemScope(slot: number, prefix: string): Scope {
-    return { vars: new Map([[slot, prefix]]), top: false };
+  /** Prints `f` with the aggregate's item bound to `prefix` and nothing else in scope. */
+  private withItem<T>(x: LAggregate, prefix: string, f: () => T): T {
+    const [vars, inside] = [this.vars, this.inside];
+    this.vars = new Map([[x.slot, prefix]]);
+    this.inside = x.text;
+    try {
+      return f();
+    } finally {
+      this.vars = vars;
+      this.inside = inside;
+    }
   }
 
-  private boolAggregate(x: Extract<TExpr, { op: 'aggregate' }>, scope: Scope): JsonLogic {
-    const list = this.source(x.source, scope);
+  private quantifier(x: LAggregate): JsonLogic {
+    const list = this.source(x);
     if (list === undefined) return false;
-    const item = this.itemScope(x.slot, '');
-    const where = x.where ? this.bool(x.where, item) : true;
-    const body = x.body && x.fn !== 'count' && x.fn !== 'sum' ? this.bool(x.body, item) : true;
-    switch (x.fn) {
-      case 'all':
-        // JSON Logic's `all` is false on an empty array; the engine's is true. `none` agrees.
-        return op('none', list.v, and(where, not(body)));
-      case 'any':
-        return op('some', list.v, and(where, body));
-      default:
-        return false; // count/sum/share/min/max are numeric
-    }
+    return this.withItem(x, '', () => {
+      const where = x.where ? this.bool(x.where) : true;
+      const body = x.body ? this.bool(x.body) : true;
+      // JSON Logic's `all` is false on an empty array; the engine's is true. `none` agrees.
+      return x.fn === 'all' ? op('none', list, and(where, not(body))) : op('some', list, and(where, body));
+    });
   }
 
-  private numAggregate(x: Extract<TExpr, { op: 'aggregate' }>, scope: Scope): NumX {
-    if (x.fn === 'share') {
-      this.problem('share', { expr: texprText(x) });
-      return NULL_NUM;
+  private numericAggregate(x: LAggregate): Val {
+    if (x.fn === 'count-where') {
+      this.problem('share', { expr: x.text ?? 'share' });
+      return NONE_VAL;
     }
-    const list = this.source(x.source, scope);
-    if (list === undefined) return NULL_NUM;
-    const item = this.itemScope(x.slot, '');
-    const where = x.where ? this.bool(x.where, item) : true;
-    if (x.fn === 'count') {
-      const body = x.body ? this.bool(x.body, item) : true;
-      const test = and(where, body);
-      const walked = test === true ? list.v : op('filter', list.v, test);
-      // The engine counts none as 0 items, as reduce over a non-array returns its initial 0.
-      return { n: op('reduce', walked, op('+', v('accumulator'), 1), 0), q: 1, guard: true, faithful: true, decimal: false };
-    }
-    if (!x.body) return NULL_NUM;
-    const inFilter = this.num(x.body, item);
-    const inReduce = this.num(x.body, this.itemScope(x.slot, 'current'));
-    const test = and(where, inFilter.guard);
-    const walked = test === true ? list.v : op('filter', list.v, test);
+    const list = this.source(x);
+    if (list === undefined) return NONE_VAL;
     const acc = v('accumulator');
-    if (x.fn === 'sum') {
-      if (inReduce.decimal) this.noteDecimal(inReduce, x);
-      const n = op('reduce', walked, op('+', acc, inReduce.n), 0);
-      return { n, q: inReduce.q, guard: list.guard, faithful: list.guard === true, decimal: inReduce.decimal };
+    if (x.fn === 'count') {
+      const test = this.withItem(x, '', () => and(x.where ? this.bool(x.where) : true, x.body ? this.bool(x.body) : true));
+      const walked = test === true ? list : op('filter', list, test);
+      // A none list holds nothing: reduce over a non-array returns its initial 0.
+      return { v: op('reduce', walked, op('+', acc, 1), 0), guard: true, faithful: true };
     }
+    const body = x.body!;
+    const [test, inReduce] = [
+      this.withItem(x, '', () => and(x.where ? this.bool(x.where) : true, this.value(body).guard)),
+      this.withItem(x, 'current', () => this.value(body)),
+    ];
+    const walked = test === true ? list : op('filter', list, test);
+    if (x.fn === 'sum') return { v: op('reduce', walked, op('+', acc, inReduce.v), 0), guard: true, faithful: true };
     const better = x.fn === 'min' ? '<' : '>';
-    const n = op('reduce', walked, op('if', op('===', acc, null), inReduce.n, op(better, inReduce.n, acc), inReduce.n, acc), null);
-    return { n, q: inReduce.q, guard: notNull(n), faithful: true, decimal: inReduce.decimal };
+    const n = op('reduce', walked, op('if', op('===', acc, null), inReduce.v, op(better, inReduce.v, acc), inReduce.v, acc), null);
+    return { v: n, guard: notNull(n), faithful: true };
   }
+}
+
+/** The facts an expression reads, as the policy writes them (`posts.total`), for caveats. */
+function factPaths(x: LExpr, out: string[] = []): string[] {
+  if (x.op === 'field') out.push(x.path);
+  else if (x.op === 'deref') out.push(`${describeRead(x.ref)}.${x.path}`);
+  else if (x.op === 'add' || x.op === 'sub' || x.op === 'mul') {
+    factPaths(x.left, out);
+    factPaths(x.right, out);
+  } else if (x.op === 'neg' || x.op === 'abs') factPaths(x.operand, out);
+  else if (x.op === 'div-round') factPaths(x.num, out);
+  return out;
+}
+
+function describeRead(x: LExpr): string {
+  if (x.op === 'field') return x.path;
+  if (x.op === 'deref') return `${describeRead(x.ref)}.${x.path}`;
+  return '…';
+}
+
+function shareText(x: LExpr): string {
+  if (x.op === 'null-if-zero' && x.operand.op === 'aggregate') return x.operand.text ?? 'share';
+  return 'share';
 }
 
 // ───────────────────────── the export ─────────────────────────
-
-function windowTests(policy: Policy, rule: RuleInfo): JsonLogic[] {
-  const asOf = v('asOf');
-  const tests: JsonLogic[] = [];
-  const from = [policy.effectiveFrom, rule.from].filter((d): d is string => !!d).sort().pop();
-  const until = [policy.effectiveUntil, rule.until].filter((d): d is string => !!d).sort().shift();
-  if (from) tests.push(op('<=', from, asOf));
-  if (until) tests.push(op('<=', asOf, until));
-  return tests;
-}
 
 function referencesOf(policy: Policy): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
@@ -1034,19 +731,29 @@ export function exportJsonLogic(policy: Policy, options: JsonLogicExportOptions)
   const lang = options.lang ?? 'zh';
   const asOf = options.asOf;
   const params = paramsAsOf(policy, asOf);
-  const compiler = new Compiler(policy);
+  const lowered = lowerPolicy(policy, { asOf });
+  const kinds = new Map(lowered.kinds.map((k) => [k.name, k]));
+  const printed = new Map(lowered.rules.map((r) => [r.id, r]));
+  const refused = new Map(lowered.unsupported.map((u) => [u.rule, u]));
   const rules: JsonLogicRule[] = [];
   const unsupported: UnsupportedRule[] = [];
   for (const rule of policy.rules) {
-    if (rule.type === 'value') {
-      unsupported.push({ id: rule.id, cite: rule.cite, kind: rule.kind, code: 'value-rule', codes: ['value-rule'], reason: REASONS['value-rule'][lang] });
+    const refusal = refused.get(rule.id);
+    const r = printed.get(rule.id);
+    if (refusal || !r) {
+      const reason = refusal?.reason ?? 'value-rule';
+      const code = LOWERED_CODES[reason] ?? 'construct';
+      const expr = refusal?.construct ?? rule.id;
+      const args = { expr, name: expr, asOf, limit: String(EXPANSION_BUDGET), reason };
+      unsupported.push({ id: rule.id, cite: rule.cite, kind: rule.kind, code, codes: [code], reason: fill(REASONS[code][lang], args) });
       continue;
     }
-    const t = new RuleTranslator(policy, compiler, asOf, params);
-    const top: Scope = { vars: new Map([[0, 'subject']]), top: true };
-    const where = and(...windowTests(policy, rule), rule.where ? t.bool(rule.where, top) : true);
-    const condition = t.bool(rule.condition, top);
-    const deadline = rule.deadline ? t.value(rule.deadline, top).v : null;
+    const t = new RulePrinter(kinds, asOf);
+    // Printed even out of force, so a rule is exported or refused the same way on every date.
+    const inWhere = r.where ? t.bool(r.where) : true;
+    const where = r.inForce ? inWhere : false;
+    const condition = t.bool(r.condition);
+    const deadline = r.deadline ? nullable(t.value(r.deadline)) : null;
     if (t.problems.length) {
       const codes = [...new Set(t.problems.map((p) => p.code))];
       unsupported.push({
@@ -1065,7 +772,7 @@ export function exportJsonLogic(policy: Policy, options: JsonLogicExportOptions)
       cite: rule.cite,
       title: (lang === 'en' ? rule.title?.en : undefined) ?? rule.title?.zh ?? rule.id,
       modality: rule.modality,
-      type: rule.type,
+      type: r.type,
       kind: rule.kind,
       where,
       condition,

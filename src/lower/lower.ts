@@ -9,6 +9,7 @@ import type { ConstValue, Policy, RuleInfo, TExpr, Type } from '../model/types.j
 import { isNumeric } from '../model/types.js';
 import { Compiler, UNKNOWN, type Frame } from '../compile/compile.js';
 import { texprText } from '../compile/describe.js';
+import { EXPANSION_BUDGET } from '../compile/expand.js';
 import { paramsAsOf } from '../eval/evaluate.js';
 import type { LColumn, LConst, LExpr, LField, LKind, LoweredPolicy, LoweredRule, LType, Unsupported } from './lowered.js';
 
@@ -174,8 +175,16 @@ class RuleLowering {
     return this.refuse(x, 'constant');
   }
 
+  /** Every definition call is inlined: bounded, as for JSON Logic, so a policy whose definitions call each other several times per level is refused rather than expanded exponentially. */
+  private visits = 0;
+
+  private count(x: TExpr): void {
+    if (++this.visits > EXPANSION_BUDGET) this.refuse(x, 'definition-size');
+  }
+
   /** Any expression (numbers as exact fractions are turned into values only where integral). */
   value(x: TExpr): LExpr {
+    this.count(x);
     if (isNumeric(x.type)) {
       const f = this.num(x);
       if (isLit(f.d, 1n)) return f.n;
@@ -218,7 +227,7 @@ class RuleLowering {
     const d = value as { amount: number; unit: 'y' | 'm' | 'd' };
     if (!Number.isSafeInteger(d.amount)) return this.refuse(x, 'date-arithmetic');
     const amount = BigInt(x.bop === '-' ? -d.amount : d.amount) * (d.unit === 'y' ? 12n : 1n);
-    return { op: 'date-add', type: 'date', operand, amount, unit: d.unit === 'd' ? 'd' : 'm' };
+    return { op: 'date-add', type: 'date', operand, amount, unit: d.unit === 'd' ? 'd' : 'm', text: texprText(x) };
   }
 
   private field(x: Extract<TExpr, { op: 'field' }>): LExpr {
@@ -251,7 +260,8 @@ class RuleLowering {
     }
   }
 
-  private table(x: Extract<TExpr, { op: 'table' }>): LExpr {
+  /** `scale`: numeric cells are multiplied by it (a common denominator of fractional cells). */
+  private table(x: Extract<TExpr, { op: 'table' }>, scale = 1n): LExpr {
     const info = this.policy.tables.get(x.table);
     if (!info) return this.refuse(x, 'table');
     const type = lowerType(info.result);
@@ -259,7 +269,8 @@ class RuleLowering {
     const args = x.args.map((a) => this.value(a));
     const constOf = (v: ConstValue, t: Type): LConst => {
       if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
-      if (Q.isNum(v) && typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+      if (Q.isNum(v) && typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v) * scale;
+      if (v instanceof Q.Rational && (BigInt(v.n) * scale) % BigInt(v.d) === 0n) return (BigInt(v.n) * scale) / BigInt(v.d);
       if (t.t === 'error') return null;
       return this.refuse(x, 'table-value');
     };
@@ -311,12 +322,13 @@ class RuleLowering {
           const { value } = this.folded(x.right);
           if (!(value instanceof Set)) return this.refuse(x, 'membership');
           const values: LConst[] = [];
+          const fractional = [...value].some((v) => v instanceof Q.Rational) || operand.type === 'decimal';
+          if (fractional && isNumeric(x.left.type)) return this.numericMembership(x, [...value], negate);
           for (const v of value) {
             if (typeof v === 'string' || typeof v === 'boolean') values.push(v);
             else if (typeof v === 'number' && Number.isSafeInteger(v)) values.push(BigInt(v));
             else return this.refuse(x, 'membership');
           }
-          if (operand.type === 'decimal') return this.refuse(x, 'membership');
           return { op: 'in-set', type: 'bool', negate, operand, values };
         }
         const list = this.value(x.right);
@@ -329,6 +341,25 @@ class RuleLowering {
       default:
         return this.refuse(x, 'arithmetic');
     }
+  }
+
+  /**
+   * `n in {1.5, 2}` for a fractional operand or members: exact equalities joined by `or` (the
+   * operand is read once by the engine; backends list a missing fact once).
+   */
+  private numericMembership(x: Extract<TExpr, { op: 'binary' }>, members: unknown[], negate: boolean): LExpr {
+    const a = this.num(x.left);
+    if (a.d.op !== 'lit') return this.refuse(x, 'membership');
+    let test: LExpr = lit('bool', false);
+    for (const m of members) {
+      if (!Q.isNum(m)) return this.refuse(x, 'membership');
+      const [p, q] = typeof m === 'number' ? [m, 1] : [m.n, m.d];
+      if (!Number.isSafeInteger(p)) return this.refuse(x, 'membership');
+      const eq: LExpr = { op: 'equals', type: 'bool', negate: false, left: mul(a.n, lit('int', BigInt(q))), right: mul(lit('int', BigInt(p)), a.d) };
+      test = isLit(test, false) ? eq : { op: 'or', type: 'bool', left: test, right: eq };
+    }
+    // Unknown operand: unknown either way; `not in` is the negation.
+    return negate ? { op: 'not', type: 'bool', operand: test } : test;
   }
 
   /** Fractions over one common constant denominator (their numerators scaled), or a refusal. */
@@ -344,6 +375,7 @@ class RuleLowering {
 
   /** A numeric expression as an exact fraction. */
   num(x: TExpr): Frac {
+    this.count(x);
     if (!readsFacts(x)) {
       const { value, missing } = this.folded(x);
       if (value === UNKNOWN) return { n: { op: 'unknown', type: 'int', missing }, d: ONE };
@@ -354,6 +386,12 @@ class RuleLowering {
     }
     switch (x.op) {
       case 'field': return { n: this.field(x), d: ONE };
+      case 'var': {
+        // A number of a list fact bound by an aggregate.
+        const slot = this.slot(x.slot);
+        if (this.slotKinds.get(slot) !== undefined) return this.refuse(x, 'subject-value');
+        return { n: { op: 'item', type: x.type.t === 'integer' ? 'int' : 'decimal', slot }, d: ONE };
+      }
       case 'neg': {
         const f = this.num(x.operand);
         return { n: { op: 'neg', type: numType(f.n), operand: f.n }, d: f.d };
@@ -425,8 +463,10 @@ class RuleLowering {
         return this.refuse(x, `call-${x.fn}`);
       }
       case 'table': {
-        const t = this.table(x);
-        return { n: t, d: ONE };
+        // Fractional cells (`1:2`, `1:3`) over their common denominator, so the cells are integers.
+        let l = 1n;
+        for (const v of this.policy.tables.get(x.table)?.rows.values() ?? []) if (v instanceof Q.Rational) l = (l / gcd(l, BigInt(v.d))) * BigInt(v.d);
+        return { n: this.table(x, l), d: lit('int', l) };
       }
       case 'def': return this.inline(x, (body) => this.num(body));
       case 'if': {
@@ -436,13 +476,14 @@ class RuleLowering {
       }
       case 'aggregate': {
         if (x.fn === 'share') {
-          const hits = this.aggregate({ ...x, fn: 'count' });
-          const total = this.aggregate({ ...x, fn: 'count' }, 'count-where');
+          const text = texprText(x);
+          const hits = this.aggregate({ ...x, fn: 'count' }, undefined, text);
+          const total = this.aggregate({ ...x, fn: 'count' }, 'count-where', text);
           return { n: hits, d: { op: 'null-if-zero', type: 'int', operand: total } };
         }
-        const a = this.aggregate(x);
-        if (a.type !== 'int') return this.refuse(x, 'aggregate-decimal');
-        return { n: a, d: ONE };
+        const a = this.aggregateFrac(x);
+        if (a.n.type !== 'int') return this.refuse(x, 'aggregate-decimal');
+        return a;
       }
       default:
         return this.refuse(x, 'number');
@@ -454,7 +495,12 @@ class RuleLowering {
     if (fs.some((f) => f.d.op !== 'lit')) this.refuse(x, 'share-arithmetic');
   }
 
-  private aggregate(x: Extract<TExpr, { op: 'aggregate' }>, as?: 'count-where'): LExpr {
+  private aggregate(x: Extract<TExpr, { op: 'aggregate' }>, as?: 'count-where', text?: string): LExpr {
+    return this.aggregateFrac(x, as, text).n;
+  }
+
+  /** An aggregate as a fraction: `sum`/`min`/`max` of fractional bodies over their constant denominator. */
+  private aggregateFrac(x: Extract<TExpr, { op: 'aggregate' }>, as?: 'count-where', text?: string): Frac {
     const src = x.source;
     let itemKind: string | undefined;
     let source: import('./lowered.js').LSource;
@@ -464,7 +510,10 @@ class RuleLowering {
       const rel = src.relation;
       if (rel.via.includes('.')) return this.refuse(x, 'relation');
       itemKind = rel.target;
-      source = { from: 'relation', ownerSlot: owner, ownerKind: this.slotKinds.get(owner)!, name: rel.name, target: rel.target, via: rel.via, transitive: rel.transitive };
+      source = { from: 'relation', ownerSlot: owner, ownerKind: this.slotKinds.get(owner)!, name: rel.name, target: rel.target, via: rel.via, transitive: rel.transitive, text: texprText(src) };
+    } else if (src.op === 'set' && readsFacts(src)) {
+      // `{u.posts.total, u.posts.professional}`: a set built from facts, walked in writing order.
+      source = { from: 'values', items: src.items.map((i) => this.value(i)), text: texprText(src), span: src.span };
     } else {
       const list = this.value(src);
       // A list fact of a variable: its subject owns the items (see the printers' grouping).
@@ -476,23 +525,27 @@ class RuleLowering {
     const slot = this.slot(x.slot);
     this.slotKinds.set(slot, itemKind);
     const where = x.where ? this.value(x.where) : undefined;
+    let denominator: LExpr = ONE;
     let body: LExpr | undefined;
     if (x.body) {
       if (x.fn === 'sum' || x.fn === 'min' || x.fn === 'max') {
+        // A constant denominator is the same for every item: the aggregate of the numerators over it.
         const f = this.num(x.body);
-        if (!isLit(f.d, 1n) || numType(f.n) !== 'int') return this.refuse(x, 'aggregate-decimal');
+        if (f.d.op !== 'lit' || numType(f.n) !== 'int') return this.refuse(x, 'aggregate-decimal');
         body = f.n;
+        denominator = f.d;
       } else body = this.value(x.body);
     }
     // Printers group items by their owner: an aggregate may read its items and its owner only.
-    const owner = source.from === 'relation' ? source.ownerSlot : (source.list as LField).slot;
+    const owner = source.from === 'relation' ? source.ownerSlot : source.from === 'list' ? (source.list as LField).slot : -1;
     for (const e of [where, body]) {
       if (!e) continue;
       for (const s of freeSlots(e)) if (s !== slot && s !== owner) return this.refuse(x, 'outer-variable');
     }
     const fn = as ?? (x.fn === 'share' ? 'count' : x.fn);
     const type: LType = fn === 'all' || fn === 'any' ? 'bool' : 'int';
-    return { op: 'aggregate', type, fn, slot, ...(itemKind ? { itemKind } : {}), source, ...(where ? { where } : {}), ...(body ? { body } : {}) };
+    const n: LExpr = { op: 'aggregate', type, fn, slot, ...(itemKind ? { itemKind } : {}), source, ...(where ? { where } : {}), ...(body ? { body } : {}), text: text ?? texprText(x) };
+    return { n, d: denominator };
   }
 }
 
@@ -520,7 +573,8 @@ export function freeSlots(e: LExpr, out = new Set<number>()): Set<number> {
     case 'if': freeSlots(e.condition, out); freeSlots(e.then, out); return freeSlots(e.otherwise, out);
     case 'aggregate': {
       if (e.source.from === 'relation') out.add(e.source.ownerSlot);
-      else freeSlots(e.source.list, out);
+      else if (e.source.from === 'list') freeSlots(e.source.list, out);
+      else for (const i of e.source.items) freeSlots(i, out);
       const inner = new Set<number>();
       if (e.where) freeSlots(e.where, inner);
       if (e.body) freeSlots(e.body, inner);

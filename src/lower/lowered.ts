@@ -63,7 +63,7 @@ export interface LBetween { readonly op: 'years-between' | 'days-between'; reado
  * A date shifted by a whole number of days or months (years are 12 months); a month shift
  * clamps the day to the month's end (2024-01-31 + 1 month = 2024-02-29). Unknown/none as the operand.
  */
-export interface LDateAdd { readonly op: 'date-add'; readonly type: 'date'; readonly operand: LExpr; readonly amount: bigint; readonly unit: 'd' | 'm' }
+export interface LDateAdd { readonly op: 'date-add'; readonly type: 'date'; readonly operand: LExpr; readonly amount: bigint; readonly unit: 'd' | 'm'; /** As written, for messages. */ readonly text?: string }
 /** The element of a list bound by an aggregate (never absent, never none). */
 export interface LItem { readonly op: 'item'; readonly type: LType; readonly slot: number }
 /** `has(x)`: unknown if x is, else whether x is not none. */
@@ -110,9 +110,15 @@ export interface LSize { readonly op: 'size'; readonly type: 'int'; readonly ope
 /** What an aggregate ranges over. */
 export type LSource =
   /** The subjects of `target` whose `via` field names the subject in `ownerSlot`, in facts order (transitively, depth first, when `transitive`). */
-  | { readonly from: 'relation'; readonly ownerSlot: number; readonly ownerKind: string; readonly name: string; readonly target: string; readonly via: string; readonly transitive: boolean }
+  | { readonly from: 'relation'; readonly ownerSlot: number; readonly ownerKind: string; readonly name: string; readonly target: string; readonly via: string; readonly transitive: boolean; readonly text?: string }
   /** The elements of a list fact, in list order (an absent list is unknown, a none list empty). */
-  | { readonly from: 'list'; readonly list: LExpr };
+  | { readonly from: 'list'; readonly list: LExpr }
+  /**
+   * A set written from facts (`{u.a, u.b}`): its items in writing order, each value once; unknown
+   * when an item is (the items after it are not read). The SQL printers do not take it (see
+   * src/sql/unsupported.ts), JSON Logic does.
+   */
+  | { readonly from: 'values'; readonly items: readonly LExpr[]; readonly text: string; readonly span: Span };
 
 /**
  * An aggregate, with the engine's exact rules for unknown items (see compile.ts):
@@ -134,6 +140,8 @@ export interface LAggregate {
   readonly source: LSource;
   readonly where?: LExpr;
   readonly body?: LExpr;
+  /** The aggregate as written (`share(…)` for both parts of a share), for messages. */
+  readonly text?: string;
 }
 
 /** Any lowered expression. */

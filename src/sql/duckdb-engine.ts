@@ -28,9 +28,8 @@ import { STATUSES, type RuleResult, type Status, type Summary } from '../model/r
 import type { Policy } from '../model/types.js';
 import { readPath, type Facts, type Subject } from '../facts/facts.js';
 import { prepareRun, type CompiledRule, type EvaluateOptions, type RunContext } from '../eval/evaluate.js';
-import { lowerPolicy } from '../lower/lower.js';
 import type { LColumn, LKind, LoweredPolicy } from '../lower/lowered.js';
-import { unsupportedDiagnostics } from './unsupported.js';
+import { sqlLowering, unsupportedDiagnostics } from './unsupported.js';
 import { DIALECTS, sqlIdent, sqlString } from './dialects.js';
 import { decimalText, scaledDecimal } from './fact-inserts.js';
 import { factTablesDdl, resultQuery } from './print-sql.js';
@@ -74,7 +73,7 @@ export async function streamWithDuckDb(
   summary?: Summary,
   stream: DuckDbStreamOptions = {},
 ): Promise<readonly Diagnostic[]> {
-  const lowered = lowerPolicy(policy, { asOf: options.asOf });
+  const lowered = sqlLowering(policy, options.asOf);
   if (lowered.unsupported.length) return unsupportedDiagnostics(lowered);
   const instance = await DuckDBInstance.create(':memory:', { threads: '2', ...(stream.memoryLimit ? { memory_limit: stream.memoryLimit } : {}) });
   const connection = await instance.connect();

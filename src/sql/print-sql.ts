@@ -260,7 +260,8 @@ class Printer {
         return { v: `${s}.${id(x.path)}`, k: known, m: `CASE WHEN ${known} THEN ${this.empty} ELSE ${d.list([path])} END` };
       }
       case 'item':
-        return { v: `s${x.slot}.v`, k: 'TRUE', m: null };
+        // List facts are stored as lists of text: a number list's items are read back as numbers.
+        return { v: x.type === 'int' ? `CAST(s${x.slot}.v AS ${d.types.int})` : `s${x.slot}.v`, k: 'TRUE', m: null };
       case 'add': case 'sub': case 'mul': {
         const l = this.value(x.left);
         const r = this.value(x.right);
@@ -391,6 +392,8 @@ class Printer {
       const owner = `s${field.slot}`;
       return { from: `${this.table(field.kind)} ${owner} CROSS JOIN ${this.d.unnest(`${owner}.${id(field.path)}`, s)}`, key: `${owner}.${id('id')}`, order: `${s}.o` };
     }
+    // INVARIANT: rules with sets of facts as sources were refused by sqlLowering (unsupported.ts).
+    if (src.from === 'values') throw new Error(`internal: a set of facts reached the SQL printer (${src.text})`);
     const owner = `s${src.ownerSlot}`;
     const ownerTable = `${this.table(src.ownerKind)} ${owner}`;
     if (!src.transitive) {
@@ -441,6 +444,7 @@ class Printer {
   /** The key the scope joins an aggregate on: its owner's id. */
   private ownerKey(x: LAggregate): string {
     const src = x.source;
+    if (src.from === 'values') throw new Error(`internal: a set of facts reached the SQL printer (${src.text})`);
     const slot = src.from === 'list' ? (src.list as Extract<LExpr, { op: 'field' }>).slot : src.ownerSlot;
     return `s${slot}.${id('id')}`;
   }

@@ -336,6 +336,22 @@ rule t cite "一" for unit u must u.opened <= today - 2y`,
     want: 'supported',
   },
   {
+    note: 'if/else-if, rounding half to even and to a step (printed from the lowered form, as SQL is)',
+    rules: `define level(u: unit) = if u.category == a then 3 else if u.category == b then 2 else 1
+rule l cite "一" for unit u must u.posts.social_work >= level(u)
+rule e cite "一" for unit u must round_half_even(u.posts.total * 1:2) == u.posts.social_work
+rule s cite "一" for unit u should round(u.posts.total * 1:3, 0.5) >= 3:2`,
+    units: `
+      - { id: A, category: a, posts: { total: 5, social_work: 2 } }
+      - { id: B, category: b, posts: { total: 7, social_work: 4 } }
+      - { id: C, category: c, posts: { total: -3, social_work: -2 } }
+      - { id: D, category: a, posts: { total: 4, social_work: 3 } }
+      - { id: E, category: null, posts: { total: 1, social_work: 0 } }
+      - { id: F, category: b, posts: { total: -5, social_work: -2 } }`,
+    asOf: ['2022-01-01'],
+    want: 'supported',
+  },
+  {
     note: 'a parameter set only later is unset on the as-of date',
     rules: 'param k: integer = 5 from 2023-01-01\nrule q cite "一" for unit u must u.posts.total >= k',
     units: '\n      - { id: A, posts: { total: 5 } }',

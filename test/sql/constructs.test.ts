@@ -1,7 +1,8 @@
 /**
  * The constructs SQL gained after the first edge policy (test/sql/fixtures/constructs-policy):
  * facts through references, if/else-if, abs/min/max, rounding half-up, half-even and to a step,
- * whole years and days between dates, date arithmetic on facts. On fast-check facts (absent,
+ * whole years and days between dates, date arithmetic on facts, lists of numbers, fractional
+ * table cells and aggregate bodies, membership of decimals. On fast-check facts (absent,
  * `null` and present fields, references absent, `null` or dangling nowhere, values at the .5
  * rounding boundaries) `--engine duckdb` gives the in-process results byte for byte; the
  * postgres dialect on PGlite gives the same status, due and missing; every Trino query parses.
@@ -37,6 +38,7 @@ const unit = fc.record({
   opened: maybe(day),
   closed: maybe(day),
   score: maybe(fc.constantFrom(1.5, -1.5, 1.4999, 0, -3, 2.25)),
+  scores: maybe(fc.array(fc.integer({ min: -2, max: 7 }), { maxLength: 4 })),
 });
 type Group = typeof group extends fc.Arbitrary<infer T> ? T : never;
 type Unit = typeof unit extends fc.Arbitrary<infer T> ? T : never;

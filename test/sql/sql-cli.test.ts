@@ -55,6 +55,19 @@ rule share-of-total cite "一" for unit u
     expect(r.stderr).toContain('rule `share-of-total` cannot be compiled to SQL: `u.posts.social_work / u.posts.total` is not supported (division)');
   });
 
+  it('refuses a set written from facts as an aggregate source, which JSON Logic exports', async () => {
+    const p = policyDir('set-of-facts', `
+rule two-counts cite "一" for unit u
+  must count(x in {u.posts.total, u.posts.professional} : x > 5) >= 1
+`);
+    const sql = await runCli(['export', p, '--to', 'sql', '--lang', 'en']);
+    expect(sql.code).toBe(1);
+    expect(sql.stderr).toContain('rule `two-counts` cannot be compiled to SQL: `{u.posts.total, u.posts.professional}` is not supported (set-of-facts)');
+    const jl = await runCli(['export', p, '--to', 'jsonlogic', '--lang', 'en']);
+    expect(jl.code).toBe(0);
+    expect((JSON.parse(jl.stdout) as { rules: { id: string }[] }).rules.map((r) => r.id)).toEqual(['two-counts']);
+  });
+
   it('with --facts, is a script DuckDB runs as is, giving the results of eval', async () => {
     const r = await runCli(['export', POLICY, '--to', 'sql', '--facts', PROVINCE, '--as-of', '2022-06-01']);
     expect(r.code).toBe(0);
