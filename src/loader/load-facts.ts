@@ -2,6 +2,7 @@
  * Reads facts from disk (Node only): one file, or a set of them (a folder of per-prefecture
  * workbooks, CSV sets and YAML/JSON files, or several `--facts`) merged into one set of facts.
  */
+import { errnoOf, fileKindArgs, fsDetail } from '../model/fs-problem.js';
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { error, type Diagnostic } from '../model/diagnostics.js';
@@ -34,9 +35,9 @@ export function readFactsFile(path: string, limits: FactsLimits = DEFAULT_FACTS_
     case 'not-utf8':
       return { diagnostics: [error('F0019', { file: path, start: read.offset, end: read.offset + 1 }, { byte: read.byteOffset })], shown: read.text };
     case 'not-regular':
-      return { diagnostics: [error('F0100', { file: path, start: 0, end: 0 }, { path, what: read.what })] };
+      return { diagnostics: [error('F0100', { file: path, start: 0, end: 0 }, { path, ...fileKindArgs(read.what) })] };
     case 'io':
-      return { diagnostics: [error('F0001', undefined, { detail: `${path}: ${read.detail}` })] };
+      return { diagnostics: [error('F0001', undefined, fsDetail(read.detail, path))] };
   }
 }
 
@@ -74,7 +75,7 @@ export function factsSourcesOf(path: string): { sources: string[]; diagnostics: 
   try {
     names = readdirSync(path).filter((n) => !n.startsWith('.') && !n.startsWith('~$')).sort();
   } catch (e) {
-    return { sources: [], diagnostics: [error('F0001', undefined, { detail: `${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` })] };
+    return { sources: [], diagnostics: [error('F0001', undefined, fsDetail(errnoOf(e), path))] };
   }
   if (names.some((n) => n.toLowerCase().endsWith('.csv'))) return { sources: [path], diagnostics: [] };
   const sources: string[] = [];
