@@ -393,7 +393,13 @@ export class ExprChecker {
     const siblings = [...kind.fields.keys(), ...kind.relations.keys()]
       .filter((k) => k.startsWith(prefix))
       .map((k) => k.slice(prefix.length).split('.')[0]);
-    const help = e.field.includes('-') ? SUBTRACTION_HELP : didYouMean(e.field, siblings);
+    const best = closestName(e.field, siblings);
+    const declared = best === undefined ? undefined : kind.fields.get(`${prefix}${best}`);
+    const place = declared && this.symbols.placeOf ? this.symbols.placeOf(declared.span, best!) : undefined;
+    // Like a misspelt name: point back to the field's declaration, where the slip may be.
+    const help = e.field.includes('-') ? SUBTRACTION_HELP
+      : place ? { zh: `是否指 ${place} 处声明的字段 \`${best}\`？`, en: `did you mean the field declared as \`${best}\` at ${place}?` }
+      : didYouMean(e.field, siblings);
     return this.err('C0002', e.fieldSpan, { kind: t.t === 'group' ? `${t.kind}.${t.prefix}` : t.kind, field: e.field }, help);
   }
 
