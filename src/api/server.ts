@@ -12,6 +12,7 @@
  * decision gets an id; with a records database each is logged (table `decisions`) before the
  * answer is sent. Bad requests are 4xx with a catalogue code, and the server keeps serving.
  */
+import { fsDetail } from '../model/fs-problem.js';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { error, hasErrors, messageOf, type Diagnostic, type Lang } from '../model/diagnostics.js';
@@ -187,7 +188,7 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Run
     host,
     port: options.port ?? 8181,
     timeouts: { headersMs: 10_000, requestMs: 30_000 },
-    startError: (e) => new DecisionApiStartError(error('X0503', undefined, { address: `${host}:${options.port ?? 8181}`, detail: e.code ?? e.message })),
+    startError: (e) => new DecisionApiStartError(error('X0503', undefined, { address: `${host}:${options.port ?? 8181}`, ...fsDetail(e.code ?? e.message, undefined, 'listen') })),
   });
   port = running.port;
   return {

@@ -5,6 +5,7 @@
  * prefecture listing exactly the cells to fill. Exit 0 shown, 1 bad policy (or a file cannot be
  * written), 2 usage, 4 bad facts.
  */
+import { errnoOf, fsDetail } from '../model/fs-problem.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { error } from '../model/diagnostics.js';
@@ -35,7 +36,7 @@ registerCommand('facts', {
       try {
         mkdirSync(outDir, { recursive: true });
       } catch (e) {
-        ctx.report([error('X0005', undefined, { path: outDir, detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message })]);
+        ctx.report([error('X0005', undefined, { path: outDir, ...fsDetail(errnoOf(e), undefined, 'write') })]);
         return EXIT.diagnostics;
       }
       for (const p of quality.prefectures) {

@@ -2,6 +2,7 @@
  * `clausal fmt <file>... [--check]`: rewrites rule files in canonical layout (atomically), or
  * with `--check` only lists the files that are not (exit 1), for CI.
  */
+import { fileKindArgs, fsWords } from '../model/fs-problem.js';
 import { readTextFile } from '../loader/read-text.js';
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import { formatClauseText, type FormatResult } from '../syntax/format.js';
@@ -27,8 +28,8 @@ registerCommand('fmt', {
       // Bounded and descriptor-based: `fmt` on a link to /dev/zero is refused, not read forever.
       const read = readTextFile(path, 4 * 1024 * 1024);
       if (!read.ok) {
-        const why = read.problem === 'io' ? read.detail : read.problem === 'not-regular' ? read.what : read.problem;
-        ctx.report([error('X0006', undefined, { path: `${path} (${why})` })]);
+        const why = read.problem === 'io' ? fsWords(read.detail) : read.problem === 'not-regular' ? { en: read.what, zh: String(fileKindArgs(read.what)['what.zh'] ?? read.what) } : { en: read.problem, zh: read.problem === 'too-large' ? '文件过大' : '不是有效的 UTF-8 编码' };
+        ctx.report([error('X0006', undefined, { path: `${path} (${why.en})`, 'path.zh': `${path}（${why.zh}）` })]);
         failed = true;
         continue;
       }

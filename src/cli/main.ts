@@ -4,7 +4,7 @@
  * diagnostic and a non-zero exit code, never a stack trace.
  */
 import { extname } from 'node:path';
-import { error, hasErrors, warning, type Diagnostic, type Lang } from '../model/diagnostics.js';
+import { didYouMean, error, hasErrors, warning, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import { isValidDate } from '../model/dates.js';
 import { STATUSES, type Status } from '../model/result.js';
 import type { Policy } from '../model/types.js';
@@ -30,6 +30,7 @@ import { runEvaluation } from '../pipeline/run-eval.js';
 import { fileOutput, stdoutOutput } from './output.js';
 import { parseArgs, type OptionSpec, type ParsedArgs } from './args.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { commandHelp, generalHelp, usageLine, withZhWords } from './help.js';
 import type { OutRules } from './out-target.js';
 import { noteRead, watchReads } from '../loader/read-regular.js';
 import { evalRecorded, NOT_WITH_RECORD } from './eval-record.js';
@@ -61,6 +62,8 @@ export interface Ctx {
   report(diagnostics: readonly Diagnostic[], texts?: ReadonlyMap<string, string>): void;
   /** `--policy-root DIR`: the folder `source` and `extends` may reach (default: see `defaultPolicyRoot`). */
   policyRoot?: string;
+  /** The command being run, whose usage a usage error prints. */
+  readonly command?: string;
   /** What an output of this run may replace: `--force`, and the files the run has read. */
   outRules?: OutRules;
   /** `--max-compiled-size N`: the compiled-size budget of C0101 (default `DEFAULT_MAX_COMPILED_SIZE`). */
@@ -89,11 +92,28 @@ export function registerCommand(name: string, command: Command): void {
   COMMANDS.set(name, command);
 }
 
-/** A usage error: message on stderr, exit 2. */
+/** A usage error: message on stderr, then the command's usage in the user's language, exit 2. */
 export function usage(ctx: Ctx, d: Diagnostic, text?: string): number {
   ctx.report([d]);
-  if (text) ctx.io.stderr.write(`${text}\n`);
+  const line = text === undefined ? undefined : (ctx.command && usageLine(ctx.command, ctx.lang)) ?? text;
+  if (line) ctx.io.stderr.write(`${line}\n`);
   return EXIT.usage;
+}
+
+/** Names of the registered commands, in the order they were registered. */
+export function commandNames(): string[] {
+  return [...COMMANDS.keys()];
+}
+
+/** Every command that writes files takes --force (replace a read-only file). */
+function writesFiles(name: string): boolean {
+  const options = COMMANDS.get(name)?.options ?? {};
+  return 'out' in options || 'out-dir' in options || name === 'fmt';
+}
+
+/** The options a registered command declares (without the common `--lang`, `--policy-root`). */
+export function commandOptions(name: string): string[] {
+  return Object.keys(COMMANDS.get(name)?.options ?? {});
 }
 
 /** Checks a value option against allowed values. */
@@ -360,36 +380,6 @@ const FILE_FORMATS = new Set(['xlsx', 'parquet']);
 /** Adds an `eval --format` report renderer (kept here for the modules that register formats). */
 export { registerFormat, formatRenderer, type FormatRenderer } from '../pipeline/sinks.js';
 
-const HELP = `clausal — policy rules as code
-
-usage:
-  clausal check <policy-dir>... [--coverage [--format text|json]]
-  clausal eval <policy-dir> --facts <file> [--as-of YYYY-MM-DD] [--format text|json|ndjson|markdown|html|csv|xlsx]
-               [--lang zh|en] [--out FILE] [--fail-on violation|pending|advisory|unknown] [--all]
-               [--explain SUBJECT_ID] [--fields all|status] [--omit STATUS,…] [--engine NAME]
-               [--stream] [--max-subjects N] [--max-facts-size BYTES]
-  clausal test <policy-dir> [--coverage] [--format text|json]
-  clausal diff <old-dir> <new-dir> [--facts <file> --as-of <date>] [--format text|json|markdown]
-  clausal fmt <file>... [--check]
-  clausal export <policy-dir> --to jsonlogic [--as-of YYYY-MM-DD] [--out FILE]
-  clausal serve [policy-dir] [--port 8080] [--host 127.0.0.1]
-  clausal template <policy-dir> --out FILE.xlsx [--lang en]
-  clausal facts <policy-dir> --facts <file|folder>... [--as-of YYYY-MM-DD] [--format text|json] [--out-dir DIR]
-  clausal runs list|show N|verify N|compare A B|receipt ID --db DB [--format text|json]
-  clausal ledger --db DB [--format markdown|html|xlsx|json] [--out FILE]
-  clausal trend --db DB [--format html|markdown|json] [--out FILE]
-  clausal api <policy-dir> [--port 8181] [--host 127.0.0.1] [--token T] [--record DB]
-  clausal bundle <policy-dir> --out FILE.html
-  clausal lsp [--stdio] [--as-of YYYY-MM-DD]   (language server for editors, on stdin/stdout)
-
---facts takes .yaml, .yml, .json, .ndjson, an .xlsx workbook, or a folder of CSV files
-(sheets or files regions, institutions, workers; see clausal template)
-
-options common to all commands: --lang zh|en (default zh), --policy-root DIR (where source and extends may reach)
-commands that compile a policy: --max-compiled-size N (default 1000000 expression nodes, C0101)
-commands that write files (--out, --out-dir, fmt): --force replaces a read-only file
-`;
-
 /** Runs the CLI. Returns the exit code; never throws for user errors. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -398,13 +388,22 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const ctx: Ctx = {
     io,
     lang,
+    command: name !== undefined && COMMANDS.has(name) ? name : undefined,
     report(diagnostics, texts = new Map()) {
       const renderer = new DiagnosticRenderer(texts, lang, true);
-      io.stderr.write(renderer.renderAll(diagnostics));
+      // Usage errors quote the synopsis's English placeholders; zh messages get zh words.
+      const shown = diagnostics.map((d) => (d.code.startsWith('X') ? { ...d, args: withZhWords(d.args) } : d));
+      io.stderr.write(renderer.renderAll(shown));
     },
   };
+  const help = generalHelp(lang, commandNames());
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    (name ? io.stdout : io.stderr).write(HELP);
+    const topic = name === 'help' ? rest.find((a) => !a.startsWith('-')) : undefined;
+    if (topic !== undefined && COMMANDS.has(topic)) {
+      io.stdout.write(commandHelp(topic, lang, { writes: writesFiles(topic), compiles: COMPILES.has(topic) }) ?? help);
+      return EXIT.ok;
+    }
+    (name ? io.stdout : io.stderr).write(help);
     return name ? EXIT.ok : EXIT.usage;
   }
   if (name === '--version') {
@@ -413,12 +412,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const command = COMMANDS.get(name);
   if (!command) {
-    ctx.report([error('X0001', undefined, { name })]);
-    io.stderr.write(HELP);
+    ctx.report([error('X0001', undefined, { name }, didYouMean(name, COMMANDS.keys()))]);
+    io.stderr.write(help);
     return EXIT.usage;
   }
-  // Every command that writes files takes --force (replace a read-only file).
-  const writes = 'out' in command.options || 'out-dir' in command.options || name === 'fmt';
+  const writes = writesFiles(name);
+  // `--help` anywhere before `--` wins over every other argument, valid or not.
+  const end = rest.indexOf('--');
+  if ((end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+    io.stdout.write(commandHelp(name, lang, { writes, compiles: COMPILES.has(name) }) ?? `${command.usage}\n`);
+    return EXIT.ok;
+  }
   const parsed = parseArgs(rest, { ...command.options, lang: 'value', 'policy-root': 'value', ...(writes ? { force: 'flag' } : {}), ...(COMPILES.has(name) ? { 'max-compiled-size': 'value' } : {}) });
   if (!parsed.args) return usage(ctx, parsed.problem!, command.usage);
   ctx.policyRoot = parsed.args.values.get('policy-root');

@@ -20,6 +20,7 @@
  *   root could keep them), and a hard link elsewhere keeps the old content (a rename makes a new
  *   file), as with every atomic writer.
  */
+import { fsDetail } from '../model/fs-problem.js';
 import { accessSync, constants, lstatSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import { fileIdentity, fileKind, fileKindZh } from '../loader/read-regular.js';
@@ -49,7 +50,7 @@ export function resolveOutTarget(path: string, rules: OutRules = {}): OutTarget 
   } catch (e) {
     // Nothing there yet: a new file (a missing folder is reported when the temporary file is made).
     if (errnoOf(e) === 'ENOENT' || errnoOf(e) === 'ENOTDIR') return { ok: true, file: path };
-    return { ok: false, diagnostic: error('X0005', undefined, { path, detail: errnoOf(e) }) };
+    return { ok: false, diagnostic: error('X0005', undefined, { path, ...fsDetail(errnoOf(e), undefined, 'write') }) };
   }
   let file = path;
   let shown = path;
@@ -64,7 +65,7 @@ export function resolveOutTarget(path: string, rules: OutRules = {}): OutTarget 
       } catch {
         // the link vanished meanwhile: `?` says we could not read it
       }
-      return { ok: false, diagnostic: error('X0113', undefined, { path, target, detail: errnoOf(e) }) };
+      return { ok: false, diagnostic: error('X0113', undefined, { path, target, ...fsDetail(errnoOf(e)) }) };
     }
     shown = `${path} -> ${file}`;
   }

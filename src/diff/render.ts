@@ -219,7 +219,9 @@ function changeBody(c: DiffChange, lang: Lang, code: (s: string) => string, mark
   // already on the value line.
   const plainValue = (h: string | null | undefined) => !!h && !h.includes(' from ');
   if (c.item === 'param' && c.change === 'changed' && c.before !== c.after && !(plainValue(c.before) && plainValue(c.after))) {
-    const hist = (s: string | null | undefined) => (s ? code(s) : W.unset[lang]);
+    // The history is kept as the rule file writes it (`70% from 2021-01-01`); zh readers get words.
+    const words = (s: string) => (lang === 'zh' ? s.replace(/ from (\d{4}-\d{2}-\d{2})/g, '（自 $1 起）').replace(/, (?=[^,]*（自)/g, '；') : s);
+    const hist = (s: string | null | undefined) => (s ? code(words(s)) : W.unset[lang]);
     out.push(`${W.before[lang]}${colon}${hist(c.before)}`, `${W.after[lang]}${colon}${hist(c.after)}`);
   }
   if (c.deadlineOf?.length) out.push(`${W.deadlineOf[lang]}${colon}${c.deadlineOf.map(code).join(', ')}`);

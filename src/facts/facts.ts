@@ -261,7 +261,7 @@ export function buildFacts(policy: Policy, raw: Iterable<RawSubject>, file: stri
     }
     const { kind, value, at } = item;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      report.error('F0004', at, { path: formatPath(at), expected: 'mapping', actual: describe(value) });
+      report.error('F0004', at, { path: formatPath(at), ...kindWords('expected', 'mapping'), ...kindWords('actual', describe(value)) });
       continue;
     }
     const obj = value as Record<string, unknown>;
@@ -271,7 +271,7 @@ export function buildFacts(policy: Policy, raw: Iterable<RawSubject>, file: stri
       continue;
     }
     if (typeof rawId !== 'string' && !(typeof rawId === 'number' && Number.isSafeInteger(rawId))) {
-      report.error('F0004', [...at, 'id'], { path: formatPath([...at, 'id']), expected: 'string', actual: describe(rawId) });
+      report.error('F0004', [...at, 'id'], { path: formatPath([...at, 'id']), ...kindWords('expected', 'string'), ...kindWords('actual', describe(rawId)) });
       continue;
     }
     const id = String(rawId);
@@ -331,7 +331,7 @@ function convertGroup(
         out[key] = null;
       } else if (typeof value !== 'object' || Array.isArray(value)) {
         const here = [...at, key];
-        report.error('F0004', here, { path: formatPath(here), expected: 'mapping', actual: describe(value) });
+        report.error('F0004', here, { path: formatPath(here), ...kindWords('expected', 'mapping'), ...kindWords('actual', describe(value)) });
       } else {
         const inner = newRecord();
         convertGroup(decl, value as Record<string, unknown>, inner, [...at, key], ctx, false);
@@ -347,8 +347,31 @@ function convertGroup(
 const INVALID = Symbol('invalid');
 
 function badValue(report: Reporter, at: readonly (string | number)[], value: unknown, expected: string): typeof INVALID {
-  report.error('F0004', at, { path: formatPath(at), expected, actual: describe(value) });
+  report.error('F0004', at, { path: formatPath(at), ...kindWords('expected', expected), ...kindWords('actual', describe(value)) });
   return INVALID;
+}
+
+/** zh words for the kinds of value F0004 names (`integer` → 整数); quoted values and type names stay. */
+const KIND_ZH: Readonly<Record<string, string>> = {
+  integer: '整数',
+  number: '数',
+  ratio: '比例（小数）',
+  'percent (0.7 or "70%")': '百分比（0.7 或 "70%"）',
+  'integer between -(2^53 - 1) and 2^53 - 1': '-(2^53 - 1) 到 2^53 - 1 之间的整数',
+  'date (YYYY-MM-DD)': '日期（YYYY-MM-DD）',
+  duration: '期限',
+  boolean: '是/否（true 或 false）',
+  string: '文本',
+  mapping: '映射（键: 值）',
+  list: '列表',
+  null: '空值（null）',
+};
+
+/** `{ [key]: words, [key.zh]: zh words }` for F0004's `expected` and `actual`. */
+function kindWords(key: string, words: string): Record<string, string> {
+  const id = / id$/.exec(words) ? words.slice(0, -3) : undefined;
+  const zh = Object.prototype.hasOwnProperty.call(KIND_ZH, words) ? KIND_ZH[words] : id !== undefined ? `${id} 的编号` : undefined;
+  return zh === undefined ? { [key]: words } : { [key]: words, [`${key}.zh`]: zh };
 }
 
 function convertValue(

@@ -4,6 +4,7 @@
  * policy it `extends`, recursively. Node-only: the browser build gives files to
  * {@link compileSources} directly.
  */
+import { fileKindArgs } from '../model/fs-problem.js';
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { error, type Diagnostic } from '../model/diagnostics.js';
@@ -104,7 +105,7 @@ function loadWithChain(dir: string, options: LoadPolicyOptions, chain: string[])
       continue;
     }
     if (notRegular !== undefined) {
-      diagnostics.push(error('S0100', { file: path, start: 0, end: 0 }, { path, what: notRegular }));
+      diagnostics.push(error('S0100', { file: path, start: 0, end: 0 }, { path, ...fileKindArgs(notRegular) }));
       continue;
     }
     if (text === undefined) {
@@ -124,7 +125,7 @@ function loadWithChain(dir: string, options: LoadPolicyOptions, chain: string[])
         return { path: shown, refused: error('S0101', undefined, { path: relative, root: options.root }) };
       }
       const { text, notRegular } = readText(target, max * 4);
-      if (notRegular !== undefined) return { path: shown, refused: error('S0100', undefined, { path: shown, what: notRegular }) };
+      if (notRegular !== undefined) return { path: shown, refused: error('S0100', undefined, { path: shown, ...fileKindArgs(notRegular) }) };
       return { path: shown, text };
     },
     loadBase: (relative) => {

@@ -10,6 +10,7 @@
  * which the offline self-check page runs on the officer's own files too. CSV files may be
  * UTF-8 (with or without a byte-order mark) or GBK/GB18030 (see `decode-text.ts`).
  */
+import { errnoOf, fileKindArgs, fsDetail } from '../model/fs-problem.js';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { error, type Diagnostic } from '../model/diagnostics.js';
@@ -57,11 +58,11 @@ function readSpreadsheetInput(path: string, limits: FactsLimits): { input?: Spre
   try {
     names = readdirSync(path).filter((n) => n.toLowerCase().endsWith('.csv')).sort();
   } catch (e) {
-    return { diagnostics: [error('F0001', undefined, { detail: `${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` })] };
+    return { diagnostics: [error('F0001', undefined, fsDetail(errnoOf(e), path))] };
   }
   if (names.length === 0) {
     // A folder with no CSV in it is almost always the wrong path: say so rather than evaluate nothing.
-    return { diagnostics: [error('F0001', undefined, { detail: `${path}: no .csv files (regions.csv, institutions.csv, workers.csv)` })] };
+    return { diagnostics: [error('F0001', undefined, { detail: `${path}: no .csv files (regions.csv, institutions.csv, workers.csv)`, 'detail.zh': `${path}（文件夹中没有 .csv 文件，应有 regions.csv、institutions.csv、workers.csv）` })] };
   }
   const files: BytesFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -76,8 +77,8 @@ function readSpreadsheetInput(path: string, limits: FactsLimits): { input?: Spre
 }
 
 function unreadable(file: string, read: { problem: 'too-large'; size: number } | { problem: 'not-regular'; what: string } | { problem: 'io'; detail: string }, max: number): Diagnostic {
-  if (read.problem === 'not-regular') return error('F0100', { file, start: 0, end: 0 }, { path: file, what: read.what });
+  if (read.problem === 'not-regular') return error('F0100', { file, start: 0, end: 0 }, { path: file, ...fileKindArgs(read.what) });
   return read.problem === 'too-large'
     ? error('F0016', { file, start: 0, end: 0 }, { limit: max, size: read.size })
-    : error('F0001', undefined, { detail: `${file}: ${read.detail}` });
+    : error('F0001', undefined, fsDetail(read.detail, file));
 }

@@ -13,6 +13,7 @@
  *
  * This module holds types and the registry only: it is browser-safe and imports no engine.
  */
+import { fsDetail } from '../model/fs-problem.js';
 import { error, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import type { RuleResult, Status, SubjectInfo, Summary } from '../model/result.js';
 import type { Policy } from '../model/types.js';
@@ -144,7 +145,7 @@ export interface Output {
  * the errno code), or the target is one an output may not replace (`diagnostic`: X0110-X0113).
  */
 export class OutputError extends Error {
-  constructor(readonly path: string, readonly detail: string, readonly diagnostic: Diagnostic = error('X0005', undefined, { path, detail })) {
+  constructor(readonly path: string, readonly detail: string, readonly diagnostic: Diagnostic = error('X0005', undefined, { path, ...fsDetail(detail, undefined, 'write') })) {
     super(`cannot write ${path}: ${detail}`);
   }
 }

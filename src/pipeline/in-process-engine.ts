@@ -5,6 +5,7 @@
  * streams (JSON, NDJSON) and the facts are one NDJSON file, streamed: the kinds other subjects
  * refer to are held, every other kind is decided in batches and dropped (src/facts/stream-facts.ts).
  */
+import { fileKindArgs, fsDetail } from '../model/fs-problem.js';
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import { emptySummary, type RuleResult, type Summary } from '../model/result.js';
 import type { Subject } from '../facts/facts.js';
@@ -97,8 +98,8 @@ async function runStreamed(path: string, request: EvalRequest, sink: ResultSink,
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (e instanceof NotUtf8Error) readError = error('F0019', { file: path, start: 0, end: 0 }, { byte: e.byteOffset });
-      else if (e instanceof NotRegularError) readError = error('F0100', { file: path, start: 0, end: 0 }, { path, what: e.what });
-      else if (code) readError = error('F0001', undefined, { detail: `${path}: ${code}` });
+      else if (e instanceof NotRegularError) readError = error('F0100', { file: path, start: 0, end: 0 }, { path, ...fileKindArgs(e.what) });
+      else if (code) readError = error('F0001', undefined, fsDetail(code, path));
       else throw e;
       break;
     }

@@ -3,6 +3,7 @@
  * `*.tests.yaml` / `*.tests.yml`, the names the policy loader skips, in name order. Facts
  * files a case names are read relative to the test file.
  */
+import { fileKindArgs, fsWords } from '../model/fs-problem.js';
 import { readdirSync } from 'node:fs';
 import { readRegularFile } from '../loader/read-regular.js';
 import { dirname, join } from 'node:path';
@@ -28,13 +29,17 @@ export interface LoadedTests {
 
 const MAX_FILE = 4 * 1024 * 1024;
 
-function readText(path: string, max: number): { text?: string; problem?: string; size?: number } {
+function readText(path: string, max: number): { text?: string; problem?: string; problemZh?: string; size?: number } {
   // Descriptor-based and bounded, like every loader: a device or a pipe is refused, not read.
   const read = readRegularFile(path, max);
   if (read.ok) return { text: read.bytes.toString('utf8') };
-  if (read.problem === 'too-large') return { problem: `larger than ${max} bytes`, size: read.size };
-  if (read.problem === 'not-regular') return { problem: `not a regular file (${read.what})` };
-  return { problem: read.detail };
+  if (read.problem === 'too-large') return { problem: `larger than ${max} bytes`, problemZh: `超过 ${max} 字节`, size: read.size };
+  if (read.problem === 'not-regular') {
+    const kind = fileKindArgs(read.what);
+    return { problem: `not a regular file (${read.what})`, problemZh: `不是普通文件（${kind['what.zh'] ?? read.what}）` };
+  }
+  const words = fsWords(read.detail);
+  return { problem: words.en, problemZh: words.zh };
 }
 
 /** Loads and parses the test files of the policy in `dir` (T0001 when there are none). */
@@ -57,14 +62,14 @@ export function loadPolicyTests(policy: Policy, dir: string): LoadedTests {
       continue;
     }
     if (read.text === undefined) {
-      diagnostics.push(error('T0014', undefined, { path: file, detail: read.problem ?? '?' }));
+      diagnostics.push(error('T0014', undefined, { path: file, detail: read.problem ?? '?', 'detail.zh': read.problemZh ?? read.problem ?? '?' }));
       continue;
     }
     const parsed = parsePolicyTests(policy, file, read.text, {
       readFacts: (relative) => {
         const path = join(dirname(file), relative);
         const r = readText(path, MAX_FILE * 64);
-        return { path, text: r.text, problem: r.problem };
+        return { path, text: r.text, problem: r.problem, problemZh: r.problemZh };
       },
     });
     for (const [p, t] of parsed.texts) texts.set(p, t);

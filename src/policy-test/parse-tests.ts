@@ -76,7 +76,7 @@ export interface TestSuite {
 }
 
 /** Reads a facts file a case names, by its path relative to the test file. */
-export type FactsFileReader = (relative: string) => { readonly path: string; readonly text?: string; readonly problem?: string };
+export type FactsFileReader = (relative: string) => { readonly path: string; readonly text?: string; readonly problem?: string; readonly problemZh?: string };
 
 /** Options of {@link parsePolicyTests}. */
 export interface ParseTestsOptions {
@@ -279,11 +279,11 @@ function caseFacts(
     if (!format) {
       diagnostics.push(error('F0015', span, { ext: relative.includes('.') ? relative.slice(relative.lastIndexOf('.')) : relative }));
     } else if (!readFacts) {
-      diagnostics.push(error('F0001', span, { detail: `${relative}: not readable here` }));
+      diagnostics.push(error('F0001', span, { detail: `${relative}: not readable here`, 'detail.zh': `${relative}（此处不能读取文件）` }));
     } else {
       const read = readFacts(relative);
       if (read.text === undefined) {
-        diagnostics.push(error('F0001', span, { detail: `${read.path}: ${read.problem ?? 'unreadable'}` }));
+        diagnostics.push(error('F0001', span, { detail: `${read.path}: ${read.problem ?? 'unreadable'}`, 'detail.zh': `${read.path}（${read.problemZh ?? read.problem ?? '无法读取'}）` }));
       } else {
         texts.set(read.path, read.text);
         const result = loadFactsText(policy, read.path, read.text, format);

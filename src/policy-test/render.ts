@@ -1,11 +1,14 @@
 /**
  * Reports of `clausal test`: text for people (failures first, then counts, then coverage) and
- * JSON for tools. Statuses are shown by their ids, as test files write them.
+ * JSON for tools. Statuses are shown by their zh names in zh and by their ids (as test files
+ * write them) in en and in JSON.
  */
 import type { Lang } from '../model/diagnostics.js';
 import { displayWidth } from '../report/diagnostics.js';
 import { BRANCHES, type BranchCoverage, type BranchName, type Coverage } from './coverage.js';
 import type { TestFailure, TestRun } from './runner.js';
+import { STATUS_LABELS } from '../report/labels.js';
+import type { Status } from '../model/result.js';
 
 const BRANCH_LABELS: Record<BranchName, Record<Lang, string>> = {
   not_applicable: { zh: '不适用', en: 'n/a' },
@@ -46,8 +49,10 @@ function failureText(f: TestFailure, lang: Lang): string[] {
   ];
   const due = (d: string | null | undefined) => (d ? (zh ? `（期限 ${d}）` : ` (due ${d})`) : '');
   const expectedDue = f.expected.due !== undefined ? (f.expected.due === null ? (zh ? '（无期限）' : ' (no deadline)') : due(f.expected.due)) : '';
-  out.push(row('expected', `${f.expected.status}${expectedDue}`));
-  out.push(row('actual', `${f.actual.status}${due(f.actual.due)}`));
+  // Test files write status ids; an officer reads the zh names (`预期：符合`).
+  const status = (s: string) => (zh && Object.prototype.hasOwnProperty.call(STATUS_LABELS, s) ? STATUS_LABELS[s as Status].zh : s);
+  out.push(row('expected', `${status(f.expected.status)}${expectedDue}`));
+  out.push(row('actual', `${status(f.actual.status)}${due(f.actual.due)}`));
   if (f.mismatches.includes('missing')) {
     out.push(row('missing', `${zh ? '预期' : 'expected'} ${list(f.expected.missing ?? [], lang)}${zh ? '，' : ', '}${zh ? '实际' : 'actual'} ${list(f.actual.missing, lang)}`));
   } else if (f.actual.missing.length) {

@@ -14,6 +14,7 @@
  *   files are streamed into their JSON answer, never held twice;
  * - writes need a JSON content type (a page elsewhere cannot post to it without a preflight).
  */
+import { fsDetail } from '../model/fs-problem.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -137,7 +138,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
   const host = options.host ?? '127.0.0.1';
   const loopback = isLoopback(host);
   if (!loopback && !options.allowRemote) {
-    throw new WorkbenchStartError(error('X0008', undefined, { address: host, detail: 'not a loopback address (give --host explicitly to allow it)' }));
+    throw new WorkbenchStartError(error('X0008', undefined, { address: host, detail: 'not a loopback address (give --host explicitly to allow it)', 'detail.zh': '不是本机回环地址（确需开放时请明确写出 --host）' }));
   }
   let root: string;
   try {
@@ -152,7 +153,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
     try {
       assets.set(a, readFileSync(join(assetsDir, a)));
     } catch {
-      throw new WorkbenchStartError(error('X0008', undefined, { address: host, detail: `the built app is missing (${join(assetsDir, a)}): run npm run build` }));
+      throw new WorkbenchStartError(error('X0008', undefined, { address: host, detail: `the built app is missing (${join(assetsDir, a)}): run npm run build`, 'detail.zh': `工作台的程序尚未构建（缺少 ${join(assetsDir, a)}）：请先运行 npm run build` }));
     }
   }
   const maxBody = options.maxBodyBytes ?? DEFAULT_BODY;
@@ -241,7 +242,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
   const running = await serveHttp(handle, {
     host,
     port: options.port ?? 8080,
-    startError: (e) => new WorkbenchStartError(error('X0008', undefined, { address: `${host}:${options.port ?? 8080}`, detail: e.code ?? e.message })),
+    startError: (e) => new WorkbenchStartError(error('X0008', undefined, { address: `${host}:${options.port ?? 8080}`, ...fsDetail(e.code ?? e.message, undefined, 'listen') })),
   });
   port = running.port;
   return { ...running, token };

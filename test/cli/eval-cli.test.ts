@@ -76,7 +76,7 @@ describe('clausal eval: the README command', () => {
     expect(JSON.parse(readFileSync(out, 'utf8')).asOf).toBe('2022-06-01');
     const bad = await runCli(['eval', POLICY, '--facts', PROVINCE, '--format', 'json', '--out', join(dir, 'no-such-dir', 'x.json')]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/error X0005: .*ENOENT/);
+    expect(bad.stderr).toMatch(/error X0005: .*所在文件夹不存在/);
     expect(existsSync(join(dir, 'no-such-dir'))).toBe(false);
   });
 });
@@ -111,7 +111,7 @@ describe('clausal eval: bad facts exit 4 with the facts path and position', () =
   it('a missing facts file is exit 4 too', async () => {
     const r = await runCli(['eval', POLICY, '--facts', join(dir, 'absent.yaml')]);
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/error F0001: .*ENOENT/);
+    expect(r.stderr).toMatch(/error F0001: .*（文件不存在）/);
   });
 
   it('unknown extra fields are warnings, not errors', async () => {
