@@ -159,7 +159,7 @@ export { sqlScript, type SqlScriptOptions } from './sql/sql-script.js';
 export { DIALECT_NAMES, DIALECTS, sqlIdent, sqlString, type DialectName, type SqlDialect } from './sql/dialects.js';
 export { factTablesDdl, knownColumn, resultQuery, RESULT_COLUMNS, type ResultQueryOptions } from './sql/print-sql.js';
 export { factInserts, scaledDecimal, DECIMAL_SCALE } from './sql/fact-inserts.js';
-export { evaluateWithDuckDb, loadFactTables, type DuckDbRun } from './sql/duckdb-engine.js';
+export { evaluateWithDuckDb, streamWithDuckDb, loadFactTables, type DuckDbRun, type DuckDbStreamOptions } from './sql/duckdb-engine.js';
 /**
  * Limits a hostile policy meets (SECURITY.md): {@link StepBudget} counts evaluation steps per
  * subject and per run and throws {@link EvaluationBudgetExceeded} (E0100/E0101) when spent;
