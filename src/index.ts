@@ -107,7 +107,8 @@ export {
   type ChangeType,
 } from './diff/semantic.js';
 export { computeImpact, type Impact, type ImpactInput, type ImpactEntry, type Transition, type PrefectureRef } from './diff/impact.js';
-export { diffToText, diffToMarkdown, diffToJson, diffToJsonValue, transitionSentence, DIFF_JSON_VERSION, MARKDOWN_MAX_ENTRIES, type DiffRenderInput } from './diff/render.js';
+export type { TotalChange, ValueChange, AmountDelta, AmountSum, AmountMeasure } from './diff/amounts.js';
+export { diffToText, diffToMarkdown, diffToJson, diffToJsonValue, transitionSentence, totalSentence, DIFF_JSON_VERSION, MARKDOWN_MAX_ENTRIES, type DiffRenderInput } from './diff/render.js';
 /**
  * Report formats of `clausal eval --format markdown|html|csv`, usable in a browser too:
  * {@link reportToMarkdown} for an email or a pull request, {@link reportToCsvChunks} for
@@ -118,6 +119,8 @@ export { reportToMarkdown, type MarkdownOptions } from './report/markdown.js';
 export { reportToCsvChunks } from './report/csv.js';
 export { reportToHtml, reportToHtmlChunks } from './report/html.js';
 export type { ReportInput } from './report/report-data.js';
+/** Sums of value rules and shortfalls by prefecture and for the province, as the reports print them. */
+export { totalsOf, formatTotal, type TotalLine, type TotalCell, type TotalMeasure } from './report/totals.js';
 /**
  * The policy workbench (`clausal serve`, Node only): {@link startWorkbench} serves the browser
  * app built into dist/workbench/ and a small JSON API to list, read and save the files of one
@@ -156,7 +159,7 @@ export { sqlScript, type SqlScriptOptions } from './sql/sql-script.js';
 export { DIALECT_NAMES, DIALECTS, sqlIdent, sqlString, type DialectName, type SqlDialect } from './sql/dialects.js';
 export { factTablesDdl, knownColumn, resultQuery, RESULT_COLUMNS, type ResultQueryOptions } from './sql/print-sql.js';
 export { factInserts, scaledDecimal, DECIMAL_SCALE } from './sql/fact-inserts.js';
-export { evaluateWithDuckDb, loadFactTables, type DuckDbRun } from './sql/duckdb-engine.js';
+export { evaluateWithDuckDb, streamWithDuckDb, loadFactTables, type DuckDbRun, type DuckDbStreamOptions } from './sql/duckdb-engine.js';
 /**
  * Limits a hostile policy meets (SECURITY.md): {@link StepBudget} counts evaluation steps per
  * subject and per run and throws {@link EvaluationBudgetExceeded} (E0100/E0101) when spent;

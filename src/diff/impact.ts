@@ -12,8 +12,9 @@ import type { Facts, Subject } from '../facts/facts.js';
 import { subjectInfos, subjectKey } from '../facts/subject-info.js';
 import { decide, prepareRun } from '../eval/evaluate.js';
 import { STATUSES, type RegionRef, type Status, type SubjectInfo, type SubjectRef } from '../model/result.js';
-import type { Labels, Policy } from '../model/types.js';
+import type { Labels, Policy, RuleInfo } from '../model/types.js';
 import type { PolicyDiff } from './semantic.js';
+import { amountOf, AmountTally, type AmountOf, type TotalChange, type ValueChange } from './amounts.js';
 
 /** A prefecture-level region (`level: prefecture`), or null for subjects outside any. */
 export interface PrefectureRef {
@@ -66,6 +67,10 @@ export interface Impact {
   readonly transitions: readonly Transition[];
   /** Ordered by subject (facts order) then rule (new policy order; removed rules last). */
   readonly entries: readonly ImpactEntry[];
+  /** Computed values and shortfalls that differ, in the order of {@link Impact.entries}. */
+  readonly values: readonly ValueChange[];
+  /** Sums of values and shortfalls that change, for the province and per prefecture. */
+  readonly totals: readonly TotalChange[];
 }
 
 /** Inputs of {@link computeImpact}: facts are loaded once per policy (validation follows each schema). */
@@ -83,6 +88,10 @@ interface Side {
   readonly due: string | null;
   readonly cite: string;
   readonly oldRule: string;
+  readonly amount: AmountOf | undefined;
+  readonly title: Labels | null;
+  readonly kind: string;
+  readonly info: RuleInfo;
 }
 
 function prefectureOf(info: SubjectInfo | undefined): PrefectureRef | null {
@@ -105,9 +114,22 @@ export function computeImpact(input: ImpactInput): Impact {
     return infos.n.get(subjectKey(s.kind, s.id)) ?? infos.o.get(subjectKey(s.kind, s.id));
   };
   const entries: ImpactEntry[] = [];
+  const tally = new AmountTally();
   const push = (subject: SubjectRef, rule: string, oldSide: Side | undefined, newSide: Side | undefined) => {
     const from = oldSide?.status ?? 'not_applicable';
     const to = newSide?.status ?? 'not_applicable';
+    if (oldSide?.amount || newSide?.amount || from === 'unknown' || to === 'unknown') {
+      const i = info(subject);
+      const self = i?.regions[0]?.id === subject.id ? i.regions[0] : undefined;
+      const side = (newSide ?? oldSide)!;
+      tally.add(
+        { ref: subject, name: i?.name ?? null },
+        { prefecture: prefectureOf(i), level: self?.level ?? null },
+        { rule, oldRule: oldSide?.oldRule ?? rule, cite: side.cite, title: side.title, kind: side.kind, kindLabel: newPolicy.kinds.get(side.kind)?.label ?? oldPolicy.kinds.get(side.kind)?.label ?? null, info: side.info },
+        { amount: oldSide?.amount, unknown: from === 'unknown' },
+        { amount: newSide?.amount, unknown: to === 'unknown' },
+      );
+    }
     if (from === to) return;
     const i = info(subject);
     entries.push({
@@ -129,7 +151,7 @@ export function computeImpact(input: ImpactInput): Impact {
     if (!subject) return out;
     for (const rule of oldRun.compiled.rulesByKind.get(subject.kind) ?? []) {
       const r = decide(oldRun, rule, subject);
-      out.set(diff.ruleMap.get(r.rule) ?? r.rule, { status: r.status, due: r.due, cite: r.cite, oldRule: r.rule });
+      out.set(diff.ruleMap.get(r.rule) ?? r.rule, { status: r.status, due: r.due, cite: r.cite, oldRule: r.rule, amount: amountOf(r, rule.info), title: rule.info.title ?? null, kind: subject.kind, info: rule.info });
     }
     return out;
   };
@@ -146,7 +168,7 @@ export function computeImpact(input: ImpactInput): Impact {
       const r = decide(newRun, rule, subject);
       const o = olds.get(r.rule);
       olds.delete(r.rule);
-      push(r.subject, r.rule, o, { status: r.status, due: r.due, cite: r.cite, oldRule: r.rule });
+      push(r.subject, r.rule, o, { status: r.status, due: r.due, cite: r.cite, oldRule: r.rule, amount: amountOf(r, rule.info), title: rule.info.title ?? null, kind: subject.kind, info: rule.info });
     }
     for (const [rule, o] of olds) push(subject, rule, o, undefined);
   }
@@ -156,12 +178,19 @@ export function computeImpact(input: ImpactInput): Impact {
     for (const [rule, o] of oldResults(subject)) push(subject, rule, o, undefined);
   }
 
+  // Rules only the old version has come after the new version's.
+  const ruleOrder = [...newPolicy.rules.map((r) => r.id), ...oldPolicy.rules.map((r) => r.id)];
   return {
     asOf,
     subjects: newFacts.subjects.length,
     changedSubjects: new Set(entries.map((e) => subjectKey(e.subject.kind, e.subject.id))).size,
     transitions: groupTransitions(entries, newPolicy, oldPolicy),
     entries,
+    values: tally.values,
+    totals: tally.finish((rule) => {
+      const i = ruleOrder.indexOf(rule);
+      return i < 0 ? ruleOrder.length : i;
+    }),
   };
 }
 

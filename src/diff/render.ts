@@ -8,7 +8,9 @@
 import type { Lang } from '../model/diagnostics.js';
 import type { Status } from '../model/result.js';
 import type { Labels } from '../model/types.js';
-import { STATUS_LABELS } from '../report/labels.js';
+import { REGION_LEVEL_LABELS, STATUS_LABELS } from '../report/labels.js';
+import { groupDigits } from '../model/rational.js';
+import type { AmountDelta, TotalChange, ValueChange } from './amounts.js';
 import type { Impact, ImpactEntry, PrefectureRef, Transition } from './impact.js';
 import { countChanges, DIFF_ITEMS, type ChangeType, type DiffAspect, type DiffChange, type DiffDetail, type DiffItem, type PolicyDiff } from './semantic.js';
 
@@ -106,6 +108,9 @@ const W = {
   byPrefecture: { zh: '按州（市）', en: 'by prefecture' },
   byRule: { zh: '按规则', en: 'by rule' },
   due: { zh: '期限', en: 'due' },
+  totals: { zh: '金额与缺口的变化（全省与各州（市）合计）', en: 'Changes in amounts and shortfalls (province and prefecture totals)' },
+  values: { zh: '值与缺口的变化明细', en: 'Changed values and shortfalls' },
+  shortfall: { zh: '缺口', en: 'shortfall' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 function labelIn(l: Labels | null | undefined, lang: Lang): string {
@@ -130,6 +135,76 @@ function subjectsWord(t: Transition, n: number, lang: Lang): string {
 
 function prefectureName(p: PrefectureRef | null, lang: Lang): string {
   return p ? p.name ?? p.id : W.noPrefecture[lang];
+}
+
+/** An exact decimal with grouped digits and its unit: `4,800.00 元`. */
+function amountText(decimal: string, unit: string | null): string {
+  const text = groupDigits(decimal);
+  return unit ? `${text} ${unit}` : text;
+}
+
+/** A change with its sign: `+100.00 元`, `-2`. */
+function signedText(decimal: string, unit: string | null): string {
+  return decimal.startsWith('-') ? amountText(decimal, unit) : `+${amountText(decimal, unit)}`;
+}
+
+/** What a total adds up, in words: `「月津贴」`, `缺口「…」`, with the region level when it is split by level. */
+function totalWhat(t: TotalChange, lang: Lang): string {
+  const title = labelIn(t.title, lang) || t.rule;
+  const level = t.level ? (REGION_LEVEL_LABELS[t.level]?.[lang] ?? t.level) : '';
+  if (lang === 'zh') return `${t.measure === 'shortfall' ? W.shortfall.zh : ''}「${title}」${level ? `（${level}）` : ''}`;
+  return `${t.measure === 'shortfall' ? 'shortfall of ' : ''}"${title}"${level ? ` (${level})` : ''}`;
+}
+
+/** "6 个社会工作者" / "6 social workers": the subjects whose amount differs. */
+function changedWord(t: TotalChange, n: number, lang: Lang): string {
+  return lang === 'zh' ? `${n} 个${t.kindLabel?.zh ?? t.kind}` : `${n} ${plural(t.kindLabel?.en ?? t.kind, n)}`;
+}
+
+function unknownNote(d: AmountDelta, lang: Lang): string {
+  if (d.old.unknown === 0 && d.new.unknown === 0) return '';
+  return lang === 'zh' ? `；信息不全、未计入的：旧版 ${d.old.unknown} 个，新版 ${d.new.unknown} 个` : `; unknown and left out: ${d.old.unknown} old, ${d.new.unknown} new`;
+}
+
+/** How a sum moves: `增加 4,800.00 元（18,700.00 元 → 23,500.00 元）` / `up 4,800.00 元 (…)`. */
+function movement(d: AmountDelta, unit: string | null, lang: Lang): string {
+  const span = `${amountText(d.old.sum, unit)} → ${amountText(d.new.sum, unit)}`;
+  const size = amountText(d.delta.replace(/^-/, ''), unit);
+  const zero = !/[1-9]/.test(d.delta);
+  if (lang === 'zh') return zero ? `不变（${span}）` : `${d.delta.startsWith('-') ? '减少' : '增加'} ${size}（${span}）`;
+  return zero ? `unchanged (${span})` : `${d.delta.startsWith('-') ? 'down' : 'up'} ${size} (${span})`;
+}
+
+/**
+ * The cost sentence: "the new version raises the province's "county yearly allowance budget"
+ * by 4,800.00 元 (18,700.00 元 → 23,500.00 元), in 2 regions".
+ */
+export function totalSentence(t: TotalChange, lang: Lang): string {
+  const d = t.province;
+  const span = `${amountText(d.old.sum, t.unit)} → ${amountText(d.new.sum, t.unit)}`;
+  const size = amountText(d.delta.replace(/^-/, ''), t.unit);
+  const zero = !/[1-9]/.test(d.delta);
+  const down = d.delta.startsWith('-');
+  const who = changedWord(t, d.changedSubjects, lang);
+  if (lang === 'zh') {
+    const verb = zero ? `新版下全省的${totalWhat(t, lang)}合计不变（${span}）` : `新版使全省的${totalWhat(t, lang)}合计${down ? '减少' : '增加'} ${size}（${span}）`;
+    return `${t.cite} ${verb}，涉及 ${who}${unknownNote(d, lang)}`;
+  }
+  const verb = zero ? `the new version leaves the province's ${totalWhat(t, lang)} unchanged (${span})` : `the new version ${down ? 'lowers' : 'raises'} the province's ${totalWhat(t, lang)} by ${size} (${span})`;
+  return `${t.cite} ${verb}, in ${who}${unknownNote(d, lang)}`;
+}
+
+/** One prefecture's line under a total: `某市：增加 4,800.00 元（…），6 个社会工作者`. */
+function prefectureMovement(t: TotalChange, p: TotalChange['byPrefecture'][number], lang: Lang): string {
+  const colon = lang === 'zh' ? '：' : ': ';
+  return `${prefectureName(p.prefecture, lang)}${colon}${movement(p, t.unit, lang)}${lang === 'zh' ? '，' : ', '}${changedWord(t, p.changedSubjects, lang)}${unknownNote(p, lang)}`;
+}
+
+function valueLine(v: ValueChange, lang: Lang, code: (s: string) => string): string {
+  const rule = v.oldRule !== v.rule ? `${code(v.oldRule)} → ${code(v.rule)}` : code(v.rule);
+  const what = v.measure === 'shortfall' ? `${W.shortfall[lang]} ` : '';
+  const delta = lang === 'zh' ? `（${signedText(v.delta, v.unit)}）` : ` (${signedText(v.delta, v.unit)})`;
+  return `${v.cite} ${rule}${lang === 'zh' ? '：' : ': '}${what}${amountText(v.old, v.unit)} → ${amountText(v.new, v.unit)}${delta}`;
 }
 
 /** The reviewer's sentence: "12 institutions go from compliant to violation, 9 of them in 昆明市". */
@@ -235,14 +310,14 @@ function entryLine(e: ImpactEntry, lang: Lang, code: (s: string) => string): str
   return `${e.cite} ${rule}${lang === 'zh' ? '：' : ': '}${status(e.old, lang)} → ${status(e.new, lang)}${due}`;
 }
 
-function subjectHead(e: ImpactEntry, lang: Lang): string {
+function subjectHead(e: Pick<ImpactEntry, 'subject' | 'name' | 'prefecture'>, lang: Lang): string {
   const where = e.prefecture ? `${lang === 'zh' ? '，' : ', '}${prefectureName(e.prefecture, lang)}` : '';
   const ref = `${e.subject.kind} ${e.subject.id}${where}`;
   return e.name ? (lang === 'zh' ? `${e.name}（${ref}）` : `${e.name} (${ref})`) : ref;
 }
 
-function groupBySubject(entries: readonly ImpactEntry[]): ImpactEntry[][] {
-  const groups = new Map<string, ImpactEntry[]>();
+function groupBySubject<T extends Pick<ImpactEntry, 'subject'>>(entries: readonly T[]): T[][] {
+  const groups = new Map<string, T[]>();
   for (const e of entries) {
     const k = `${e.subject.kind}\u0000${e.subject.id}`;
     const g = groups.get(k) ?? [];
@@ -292,11 +367,25 @@ export function diffToText(input: DiffRenderInput): string {
       if (t.byPrefecture.length > 1) out.push(`      ${W.byPrefecture[lang]}${colon}${t.byPrefecture.map((p) => `${prefectureName(p.prefecture, lang)} ${p.subjects}`).join(' · ')}`);
       out.push(`      ${W.byRule[lang]}${colon}${t.byRule.map((r) => `${r.rule} ${r.results}`).join(' · ')}`);
     }
+    if (impact.totals.length) {
+      out.push('', W.totals[lang]);
+      for (const t of impact.totals) {
+        out.push(`  ${totalSentence(t, lang)}`);
+        for (const p of t.byPrefecture) out.push(`      ${prefectureMovement(t, p, lang)}`);
+      }
+    }
     if (impact.entries.length) {
       out.push('', W.entries[lang]);
       for (const group of groupBySubject(impact.entries)) {
         out.push(`  ${subjectHead(group[0], lang)}`);
         for (const e of group) out.push(`    ${entryLine(e, lang, id)}`);
+      }
+    }
+    if (impact.values.length) {
+      out.push('', W.values[lang]);
+      for (const group of groupBySubject(impact.values)) {
+        out.push(`  ${subjectHead(group[0], lang)}`);
+        for (const v of group) out.push(`    ${valueLine(v, lang, id)}`);
       }
     }
   }
@@ -355,6 +444,29 @@ export function diffToMarkdown(input: DiffRenderInput): string {
       out.push('');
       for (const t of impact.transitions) out.push(`- ${mdText(transitionSentence(t, lang))}`);
     }
+    if (impact.totals.length) {
+      out.push('', `#### ${mdText(W.totals[lang])}`, '');
+      for (const t of impact.totals) {
+        out.push(`- ${mdText(totalSentence(t, lang))}`);
+        for (const p of t.byPrefecture) out.push(`  - ${mdText(prefectureMovement(t, p, lang))}`);
+      }
+    }
+    if (impact.values.length) {
+      const shown = impact.values.slice(0, MARKDOWN_MAX_ENTRIES);
+      out.push('', `<details><summary>${W.values[lang]} (${impact.values.length})</summary>`, '');
+      const head = lang === 'zh' ? ['主体', '州（市）', '条款', '规则', '旧值', '新值', '变化'] : ['subject', 'prefecture', 'cite', 'rule', 'old', 'new', 'change'];
+      out.push(`| ${head.join(' | ')} |`, '|---|---|---|---|---:|---:|---:|');
+      for (const v of shown) {
+        const subject = `${v.name ? `${mdText(v.name)} ` : ''}${mdCode(`${v.subject.kind} ${v.subject.id}`)}`;
+        const rule = `${v.oldRule !== v.rule ? `${mdCode(v.oldRule)} → ` : ''}${mdCode(v.rule)}${v.measure === 'shortfall' ? ` ${W.shortfall[lang]}` : ''}`;
+        out.push(`| ${subject} | ${mdText(v.prefecture ? prefectureName(v.prefecture, lang) : '—')} | ${mdText(v.cite)} | ${rule} | ${mdText(amountText(v.old, v.unit))} | ${mdText(amountText(v.new, v.unit))} | ${mdText(signedText(v.delta, v.unit))} |`);
+      }
+      if (impact.values.length > shown.length) {
+        const more = impact.values.length - shown.length;
+        out.push('', lang === 'zh' ? `另有 ${more} 条未列出；完整列表见 \`--format json\`。` : `${more} more not listed; see \`--format json\` for all.`);
+      }
+      out.push('', '</details>');
+    }
     if (impact.entries.length) {
       const shown = impact.entries.slice(0, MARKDOWN_MAX_ENTRIES);
       out.push('', `<details><summary>${W.entries[lang]} (${impact.entries.length})</summary>`, '');
@@ -403,6 +515,10 @@ function changeJson(c: DiffChange): Record<string, unknown> {
   return out;
 }
 
+function deltaJson(d: AmountDelta): Record<string, unknown> {
+  return { old: d.old, new: d.new, delta: d.delta, changedSubjects: d.changedSubjects };
+}
+
 /** The diff (and impact) as a JSON object in the documented key order. */
 export function diffToJsonValue(input: Omit<DiffRenderInput, 'lang'>): Record<string, unknown> {
   const { diff, impact } = input;
@@ -442,6 +558,30 @@ export function diffToJsonValue(input: Omit<DiffRenderInput, 'lang'>): Record<st
             new: e.new,
             oldDue: e.oldDue,
             newDue: e.newDue,
+          })),
+          totals: impact.totals.map((t) => ({
+            measure: t.measure,
+            rule: t.rule,
+            cite: t.cite,
+            title: labelsJson(t.title),
+            kind: t.kind,
+            unit: t.unit,
+            level: t.level,
+            province: deltaJson(t.province),
+            byPrefecture: t.byPrefecture.map((p) => ({ id: p.prefecture?.id ?? null, name: p.prefecture?.name ?? null, ...deltaJson(p) })),
+          })),
+          values: impact.values.map((v) => ({
+            subject: { kind: v.subject.kind, id: v.subject.id },
+            name: v.name,
+            prefecture: v.prefecture ? { id: v.prefecture.id, name: v.prefecture.name } : null,
+            rule: v.rule,
+            oldRule: v.oldRule,
+            cite: v.cite,
+            measure: v.measure,
+            unit: v.unit,
+            old: v.old,
+            new: v.new,
+            delta: v.delta,
           })),
         }
       : null,

@@ -17,6 +17,7 @@ import { exprWords } from './words.js';
 import type { Subject } from '../facts/facts.js';
 import type { RunContext } from './evaluate.js';
 import { valueString } from './value-text.js';
+import { fieldsThroughArgs, paramsRead } from './def-reads.js';
 
 /** What an explainer returns. */
 export interface Explained {
@@ -32,7 +33,8 @@ export type Explainer = (ctx: RunContext, subject: Subject, status: Status, due:
 
 /** A sub-expression shown with its value: a fact, a parameter, or arithmetic over them. */
 type Shown =
-  | { readonly kind: 'leaf'; readonly x: TExpr; readonly fn: Compiled; readonly label?: Labels }
+  /** `reads`: for a call of a shared definition, the facts and parameters it reads (named as figures). */
+  | { readonly kind: 'leaf'; readonly x: TExpr; readonly fn: Compiled; readonly label?: Labels; readonly reads?: readonly Shown[] }
   | { readonly kind: 'arith'; readonly x: TExpr; readonly fn: Compiled; readonly op: string; readonly left: Shown; readonly right: Shown };
 
 interface Atom {
@@ -51,7 +53,22 @@ function shown(x: TExpr, compiler: Compiler): Shown {
   if (x.op === 'binary' && (x.bop === '+' || x.bop === '-' || x.bop === '*' || x.bop === '/') && x.left.type.t !== 'date') {
     return { kind: 'arith', x, fn: compiler.compile(x), op: x.bop, left: shown(x.left, compiler), right: shown(x.right, compiler) };
   }
-  return { kind: 'leaf', x, fn: compiler.compile(x), label: x.op === 'field' ? x.label : undefined };
+  return { kind: 'leaf', x, fn: compiler.compile(x), label: x.op === 'field' ? x.label : undefined, reads: x.op === 'def' ? callReads(x, compiler) : undefined };
+}
+
+/** What a call of a shared definition reads: its arguments' figures, the facts its body reads from them, its parameters. */
+function callReads(x: Extract<TExpr, { op: 'def' }>, compiler: Compiler): Shown[] {
+  const out: Shown[] = [];
+  const flatten = (s: Shown): void => {
+    if (s.kind === 'arith') {
+      flatten(s.left);
+      flatten(s.right);
+    } else out.push(s);
+  };
+  for (const a of x.args) flatten(shown(a, compiler));
+  for (const f of fieldsThroughArgs(x)) out.push(shown(f, compiler));
+  for (const p of paramsRead(x.body)) out.push(shown(p, compiler));
+  return out;
 }
 
 /** The comparisons and boolean facts a condition is made of (through and/or/not). */
@@ -163,6 +180,7 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
         const target = x.target.op === 'var' ? frame.slots[x.target.slot] : undefined;
         path = target && typeof target === 'object' && 'path' in target ? `${(target as Subject).path}.${x.path}` : textOf(x);
       }
+      if (x.op === 'def') for (const r of s.reads ?? []) note(r, r.fn(frame));
       if (!path || seen.has(path)) return;
       seen.add(path);
       figures.push({ path, value: figureValue(v) });

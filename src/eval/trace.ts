@@ -11,6 +11,7 @@ import type { Lang } from '../model/diagnostics.js';
 import type { RuleResult } from '../model/result.js';
 import type { Policy, TExpr } from '../model/types.js';
 import { Compiler, type Frame } from '../compile/compile.js';
+import { paramsRead } from './def-reads.js';
 import { texprText } from '../compile/describe.js';
 import type { Subject } from '../facts/facts.js';
 import { decide, prepareRun, type EvaluateOptions } from './evaluate.js';
@@ -61,16 +62,6 @@ function childrenOf(x: TExpr): TExpr[] {
   }
 }
 
-function paramsOf(x: TExpr, out: Set<string>): Set<string> {
-  if (x.op === 'param') out.add(x.name);
-  if (x.op === 'aggregate') {
-    if (x.where) paramsOf(x.where, out);
-    if (x.body) paramsOf(x.body, out);
-  }
-  for (const c of childrenOf(x)) paramsOf(c, out);
-  return out;
-}
-
 /** Traces every rule of `subject`'s kind. */
 export function traceSubject(policy: Policy, subject: Subject, options: EvaluateOptions): RuleTrace[] {
   const ctx = prepareRun(policy, options);
@@ -87,8 +78,9 @@ export function traceSubject(policy: Policy, subject: Subject, options: Evaluate
       value: formatValue(compiler.compile(x)(frame), x.type, lang, policy),
       children: childrenOf(x).filter((c) => c.op !== 'const').map(node),
     });
+    // Through the bodies of shared definitions too: a parameter read there decides as much.
     const used = new Set<string>();
-    for (const x of [info.where, info.condition, info.deadline]) if (x) paramsOf(x, used);
+    for (const x of [info.where, info.condition, info.deadline]) if (x) for (const p of paramsRead(x)) used.add(p.name);
     const params: TraceParam[] = [...used].map((name) => {
       const p = policy.params.get(name)!;
       const inForce = p.history.filter((h) => h.from === undefined || h.from <= ctx.asOf);

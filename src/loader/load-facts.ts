@@ -12,6 +12,7 @@ import { factsFormatOf, loadFactsText, parseFactsText } from '../facts/parse-fac
 import { mergeFactsParts } from '../facts/merge-facts.js';
 import type { RawFactsPart } from '../facts/raw-facts.js';
 import { isSpreadsheetFacts, loadSpreadsheetFacts, readSpreadsheetPart } from './load-spreadsheet.js';
+import { isDuckDbFacts, loadDuckDbFacts, readDuckDbPart } from './load-duckdb-facts.js';
 import { readTextFile } from './read-text.js';
 
 /** A facts file's text, or why it cannot be read (`shown` is text to render those diagnostics on). */
@@ -77,7 +78,7 @@ export function factsSourcesOf(path: string): { sources: string[]; diagnostics: 
   } catch (e) {
     return { sources: [], diagnostics: [error('F0001', undefined, fsDetail(errnoOf(e), path))] };
   }
-  if (names.some((n) => n.toLowerCase().endsWith('.csv'))) return { sources: [path], diagnostics: [] };
+  if (names.some((n) => n.toLowerCase().endsWith('.csv') || n.toLowerCase().endsWith('.parquet'))) return { sources: [path], diagnostics: [] };
   const sources: string[] = [];
   for (const n of names) {
     const full = join(path, n);
@@ -87,7 +88,7 @@ export function factsSourcesOf(path: string): { sources: string[]; diagnostics: 
       } catch {
         // An unreadable subfolder holds nothing we could read; the others still count.
       }
-    } else if (n.toLowerCase().endsWith('.xlsx') || factsFormatOf(n)) sources.push(full);
+    } else if (n.toLowerCase().endsWith('.xlsx') || factsFormatOf(n) || isDuckDbFacts(full)) sources.push(full);
   }
   if (sources.length === 0) return { sources: [], diagnostics: [error('F0301', undefined, { path })] };
   return { sources, diagnostics: [] };
@@ -135,6 +136,7 @@ export async function loadFactsSet(policy: Policy, paths: readonly string[], lim
   if (diagnostics.length) return { diagnostics, texts: new Map() };
   if (sources.length === 1) {
     const only = sources[0];
+    if (isDuckDbFacts(only)) return loadDuckDbFacts(policy, only, limits);
     if (isSpreadsheetFacts(only)) return loadSpreadsheetFacts(policy, only, limits);
     // Exactly as one file always loaded: parsed once, however large.
     const format = factsFormatOf(only);
@@ -146,7 +148,9 @@ export async function loadFactsSet(policy: Policy, paths: readonly string[], lim
   const texts = new Map<string, string>();
   const parts: RawFactsPart[] = [];
   for (const s of sources) {
-    if (isSpreadsheetFacts(s)) {
+    if (isDuckDbFacts(s)) {
+      parts.push(await readDuckDbPart(policy, s, limits));
+    } else if (isSpreadsheetFacts(s)) {
       const read = await readSpreadsheetPart(policy, s, limits);
       for (const [k, v] of read.texts) texts.set(k, v);
       parts.push(read.part);

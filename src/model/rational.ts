@@ -316,3 +316,10 @@ export function formatPercent(x: Num): string {
 export function isNum(v: unknown): v is Num {
   return typeof v === 'number' || v instanceof Rational;
 }
+
+/** Digits of an exact decimal with thousands separators, for people: `1234567.5` → `1,234,567.5`. */
+export function groupDigits(decimal: string): string {
+  const m = /^(-?)(\d+)(\.\d+)?$/.exec(decimal);
+  if (!m) return decimal;
+  return `${m[1]}${m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${m[3] ?? ''}`;
+}

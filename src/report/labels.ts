@@ -34,3 +34,12 @@ export const STATUS_RANK: Record<Status, number> = {
   computed: 7,
   not_applicable: 8,
 };
+
+/** Region levels as words, for totals kept apart by level. */
+export const REGION_LEVEL_LABELS: Record<string, Record<Lang, string>> = {
+  province: { zh: '省级', en: 'province level' },
+  prefecture: { zh: '州（市）级', en: 'prefecture level' },
+  county: { zh: '县级', en: 'county level' },
+  township: { zh: '乡镇级', en: 'township level' },
+  village: { zh: '村级', en: 'village level' },
+};

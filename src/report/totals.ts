@@ -13,6 +13,7 @@ import * as Q from '../model/rational.js';
 import type { RegionRef, RuleResult } from '../model/result.js';
 import type { RuleInfo } from '../model/types.js';
 import { areasOf, regionName, subjectKeyOf, type ReportInput } from './report-data.js';
+import { REGION_LEVEL_LABELS } from './labels.js';
 
 /** A sum over some subjects. */
 export interface TotalCell {
@@ -160,12 +161,8 @@ export function totalsOf(input: ReportInput): TotalLine[] {
     .sort((a, b) => (a.measure === b.measure ? 0 : a.measure === 'value' ? -1 : 1) || rank(a.rule) - rank(b.rule));
 }
 
-/** Digits of an exact decimal with thousands separators: `1234567.5` → `1,234,567.5`. */
-export function groupDigits(decimal: string): string {
-  const m = /^(-?)(\d+)(\.\d+)?$/.exec(decimal);
-  if (!m) return decimal;
-  return `${m[1]}${m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${m[3] ?? ''}`;
-}
+/** Re-exported: reports and diffs group digits alike. */
+export const groupDigits = Q.groupDigits;
 
 /**
  * A total for people: exact, grouped digits, with its unit (`18,700.00 元`). Money sums keep the
@@ -184,17 +181,10 @@ export function decimalsOf(line: TotalLine, input: ReportInput): number {
   return m ? m[1].length : 0;
 }
 
-const LEVEL_WORDS: Record<string, Record<Lang, string>> = {
-  province: { zh: '省级', en: 'province level' },
-  prefecture: { zh: '州（市）级', en: 'prefecture level' },
-  county: { zh: '县级', en: 'county level' },
-  township: { zh: '乡镇级', en: 'township level' },
-  village: { zh: '村级', en: 'village level' },
-};
 
 /** The rule's title, with the region level when the rule's totals are split by level. */
 export function totalTitle(line: TotalLine, lang: Lang): string {
-  const level = line.level === undefined ? '' : (LEVEL_WORDS[line.level]?.[lang] ?? line.level);
+  const level = line.level === undefined ? '' : (REGION_LEVEL_LABELS[line.level]?.[lang] ?? line.level);
   return `${line.title}${level ? (lang === 'zh' ? `（${level}）` : ` (${level})`) : ''}`;
 }
 

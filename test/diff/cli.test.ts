@@ -119,3 +119,32 @@ describe('output', () => {
     expect(run.stdout).toContain('No semantic changes.');
   });
 });
+
+describe('the cost of an amendment (values and totals)', () => {
+  const CW = 'policies/community-worker-allowance';
+  const argv = (a: string, b: string, ...more: string[]) => ['diff', `${CW}/${a}`, `${CW}/${b}`, '--facts', `${CW}/examples/city.yaml`, '--as-of', '2026-06-01', ...more];
+  interface Sum { sum: string; subjects: number; unknown: number }
+  interface Json { impact: { totals: { rule: string; measure: string; province: { old: Sum; new: Sum; delta: string } }[]; values: { rule: string; delta: string }[] } }
+
+  test('each province total moves by the sum of its subjects\' changes, exactly', async () => {
+    const run = await runCli(argv('2024', '2026-draft', '--format', 'json'));
+    expect(run.code).toBe(0);
+    const { impact } = JSON.parse(run.stdout) as Json;
+    expect(impact.totals.map((t) => t.rule)).toEqual(['monthly-allowance', 'yearly-allowance', 'county-allowance-budget']);
+    for (const t of impact.totals) {
+      const cents = impact.values.filter((v) => v.rule === t.rule).reduce((n, v) => n + Math.round(Number(v.delta) * 100), 0);
+      expect(cents).toBe(Math.round(Number(t.province.delta) * 100));
+      expect(Math.round((Number(t.province.new.sum) - Number(t.province.old.sum)) * 100)).toBe(cents);
+    }
+  });
+
+  test.each([
+    ['zh', '新版使全省的「县级年度职业津贴预算」合计减少 3,950.00 元（23,500.00 元 → 19,550.00 元），涉及 2 个地区'],
+    ['en', 'the new version lowers the province\'s "county yearly allowance budget" by 3,950.00 元 (23,500.00 元 → 19,550.00 元), in 2 regions'],
+  ])('the reverse diff says the amounts fall (%s)', async (lang, sentence) => {
+    const run = await runCli(argv('2026-draft', '2024', '--lang', lang));
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(sentence);
+    expect(run.stdout).toMatch(/-100\.00 元/);
+  });
+});

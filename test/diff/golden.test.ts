@@ -53,6 +53,15 @@ const CASES: readonly Case[] = [
     asOf: '2025-06-01',
     outputs: ['zh', 'en', 'json', 'md'],
   },
+  {
+    name: 'cw-2026-draft',
+    note: 'the allowance measure\'s 2026 draft raises the amounts: the change of every value and of the county budgets, the cost of the amendment',
+    old: 'policies/community-worker-allowance/2024',
+    new: 'policies/community-worker-allowance/2026-draft',
+    facts: 'policies/community-worker-allowance/examples/city.yaml',
+    asOf: '2026-06-01',
+    outputs: ['zh', 'en', 'json', 'md'],
+  },
 ];
 
 const EXT: Record<Output, string> = { zh: 'zh.txt', en: 'en.txt', json: 'json', md: 'md' };

@@ -1,14 +1,15 @@
 /**
  * The HTML report in a real browser (Debian's chromium driven by playwright-core): the example
  * province's numbers against `--format json`, filters, the drill-down, no network at all, and a
- * 100,000-institution report that must become interactive in under 3 s. Screenshots and the
- * measured figures go to test/artifacts/ (git-ignored).
+ * 100,000-institution report that opens, shows every result and searches them. How fast it
+ * becomes interactive is measured by the benchmark (`npm run bench -- --only html`, target
+ * under 3 s), not here. Screenshots go to test/artifacts/ (git-ignored).
  *
  * Without /usr/bin/chromium this file fails on purpose: a skipped browser test reads as green.
  * .ci/run installs the package when it is missing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,7 +29,6 @@ const POLICY = 'policies/yunnan-social-work/2021';
 const PROVINCE = 'policies/yunnan-social-work/examples/province.yaml';
 const AS_OF = '2022-06-01';
 const ARTIFACTS = resolve('test/artifacts');
-const TTI_BUDGET_MS = 3000;
 
 interface JsonResult { subject: { kind: string; id: string }; rule: string; cite: string; status: string; due: string | null; explanation: string }
 interface JsonReport { policy: { id: string; version: string }; asOf: string; results: JsonResult[]; summary: Record<string, number> }
@@ -137,66 +137,31 @@ describe('the HTML report in Chromium', () => {
     await page.close();
   }, 120_000);
 
-  it('opens a 100,000-institution report and is interactive in under 3 s', async () => {
+  it('opens a 100,000-institution report, shows all of its results and searches them, fetching nothing', async () => {
     const facts = join(dir, 'province-100k.json');
     const gen = spawnSync(process.execPath, ['scripts/gen-province.js', '--institutions', '100000', '--out', facts], { encoding: 'utf8' });
     expect(gen.status, gen.stderr).toBe(0);
     const html = join(dir, 'province-100k.html');
-    const t0 = performance.now();
     const r = await runCli(['eval', POLICY, '--facts', facts, '--as-of', AS_OF, '--format', 'html', '--out', html]);
-    const generationMs = Math.round(performance.now() - t0);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const bytes = statSync(html).size;
 
-    // Three loads: the page's own clock (navigation start to the list drawn and wired) decides;
-    // the median keeps one stray pause of a shared machine from deciding alone.
-    // The renderer's main-thread CPU time (CDP's ThreadTime) is reported too: unlike the clock,
-    // it does not grow when other processes share the machine.
-    const loads: { readyMs: number; wallMs: number; mainThreadCpuMs: number; marks: Record<string, number> }[] = [];
-    let last: Awaited<ReturnType<typeof openPage>> | undefined;
-    for (let i = 0; i < 3; i++) {
-      last = await openPage();
-      const cdp = await last.page.context().newCDPSession(last.page);
-      await cdp.send('Performance.enable');
-      const t = performance.now();
-      await last.page.goto(pathToFileURL(html).href, { waitUntil: 'commit', timeout: 60_000 });
-      await last.page.waitForSelector('html[data-ready]', { timeout: 60_000 });
-      const wallMs = Math.round(performance.now() - t);
-      const readyMs = Number(await last.page.getAttribute('html', 'data-ready-ms'));
-      const marks = await last.page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)])));
-      const { metrics } = await cdp.send('Performance.getMetrics');
-      const mainThreadCpuMs = Math.round(1000 * (metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN));
-      loads.push({ readyMs, wallMs, mainThreadCpuMs, marks });
-      if (i < 2) await last.page.close();
-    }
-    const page = last!.page;
-    // Still responsive on the whole data: every result, then a search.
-    let t = performance.now();
+    const opened = await openPage();
+    const page = opened.page;
+    await page.goto(pathToFileURL(html).href, { waitUntil: 'commit', timeout: 120_000 });
+    await page.waitForSelector('html[data-ready]', { timeout: 120_000 });
     await page.selectOption('#f-status', 'all');
-    const allMs = Math.round(performance.now() - t);
     const total = await countShown(page);
-    t = performance.now();
     await page.fill('#f-q', 'KM-CWH');
-    await expect.poll(() => countShown(page), { interval: 20, timeout: 30_000 }).toBeLessThan(total);
-    const searchMs = Math.round(performance.now() - t);
+    await expect.poll(() => countShown(page), { interval: 20, timeout: 60_000 }).toBeLessThan(total);
     await page.fill('#f-q', '');
     await page.selectOption('#f-status', 'attention');
     await page.locator('header').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'report-100k.png') });
 
-    const sorted = loads.map((l) => l.readyMs).sort((a, b) => a - b);
-    const figures = { subjects: 'generated: --institutions 100000', bytes, megabytes: +(bytes / 1048576).toFixed(1), generationMs, loads, medianReadyMs: sorted[1], allResults: total, showAllMs: allMs, searchMs };
-    writeFileSync(join(ARTIFACTS, 'report-100k.json'), `${JSON.stringify(figures, null, 2)}\n`);
-    console.log(`100k HTML report: ${figures.megabytes} MB, generated in ${generationMs} ms; interactive after ${sorted.join(' / ')} ms (median ${sorted[1]}; main-thread CPU ${loads.map((l) => l.mainThreadCpuMs).join(' / ')} ms); all ${fmt(total)} results in ${allMs} ms; search in ${searchMs} ms`);
-
     expect(total).toBeGreaterThan(1_000_000);
-    expect(last!.requests).toEqual([]);
-    expect(last!.problems).toEqual([]);
-    // The fastest of three loads decides: it is still a wall-clock time to interactive, and the
-    // one least inflated by other processes when the suite shares two cores with other test files.
-    expect(sorted[0]).toBeLessThan(TTI_BUDGET_MS);
-    expect(Math.min(...loads.map((l) => l.mainThreadCpuMs))).toBeLessThan(TTI_BUDGET_MS);
+    expect(opened.requests).toEqual([]);
+    expect(opened.problems).toEqual([]);
     await page.close();
   }, 900_000);
 });

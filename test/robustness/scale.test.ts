@@ -149,7 +149,9 @@ describe('a generated province evaluates correctly within the memory bound', () 
     expect(Object.values(report.summary).reduce((a, b) => a + b, 0)).toBe(expected);
     // The generator mixes in deliberate problems: every status shows up.
     for (const s of ['compliant', 'violation', 'pending', 'unknown', 'not_applicable']) expect(report.summary[s], s).toBeGreaterThan(0);
-  });
+    // Generating, evaluating and re-reading 30,545 subjects: the suite-wide 60 s hang guard is
+    // too tight when the two cores are shared with other test files.
+  }, 4 * CHILD_BOUND_MS);
 
   it.skipIf(!SLOW)('CLAUSAL_SLOW: one million institutions (416 MB NDJSON) -> F0016 at once', () => {
     const file = join(dir, 'million-institutions.ndjson');
