@@ -83,6 +83,6 @@ export function compileSources(files: readonly PolicySourceFile[], resolver: Sou
     if (read.refused) return { diagnostics: [...diagnostics, { ...read.refused, span: header.source.span }], texts };
     source = read.text === undefined ? { path: read.path, missing: true } : { path: read.path, text: read.text };
   }
-  const checked = checkPolicy({ files: asts, source, base, maxCompiledSize: options.maxCompiledSize });
+  const checked = checkPolicy({ files: asts, source, base, maxCompiledSize: options.maxCompiledSize, texts });
   return { policy: checked.policy, diagnostics: [...diagnostics, ...checked.diagnostics], texts };
 }

@@ -6,7 +6,7 @@
 import type * as A from '../model/ast.js';
 import { error, warning, didYouMean, type Diagnostic } from '../model/diagnostics.js';
 import { isValidDate } from '../model/dates.js';
-import type { Span } from '../model/span.js';
+import { LineIndex, type Span } from '../model/span.js';
 import {
   isNumeric,
   typeName,
@@ -30,9 +30,10 @@ import {
   type Type,
 } from '../model/types.js';
 import { parseExpression } from '../syntax/parse.js';
-import { assignable, constValueOf, ExprChecker, resolveTypeName, Scope, TYPES, type Symbols } from './expressions.js';
+import { assignable, constValueOf, ExprChecker, percentSignHint, resolveTypeName, Scope, TYPES, type Symbols } from './expressions.js';
 import { citeCovers, locateQuote, outlineSource } from './source-outline.js';
 import { ConstantFolder } from './constant-size.js';
+import { officerHints } from './officer-hints.js';
 import { sharedBodies, treeSize } from './expr-size.js';
 import { compare, div as qdiv, formatNum, isNum, parseDecimal, type Num } from '../model/rational.js';
 
@@ -46,6 +47,8 @@ export interface CheckInput {
   readonly base?: Policy;
   /** Largest compiled size, in expression nodes (default {@link DEFAULT_MAX_COMPILED_SIZE}); C0101 above it. */
   readonly maxCompiledSize?: number;
+  /** The rule files' texts by path, so hints can name a declaration's line and column. */
+  readonly texts?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -91,7 +94,16 @@ function label(l: A.Label | undefined): Labels | undefined {
 }
 
 function symbols(s: State): Symbols {
-  return s;
+  return { ...s, placeOf: (span, name) => placeOf(s, span, name) };
+}
+
+/** `file:line:col` of `name` within `span` (of the span's start if `name` is not in it). */
+function placeOf(s: State, span: Span, name: string): string {
+  const text = s.input.texts?.get(span.file);
+  if (text === undefined) return span.file;
+  const at = text.indexOf(name, span.start);
+  const { line, column } = new LineIndex(text).position(at >= 0 && at < span.end ? at : span.start);
+  return `${span.file}:${line}:${column}`;
 }
 
 /**
@@ -111,6 +123,8 @@ const PASSES: readonly Pass[] = [
   // must run after every symbol table is filled
   { name: 'rules', run: rulesPass },
   { name: 'uncheckable', run: uncheckablePass },
+  // must run after rules: it reads which parameters each rule uses
+  { name: 'officer-hints', run: (s) => s.diagnostics.push(...officerHints(s)) },
 ];
 
 /** Checks a policy's files. Never throws on user input. */
@@ -325,7 +339,8 @@ function paramsPass(s: State): void {
     d.history.forEach((h, index) => {
       const x = checker.check(h.value, Scope.root(), type);
       if (!assignable(type!, x.type)) {
-        s.diagnostics.push(error('C0003', h.value.span, { expected: typeName(type!), actual: typeName(x.type) }));
+        const hint = type!.t === 'percent' && h.value.kind === 'number' ? percentSignHint(h.value.text) : undefined;
+        s.diagnostics.push(error('C0003', h.value.span, { expected: typeName(type!), actual: typeName(x.type) }, hint));
         return;
       }
       const value = constValueOf(x);

@@ -11,7 +11,7 @@
  */
 import type * as A from '../model/ast.js';
 import { assertNever } from '../model/ast.js';
-import { error, didYouMean, type Diagnostic } from '../model/diagnostics.js';
+import { closestName, error, didYouMean, type Diagnostic, type MessageTemplate } from '../model/diagnostics.js';
 import { compare, isNum, makeRational, parseDecimal, type Num } from '../model/rational.js';
 import type { Span } from '../model/span.js';
 import { inlinedSize } from './expr-size.js';
@@ -40,6 +40,8 @@ export interface Symbols {
   readonly defines: ReadonlyMap<string, A.DefineDecl>;
   /** Definitions found to be part of a cycle: uses are errors already reported once. */
   readonly cyclicDefines: ReadonlySet<string>;
+  /** `file:line:col` of `name` inside a declaration's span (just the file when its text is unknown). */
+  readonly placeOf?: (span: Span, name: string) => string;
 }
 
 type Binding = { readonly slot: number; readonly type: Type } | { readonly expr: TExpr };
@@ -107,6 +109,11 @@ const T = {
 };
 
 // Names may contain hyphens (rule ids read as written), so `a-b` is one name, not a subtraction.
+/** "write `75%`" for a plain number written where a percentage belongs. */
+export function percentSignHint(text: string): MessageTemplate {
+  return { zh: `百分比要带百分号：写作 \`${text}%\``, en: `a percentage needs its % sign: write \`${text}%\`` };
+}
+
 const SUBTRACTION_HELP = { zh: '减法需要在 `-` 两侧加空格：`a - b`', en: 'subtraction needs spaces around `-`: `a - b`' };
 
 /** Frequently used types. */
@@ -319,8 +326,28 @@ export class ExprChecker {
       return this.err('C0015', e.span, { name: e.name, type: expectedEnum.name }, didYouMean(e.name, this.enumMembersOf(expected)));
     }
     const candidates = [...scope.names(), ...this.symbols.params.keys(), ...this.symbols.sets.keys(), ...this.symbols.defines.keys(), ...this.enumMembersOf(expected)];
-    const help = e.name.includes('-') ? SUBTRACTION_HELP : didYouMean(e.name, candidates);
+    const help = e.name.includes('-') ? SUBTRACTION_HELP : this.declaredHint(e.name, candidates, scope);
     return this.err('C0001', e.span, { name: e.name }, help);
+  }
+
+  /**
+   * "did you mean the parameter declared as `civil_afairs_share` at 10-params.clause:3:7?": when
+   * the closest name is a declaration, the hint points back to it, because the slip may be in
+   * the declaration rather than at this use (and then the other uses are right).
+   */
+  private declaredHint(name: string, candidates: readonly string[], scope: Scope): MessageTemplate | undefined {
+    const best = closestName(name, candidates);
+    if (best === undefined) return undefined;
+    const sy = this.symbols;
+    const decl: [MessageTemplate, Span] | undefined = scope.lookup(best) ? undefined
+      : sy.params.get(best) ? [{ zh: '参数', en: 'parameter' }, sy.params.get(best)!.span]
+      : sy.sets.get(best) ? [{ zh: '集合', en: 'set' }, sy.sets.get(best)!.span]
+      : sy.defines.get(best) ? [{ zh: '定义', en: 'definition' }, sy.defines.get(best)!.nameSpan]
+      : sy.tables.get(best) ? [{ zh: '表', en: 'table' }, sy.tables.get(best)!.span]
+      : undefined;
+    if (!decl) return { zh: `是否想写 \`${best}\`？`, en: `did you mean \`${best}\`?` };
+    const place = sy.placeOf ? sy.placeOf(decl[1], best) : decl[1].file;
+    return { zh: `是否指 ${place} 处声明的${decl[0].zh} \`${best}\`？`, en: `did you mean the ${decl[0].en} declared as \`${best}\` at ${place}?` };
   }
 
   private enumMembersOf(expected: Type | undefined): string[] {
@@ -555,7 +582,9 @@ export class ExprChecker {
     const rt = right.type;
     const anyError = lt.t === 'error' || rt.t === 'error';
     const bad = (): TExpr => {
-      this.diagnostics.push(error('C0029', e.span, { left: typeName(lt), right: typeName(rt) }));
+      // `u.share >= 70`: a percentage compared with a plain number is nearly always a missing `%`.
+      const plain = lt.t === 'percent' && e.right.kind === 'number' ? e.right : rt.t === 'percent' && e.left.kind === 'number' ? e.left : undefined;
+      this.diagnostics.push(error('C0029', e.span, { left: typeName(lt), right: typeName(rt) }, plain ? percentSignHint(plain.text) : undefined));
       return { op: 'binary', bop: op, left, right, type: T.error, span: e.span };
     };
     if (!anyError && (op === '==' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=' || op === '+' || op === '-') && unitsClash(lt, rt)) {

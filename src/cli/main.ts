@@ -4,6 +4,7 @@
  * diagnostic and a non-zero exit code, never a stack trace.
  */
 import { extname } from 'node:path';
+import { EDITING_HINTS } from '../check/officer-hints.js';
 import { didYouMean, error, hasErrors, warning, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import { isValidDate } from '../model/dates.js';
 import { STATUSES, type Status } from '../model/result.js';
@@ -156,7 +157,9 @@ export function emit(ctx: Ctx, out: string | undefined, chunks: Iterable<string 
 /** Loads a policy directory, reporting diagnostics; undefined when it has errors. */
 export function loadPolicyOrReport(ctx: Ctx, dir: string) {
   const loaded = loadPolicy(dir, { root: ctx.policyRoot, maxCompiledSize: ctx.maxCompiledSize });
-  if (loaded.diagnostics.length) ctx.report(loaded.diagnostics, loaded.texts);
+  // Editing hints (a stale figure in a title…) are for `check` and the editor, not every run.
+  const shown = loaded.diagnostics.filter((d) => !EDITING_HINTS.has(d.code));
+  if (shown.length) ctx.report(shown, loaded.texts);
   if (!loaded.policy || hasErrors(loaded.diagnostics)) return undefined;
   return loaded;
 }

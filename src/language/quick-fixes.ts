@@ -19,7 +19,7 @@ export interface QuickFix {
 /** Full-width punctuation and the ASCII the grammar expects in its place. */
 export { FULL_WIDTH } from '../syntax/typing-slips.js';
 
-const DID_YOU_MEAN = /^did you mean (?:the keyword )?`([^`]+)`\?$/;
+const DID_YOU_MEAN = /^did you mean (?:the keyword |the \w+ declared as )?`([^`]+)`(?: at \S+)?\?$/;
 /** A date written another common way, at the start of a text. */
 const LOOSE_DATE = /^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?:\s*日)?/;
 

@@ -105,6 +105,8 @@ export const CATALOGUE = {
   C0212: { zh: '`{name}` 的单位为 {expected}，所赋的值单位为 {actual}', en: '`{name}` is in {expected}, but the value given is in {actual}' },
   C0213: { zh: '值规则没有期限：请删除 `by`', en: 'a value rule has no deadline: remove `by`' },
   C0038: { zh: '字段 `{name}` 的上级 `{parent}` 不是 record 类型', en: 'field `{name}` is nested under `{parent}`, which is not a record' },
+  C0310: { zh: '`{text}` 不到 1%，而该参数的其他取值和其他百分比参数都不低于 1%：是否应为 `{fix}`？', en: '`{text}` is under 1%, while this parameter\'s other values and every other percentage are at least 1%: did you mean `{fix}`?' },
+  C0311: { zh: '{where}中写死了 `{figure}`，但规则所用的参数 `{param}` 自{from}起为 {value}：参数不是 {figure} 的时期{where}就不对了', en: 'the {where} writes out `{figure}`, but the rule\'s parameter `{param}` is {value} from {from}: the {where} is wrong whenever the parameter is not {figure}' },
   C0100: { zh: '这一常量运算的结果超出精确数值范围（分子、分母的绝对值不超过 2^53 − 1，约 15 位有效数字）', en: 'this constant arithmetic leaves the exact number range (numerator and denominator of magnitude at most 2^53 − 1, about 15 significant digits)' },
   C0101: { zh: '政策编译后有 {size} 个表达式节点，超过 {limit} 的上限', en: 'the policy compiles to {size} expression nodes, more than the limit of {limit}' },
   // facts
@@ -272,6 +274,12 @@ export function messageOf(d: Diagnostic, lang: Lang): string {
 
 /** A "did you mean" hint for the closest candidate, if one is close enough. */
 export function didYouMean(name: string, candidates: Iterable<string>): MessageTemplate | undefined {
+  const best = closestName(name, candidates);
+  return best === undefined ? undefined : { zh: `是否想写 \`${best}\`？`, en: `did you mean \`${best}\`?` };
+}
+
+/** The candidate closest to `name` in spelling, if one is close enough to be a slip. */
+export function closestName(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
@@ -282,7 +290,7 @@ export function didYouMean(name: string, candidates: Iterable<string>): MessageT
     }
   }
   if (best === undefined || bestDistance > Math.max(2, Math.floor(name.length / 3))) return undefined;
-  return { zh: `是否想写 \`${best}\`？`, en: `did you mean \`${best}\`?` };
+  return best;
 }
 
 function editDistance(a: string, b: string): number {

@@ -50,7 +50,7 @@ describe('diagnostics', () => {
     await client.change(uri, good.replace('civil_affairs_share * i.posts', 'civil_affairs_shar * i.posts'));
     const [d] = await client.waitForDiagnostics(uri, (ds) => ds.length > 0);
     expect(d).toMatchObject({ code: 'C0001', severity: 1, source: 'clausal' });
-    expect(d.message).toBe('未知名称 `civil_affairs_shar`\n提示: 是否想写 `civil_affairs_share`？');
+    expect(d.message).toBe('未知名称 `civil_affairs_shar`\n提示: 是否指 2021/10-params.clause:4:7 处声明的参数 `civil_affairs_share`？');
     expect(d.range).toEqual({ start: client.positionOf(uri, 'civil_affairs_shar'), end: client.positionOf(uri, 'civil_affairs_shar', 18) });
     await client.change(uri, good);
     expect(await client.waitForDiagnostics(uri, (ds) => ds.length === 0)).toEqual([]);
@@ -83,7 +83,7 @@ describe('diagnostics', () => {
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { clausal: { lang: 'en' } } });
     await client.change(uri, disk(POSTS).replace('civil_affairs_share * i.posts', 'civil_affairs_shar * i.posts'));
     const [d] = await client.waitForDiagnostics(uri, (ds) => ds.length > 0 && String(ds[0].message).startsWith('unknown'));
-    expect(d.message).toBe('unknown name `civil_affairs_shar`\nhelp: did you mean `civil_affairs_share`?');
+    expect(d.message).toBe('unknown name `civil_affairs_shar`\nhelp: did you mean the parameter declared as `civil_affairs_share` at 2021/10-params.clause:4:7?');
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { clausal: { lang: 'zh' } } });
     await client.change(uri, disk(POSTS));
     await client.waitForDiagnostics(uri, (ds) => ds.length === 0);
