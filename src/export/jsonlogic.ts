@@ -738,9 +738,9 @@ export function exportJsonLogic(policy: Policy, options: JsonLogicExportOptions)
   const rules: JsonLogicRule[] = [];
   const unsupported: UnsupportedRule[] = [];
   for (const rule of policy.rules) {
-    const refusal = refused.get(rule.id);
-    const r = printed.get(rule.id);
-    if (refusal || !r) {
+    const refusal = rule.type === 'value' ? undefined : refused.get(rule.id);
+    const r = rule.type === 'value' ? undefined : printed.get(rule.id);
+    if (refusal || !r || r.type === 'value') {
       const reason = refusal?.reason ?? 'value-rule';
       const code = LOWERED_CODES[reason] ?? 'construct';
       const expr = refusal?.construct ?? rule.id;

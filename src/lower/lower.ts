@@ -74,10 +74,6 @@ export function lowerPolicy(policy: Policy, options: LowerOptions): LoweredPolic
   const unsupported: Unsupported[] = [];
   policy.rules.forEach((rule, index) => {
     // Value rules yield amounts, not statuses: the lowered form has no place for them yet.
-    if (rule.type === 'value') {
-      unsupported.push({ rule: rule.id, construct: 'compute', reason: 'value-rule', span: rule.decl.compute?.span ?? rule.decl.span });
-      return;
-    }
     try {
       rules.push(new RuleLowering(policy, rule, compiler, options.asOf, params).lower(index, inForce));
     } catch (e) {
@@ -124,12 +120,33 @@ class RuleLowering {
   lower(index: number, policyInForce: boolean): LoweredRule {
     const r = this.rule;
     const inForce = policyInForce && (!r.from || r.from <= this.asOf) && (!r.until || this.asOf <= r.until);
+    if (r.type === 'value') return this.lowerValue(index, inForce);
     return {
       id: r.id, index, cite: r.cite, modality: r.modality, type: r.type === 'entitlement' ? 'entitlement' : 'obligation', kind: r.kind, inForce,
       ...(r.where ? { where: this.value(r.where) } : {}),
       condition: this.value(r.condition),
       ...(r.deadline ? { deadline: this.value(r.deadline) } : {}),
     };
+  }
+
+  /** A value rule: its value as an exact decimal fraction (or a date), with its unit and places. */
+  private lowerValue(index: number, inForce: boolean): LoweredRule {
+    const r = this.rule;
+    const x = r.condition;
+    const step = r.value?.stepText;
+    const decimals = step !== undefined && step.includes('.') ? step.length - step.indexOf('.') - 1 : 0;
+    const head = { id: r.id, index, cite: r.cite, modality: r.modality, type: 'value' as const, kind: r.kind, inForce, ...(r.where ? { where: this.value(r.where) } : {}) };
+    if (x.type.t === 'date') return { ...head, condition: this.value(x), value: { decimals, unit: r.value?.unit ?? null } };
+    if (!isNumeric(x.type)) return this.refuse(x, 'value-type');
+    const f = this.num(x);
+    if (numType(f.n) !== 'int') return this.refuse(x, 'value-decimal');
+    if (f.d.op !== 'lit' || typeof f.d.value !== 'bigint') return this.refuse(x, 'share-arithmetic');
+    let rest = f.d.value;
+    while (rest % 2n === 0n) rest /= 2n;
+    while (rest % 5n === 0n) rest /= 5n;
+    // A repeating decimal is written rounded to ten places by the engine: not an exact column.
+    if (rest !== 1n) return this.refuse(x, 'value-repeating');
+    return { ...head, condition: f.n, value: { denominator: f.d.value, decimals, unit: r.value?.unit ?? null } };
   }
 
   /** The rule's slot for a slot of the expression being lowered. */

@@ -157,7 +157,7 @@ export interface LoweredRule {
   readonly index: number;
   readonly cite: string;
   readonly modality: 'must' | 'should' | 'may';
-  readonly type: 'obligation' | 'entitlement';
+  readonly type: 'obligation' | 'entitlement' | 'value';
   readonly kind: string;
   /** Whether the policy and the rule are in force on the date; when not, every subject is not_applicable. */
   readonly inForce: boolean;
@@ -167,6 +167,13 @@ export interface LoweredRule {
   readonly condition: LExpr;
   /** The deadline: a date; unknown or none makes an unmet `must` unknown. */
   readonly deadline?: LExpr;
+  /**
+   * Value rules (`compute`): `condition` is the value's numerator (an integer) over the constant
+   * `denominator`, whose only prime factors are 2 and 5 so the value is an exact decimal, written
+   * with at least `decimals` places (the rule's step: `300.00` for 0.01); or a date (`denominator`
+   * absent). Unknown makes the result unknown, none `not_applicable`, else `computed`.
+   */
+  readonly value?: { readonly denominator?: bigint; readonly decimals: number; readonly unit: string | null };
 }
 
 /** A rule the lowering refuses, and why. */

@@ -86,7 +86,8 @@ const postgres: SqlDialect = {
   append: (l, x) => `(${l} || ${x})`,
   contains: (l, x) => `(${x} = ANY(${l}))`,
   cardinality: (l) => `cardinality(${l})`,
-  intDiv: (a, b) => `((${a}) / (${b}))`,
+  // div(), not `/`: SUM of BIGINT is NUMERIC in PostgreSQL, and NUMERIC `/` does not truncate.
+  intDiv: (a, b) => `div(${a}, ${b})`,
   nullList: 'CAST(NULL AS TEXT[])',
   unnest: (l, alias) => `unnest(${l}) WITH ORDINALITY AS ${alias}(v, o)`,
   flattenGrouped: (rows) => `SELECT g.key, array_agg(u.x ORDER BY g.o, u.p) AS m FROM (${rows}) g CROSS JOIN LATERAL unnest(g.m) WITH ORDINALITY AS u(x, p) GROUP BY g.key`,

@@ -26,6 +26,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBResult, type DuckDBVe
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import { STATUSES, type RuleResult, type Status, type Summary } from '../model/result.js';
 import type { Policy } from '../model/types.js';
+import { parseDecimal } from '../model/rational.js';
 import { readPath, type Facts, type Subject } from '../facts/facts.js';
 import { prepareRun, type CompiledRule, type EvaluateOptions, type RunContext } from '../eval/evaluate.js';
 import type { LColumn, LKind, LoweredPolicy } from '../lower/lowered.js';
@@ -128,6 +129,7 @@ class RowCursor {
   private status?: DuckDBVector<number>;
   private due?: DuckDBVector<string>;
   private missing?: DuckDBVector<string>;
+  private value?: DuckDBVector<string>;
   private row = 0;
   private rows = 0;
   private done = false;
@@ -152,6 +154,7 @@ class RowCursor {
       this.status = chunk.getColumnVector(2) as DuckDBVector<number>;
       this.due = chunk.getColumnVector(3) as DuckDBVector<string>;
       this.missing = chunk.getColumnVector(4) as DuckDBVector<string>;
+      this.value = chunk.getColumnVector(5) as DuckDBVector<string>;
       this.row = 0;
       this.rows = chunk.rowCount;
     }
@@ -172,6 +175,10 @@ class RowCursor {
   }
   get missingText(): string | null {
     return this.missing!.getItem(this.row);
+  }
+  /** A value rule's value as the contract writes it (`300.00`, a date), when computed. */
+  get valueText(): string | null {
+    return this.value!.getItem(this.row);
   }
 }
 
@@ -197,9 +204,15 @@ async function mergeRows(ctx: RunContext, facts: Facts, rows: RowCursor, emit: (
       let status: Status = 'not_applicable';
       let due: string | null = null;
       let missing: readonly string[] = NONE;
+      let value: string | null = null;
       if (rows.nextOrd === ord && rows.nextRule === rule.index) {
         status = rows.statusNow;
         if (rule.info.deadline) due = rows.dueText;
+        if (status === 'computed') {
+          value = rows.valueText;
+          // The explainer shows the value the in-process engine would have left in the run.
+          ctx.value = rule.info.condition.type.t === 'date' ? value : parseDecimal(value ?? '');
+        }
         if (status === 'unknown') {
           const text = rows.missingText;
           if (text !== null) missing = [...new Set(text.split('\u0001'))];
@@ -221,6 +234,7 @@ async function mergeRows(ctx: RunContext, facts: Facts, rows: RowCursor, emit: (
         explanation: explained.text,
         title: titles.get(rule)!,
         figures: explained.figures,
+        ...(status === 'computed' ? { value: value!, unit: info.value?.unit ?? null } : {}),
         ...('shortfall' in explained && explained.shortfall !== undefined ? { shortfall: explained.shortfall, shortfallUnit: explained.shortfallUnit ?? null } : {}),
       });
       if (batch.length >= size) {

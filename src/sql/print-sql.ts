@@ -49,7 +49,7 @@ export function factTablesDdl(kinds: readonly LKind[], d: SqlDialect): string[] 
 }
 
 /** The names of the result columns, in order. */
-export const RESULT_COLUMNS = ['subject_kind', 'subject_id', 'rule', 'cite', 'modality', 'status', 'due', 'missing'] as const;
+export const RESULT_COLUMNS = ['subject_kind', 'subject_id', 'rule', 'cite', 'modality', 'status', 'due', 'missing', 'value', 'unit'] as const;
 
 /** Options of {@link resultQuery}. */
 export interface ResultQueryOptions {
@@ -81,10 +81,36 @@ export function resultQuery(lowered: LoweredPolicy, d: SqlDialect, options: Resu
     ? parts.join('\nUNION ALL\n')
     : `SELECT CAST(NULL AS ${d.types.int}) AS _ord, CAST(NULL AS ${d.types.int}) AS rule_index, ${RESULT_COLUMNS.map((c) => `CAST(NULL AS ${c === 'missing' ? d.textList : d.types.text}) AS ${c}`).join(', ')} WHERE 1 = 0`;
   const columns = options.engineColumns
-    ? `CAST(r._ord AS INTEGER) AS _ord, CAST(r.rule_index AS INTEGER) AS rule_index, ${options.engineColumns.status?.('r.status') ?? 'r.status'} AS status, r.due, ${options.engineColumns.missing('r.missing')} AS missing`
+    ? `CAST(r._ord AS INTEGER) AS _ord, CAST(r.rule_index AS INTEGER) AS rule_index, ${options.engineColumns.status?.('r.status') ?? 'r.status'} AS status, r.due, ${options.engineColumns.missing('r.missing')} AS missing, r.value`
     : RESULT_COLUMNS.map((c) => `r.${c}`).join(', ');
   const select = `SELECT ${columns}\nFROM (\n${body}\n) r\n${options.where ? `WHERE ${options.where}\n` : ''}ORDER BY r._ord, r.rule_index`;
   return ctes.length ? `WITH RECURSIVE ${ctes.join(',\n')}\n${select}` : select;
+}
+
+/**
+ * Longest SQL text of one expression the printers write. Each printed node repeats its operands
+ * a few times (an `if` reads its branches to compare them, a rounding reads its numerator thrice),
+ * so definitions nested a few levels deep grow exponentially; past this the rule is refused
+ * (`sql-size`) rather than printed for minutes.
+ */
+const MAX_EXPRESSION = 200_000;
+
+/** Thrown while printing an expression past {@link MAX_EXPRESSION}; see {@link sqlPrintable}. */
+export class SqlTooLarge extends Error {
+  constructor(readonly length: number) {
+    super(`a printed SQL expression is longer than ${MAX_EXPRESSION} characters`);
+  }
+}
+
+/** Whether a rule prints within {@link MAX_EXPRESSION} (in the DuckDB dialect; the others are alike in size). */
+export function sqlPrintable(lowered: LoweredPolicy, rule: LoweredRule, d: SqlDialect): boolean {
+  try {
+    new Printer(lowered, d, false).rule(rule);
+    return true;
+  } catch (e) {
+    if (e instanceof SqlTooLarge) return false;
+    throw e;
+  }
 }
 
 class Printer {
@@ -112,13 +138,16 @@ class Printer {
     const d = this.d;
     const kind = this.kinds.get(r.kind)!;
     const head = `${str(kind.name)} AS subject_kind, t.id AS subject_id, ${str(r.id)} AS rule, ${str(r.cite)} AS cite, ${str(r.modality)} AS modality`;
+    const noText = `CAST(NULL AS ${d.types.text})`;
     if (!r.inForce) {
-      return `SELECT t._ord AS _ord, ${r.index} AS rule_index, ${head}, 'not_applicable' AS status, CAST(NULL AS ${d.types.text}) AS due, ${this.empty} AS missing FROM ${id(kind.listKey)} t`;
+      return `SELECT t._ord AS _ord, ${r.index} AS rule_index, ${head}, 'not_applicable' AS status, ${noText} AS due, ${this.empty} AS missing, ${noText} AS value, ${noText} AS unit FROM ${id(kind.listKey)} t`;
     }
     this.joins = [];
     this.refAliases = new Map();
     const w = r.where ? this.bool(r.where) : { b: 'TRUE', m: null };
-    const c = this.bool(r.condition);
+    // A value rule's "condition" is whether it has a value (NULL: unknown, FALSE: none).
+    const val = r.value ? this.value(r.condition) : undefined;
+    const c = val ? { b: this.whenKnown(val.k, `(${val.v} IS NOT NULL)`), m: val.m } : this.bool(r.condition);
     const dl = r.deadline ? this.value(r.deadline) : undefined;
     const inner = [
       's0._ord AS _ord', 's0.id AS id',
@@ -126,19 +155,44 @@ class Printer {
       `${dl ? dl.v : `CAST(NULL AS ${d.types.text})`} AS dv`,
       `${w.m ?? this.empty} AS wm`,
       `${this.cat(c.m, dl?.m ?? null) ?? this.empty} AS cm`,
+      `${val && r.value ? this.valueText(val.v, r.value.denominator, r.value.decimals) : noText} AS vt`,
     ].join(', ');
     let decided: string;
-    if (r.type === 'entitlement') decided = "WHEN t.c THEN 'eligible' ELSE 'ineligible'";
+    if (r.type === 'value') decided = "WHEN t.c THEN 'computed' ELSE 'not_applicable'";
+    else if (r.type === 'entitlement') decided = "WHEN t.c THEN 'eligible' ELSE 'ineligible'";
     else if (r.modality !== 'must') decided = "WHEN t.c THEN 'compliant' ELSE 'advisory'";
     else if (r.deadline) decided = `WHEN t.c THEN 'compliant' WHEN t.dv IS NULL THEN 'unknown' WHEN ${str(this.lowered.asOf)} <= t.dv THEN 'pending' ELSE 'violation'`;
     else decided = "WHEN t.c THEN 'compliant' ELSE 'violation'";
     const status = `CASE WHEN t.w IS NULL THEN 'unknown' WHEN NOT t.w THEN 'not_applicable' WHEN t.c IS NULL THEN 'unknown' ${decided} END`;
     const due = r.deadline ? 'CASE WHEN t.w THEN t.dv END' : `CAST(NULL AS ${d.types.text})`;
     const joins = this.joins.map((j) => ` ${j}`).join('');
-    const decidedRows = `SELECT t._ord, t.id, ${status} AS status, ${due} AS due, t.wm, t.cm, t.w FROM (SELECT ${inner} FROM ${id(kind.listKey)} s0${joins}) t`;
+    const decidedRows = `SELECT t._ord, t.id, ${status} AS status, ${due} AS due, t.wm, t.cm, t.w, t.vt FROM (SELECT ${inner} FROM ${id(kind.listKey)} s0${joins}) t`;
     const read = `CASE WHEN t.w THEN ${d.concat('t.wm', 't.cm')} ELSE t.wm END`;
     const missing = `CASE WHEN t.status = 'unknown' THEN ${this.keepRepeated ? read : d.distinct(read)} ELSE ${this.empty} END`;
-    return `SELECT t._ord AS _ord, ${r.index} AS rule_index, ${head}, t.status AS status, t.due AS due, ${missing} AS missing FROM (${decidedRows}) t`;
+    const value = r.value ? `CASE WHEN t.status = 'computed' THEN t.vt END` : noText;
+    const unit = r.value?.unit != null ? `CASE WHEN t.status = 'computed' THEN ${str(r.value.unit)} END` : noText;
+    return `SELECT t._ord AS _ord, ${r.index} AS rule_index, ${head}, t.status AS status, t.due AS due, ${missing} AS missing, ${value} AS value, ${unit} AS unit FROM (${decidedRows}) t`;
+  }
+
+  /**
+   * A value as the contract writes it: numerator `n` over `den` (only 2s and 5s in it) as an exact
+   * decimal with at least `decimals` places (`300.00`), as the engine's toDecimalString does; a
+   * date as it is.
+   */
+  private valueText(n: string, den: bigint | undefined, decimals: number): string {
+    const d = this.d;
+    if (den === undefined) return n;
+    let twos = 0;
+    let fives = 0;
+    for (let r = den; r % 2n === 0n; r /= 2n) twos++;
+    for (let r = den; r % 5n === 0n; r /= 5n) fives++;
+    const places = Math.max(twos, fives, decimals);
+    const pow = 10n ** BigInt(places);
+    const scaled = `(${n} * ${pow / den})`;
+    const abs = `(CASE WHEN ${scaled} < 0 THEN - ${scaled} ELSE ${scaled} END)`;
+    const whole = `CAST(${d.intDiv(abs, String(pow))} AS ${d.types.text})`;
+    const frac = places === 0 ? '' : ` || '.' || lpad(CAST(${abs} % ${pow} AS ${d.types.text}), ${places}, '0')`;
+    return `(CASE WHEN ${scaled} < 0 THEN '-' ELSE '' END || ${whole}${frac})`;
   }
 
   // ── helpers ──
@@ -245,6 +299,12 @@ class Printer {
 
   /** An expression as a value. */
   value(x: LExpr): V {
+    const v = this.valueOf(x);
+    if (v.v.length > MAX_EXPRESSION) throw new SqlTooLarge(v.v.length);
+    return v;
+  }
+
+  private valueOf(x: LExpr): V {
     const d = this.d;
     switch (x.op) {
       case 'lit':

@@ -3,6 +3,8 @@ import { error, type Diagnostic } from '../model/diagnostics.js';
 import type { Policy } from '../model/types.js';
 import type { Span } from '../model/span.js';
 import { lowerPolicy } from '../lower/lower.js';
+import { DIALECTS } from './dialects.js';
+import { sqlPrintable } from './print-sql.js';
 import type { LExpr, LoweredPolicy, LoweredRule, Unsupported } from '../lower/lowered.js';
 
 /** One X0401 per rule the lowering or the SQL printers refused, naming the rule and the construct. */
@@ -20,7 +22,9 @@ export function sqlLowering(policy: Policy, asOf: string): LoweredPolicy {
   const refused = new Map<string, Unsupported>();
   for (const r of lowered.rules) {
     const hit = [r.where, r.condition, r.deadline].map((x) => (x ? setSource(x) : undefined)).find((x) => x !== undefined);
-    if (hit) refused.set(r.id, { rule: r.id, construct: hit.text, reason: hit.span === NO_SPAN ? 'decimal-list' : 'set-of-facts', span: hit.span === NO_SPAN ? policy.rules.find((p) => p.id === r.id)!.decl.span : hit.span });
+    const decl = policy.rules.find((p) => p.id === r.id)!.decl;
+    if (hit) refused.set(r.id, { rule: r.id, construct: hit.text, reason: hit.span === NO_SPAN ? 'decimal-list' : 'set-of-facts', span: hit.span === NO_SPAN ? decl.span : hit.span });
+    else if (!sqlPrintable(lowered, r, DIALECTS.duckdb)) refused.set(r.id, { rule: r.id, construct: r.id, reason: 'sql-size', span: decl.span });
   }
   if (refused.size === 0) return lowered;
   const order = new Map(policy.rules.map((r, i) => [r.id, i]));
