@@ -169,6 +169,9 @@ export async function startDecisionApi(options: DecisionApiOptions): Promise<Run
       return;
     }
     if (url.pathname === '/v1/evaluate' || url.pathname === '/v1/policy') {
+      // Programs send neither Origin nor Sec-Fetch-Site; a page of another site does, and must not
+      // get decisions recorded in the officer's name (a text/plain POST needs no preflight).
+      guard.checkSameSite(req);
       if (!guard.tokenMatches(req)) throw new HttpError(401, 'X0116');
       guard.enter(res);
       if (url.pathname === '/v1/policy' && method === 'GET') {

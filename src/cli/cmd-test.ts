@@ -6,6 +6,7 @@
  */
 import { error, hasErrors } from '../model/diagnostics.js';
 import { computeCoverage } from '../policy-test/coverage.js';
+import { IfBranchTracker } from '../policy-test/if-coverage.js';
 import { loadPolicyTests } from '../policy-test/load-tests.js';
 import { testRunToJson, testRunToText } from '../policy-test/render.js';
 import { runPolicyTests } from '../policy-test/runner.js';
@@ -24,10 +25,11 @@ registerCommand('test', {
     const policy = loaded.policy;
     const tests = loadPolicyTests(policy, dir);
     if (tests.diagnostics.length) ctx.report(tests.diagnostics, tests.texts);
-    const run = runPolicyTests(policy, tests.suites, { lang: ctx.lang });
-    const coverage = args.flags.has('coverage') ? computeCoverage(policy, run.observations) : undefined;
+    const ifBranches = args.flags.has('coverage') ? new IfBranchTracker(policy) : undefined;
+    const run = runPolicyTests(policy, tests.suites, { lang: ctx.lang, ifBranches });
+    const coverage = args.flags.has('coverage') ? computeCoverage(policy, run.observations, ifBranches?.sites) : undefined;
     const ran = new Set(run.files);
-    const options = { lang: ctx.lang, coverage, notRun: tests.files.filter((f) => !ran.has(f)) };
+    const options = { lang: ctx.lang, coverage, notRun: tests.files.filter((f) => !ran.has(f)), texts: loaded.texts };
     ctx.io.stdout.write(format === 'json' ? testRunToJson(run, options) : testRunToText(run, options));
     return run.failures.length > 0 || hasErrors(tests.diagnostics) ? EXIT.diagnostics : EXIT.ok;
   },

@@ -247,11 +247,16 @@ export class Compiler {
   /** Each shared definition body compiled once, called by every `def` node over it. */
   private readonly bodies = new Map<TExpr, { readonly fn: Compiled; readonly memo: DefMemo }>();
 
-  constructor(private readonly policy: Policy) {}
+  /**
+   * @param onBranch Told which branch every `if` takes (`true`: then, `false`: else; nothing
+   * when the condition is unknown), for the branch coverage of `clausal test`. Without it the
+   * closures carry no hook at all, and with it constants are not folded, so every `if` runs.
+   */
+  constructor(private readonly policy: Policy, private readonly onBranch?: (x: Extract<TExpr, { op: 'if' }>, then: boolean) => void) {}
 
   /** Compiles one expression. */
   compile(x: TExpr): Compiled {
-    if (x.op !== 'const' && isConstant(x)) {
+    if (!this.onBranch && x.op !== 'const' && isConstant(x)) {
       // Hoisted: no facts, parameters or dates in it, so every call gives the same value.
       const fn = this.compileNode(x);
       const probe: Frame = { slots: [], asOf: '', params: {}, missing: [], errors: [] };
@@ -507,9 +512,18 @@ export class Compiler {
    * what the condition read as missing (the branches were read for the comparison alone).
    */
   private ifExpr(x: Extract<TExpr, { op: 'if' }>): Compiled {
-    const c = this.compile(x.condition);
+    const condition = this.compile(x.condition);
     const a = this.compile(x.then);
     const b = this.compile(x.otherwise);
+    const hook = this.onBranch;
+    // The hook is wrapped around the condition here, once: ordinary closures never test for it.
+    const c: Compiled = hook
+      ? (f) => {
+          const v = condition(f);
+          if (v !== UNKNOWN) hook(x, v === true);
+          return v;
+        }
+      : condition;
     return (f) => {
       const v = c(f);
       if (v === true) return a(f);

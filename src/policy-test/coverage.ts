@@ -25,6 +25,7 @@ import type { Status } from '../model/result.js';
 import { isNum, isZero } from '../model/rational.js';
 import type { Policy, RuleInfo, TExpr } from '../model/types.js';
 import type { Observation } from './runner.js';
+import type { IfSite } from './if-coverage.js';
 
 /** The branches of a rule, in report order. */
 export type BranchName = 'not_applicable' | 'met' | 'unmet' | 'unknown';
@@ -69,6 +70,12 @@ export interface Coverage {
   /** Counted branches; `impossible` says how many were left out as impossible. */
   readonly branches: Ratio & { readonly impossible: number };
   readonly byRule: readonly RuleCoverage[];
+  /**
+   * Arms of every `if` (two per `if`; an `else if` chain of n conditions has n + 1 arms, each
+   * `else if` being the `else` of the one before): covered when a checked result took it.
+   * Present when the run tracked them and the policy has an `if`.
+   */
+  readonly ifs?: Ratio & { readonly sites: readonly IfSite[] };
 }
 
 /** The branch a status comes from. */
@@ -169,7 +176,7 @@ function possibleBranches(rule: RuleInfo, policy: Policy): Map<BranchName, { sta
 }
 
 /** Computes coverage from the checks' observations. */
-export function computeCoverage(policy: Policy, observations: readonly Observation[]): Coverage {
+export function computeCoverage(policy: Policy, observations: readonly Observation[], ifSites?: ReadonlyMap<string, IfSite>): Coverage {
   const taken = new Map<string, Map<BranchName, number>>();
   const checks = new Map<string, number>();
   for (const o of observations) {
@@ -200,9 +207,12 @@ export function computeCoverage(policy: Policy, observations: readonly Observati
     });
     return { rule: rule.id, cite: rule.cite, kind: rule.kind, checks: n, branches };
   });
+  const sites = ifSites ? [...ifSites.values()] : undefined;
+  const arms = sites?.reduce((n, s) => n + (s.then > 0 ? 1 : 0) + (s.else > 0 ? 1 : 0), 0) ?? 0;
   return {
     rules: ratio(coveredRules, policy.rules.length),
     branches: { ...ratio(coveredBranches, totalBranches), impossible },
     byRule,
+    ...(sites && sites.length > 0 ? { ifs: { ...ratio(arms, sites.length * 2), sites } } : {}),
   };
 }

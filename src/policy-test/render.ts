@@ -9,6 +9,8 @@ import { BRANCHES, type BranchCoverage, type BranchName, type Coverage } from '.
 import type { TestFailure, TestRun } from './runner.js';
 import { STATUS_LABELS } from '../report/labels.js';
 import type { Status } from '../model/result.js';
+import { LineIndex, type Span } from '../model/span.js';
+import type { IfArm } from './if-coverage.js';
 
 const BRANCH_LABELS: Record<BranchName, Record<Lang, string>> = {
   not_applicable: { zh: '不适用', en: 'n/a' },
@@ -98,8 +100,43 @@ function cell(b: BranchCoverage): string {
   }
 }
 
+/** Line and column of a span's start, when the file's text is at hand. */
+function positionOf(span: Span, texts: ReadonlyMap<string, string> | undefined, cache: Map<string, LineIndex>): { line: number; column: number } | undefined {
+  const text = texts?.get(span.file);
+  if (text === undefined) return undefined;
+  let index = cache.get(span.file);
+  if (!index) cache.set(span.file, (index = new LineIndex(text)));
+  return index.position(span.start);
+}
+
+const ARM_LABELS: Record<IfArm, Record<Lang, string>> = {
+  then: { zh: '条件成立（then）', en: 'then' },
+  else: { zh: '条件不成立（else）', en: 'else' },
+};
+
+/** The `if` lines of the coverage report: the ratio, then each arm no check took, with its place. */
+function ifCoverageText(coverage: Coverage, lang: Lang, texts: ReadonlyMap<string, string> | undefined): string[] {
+  const ifs = coverage.ifs;
+  if (!ifs || ifs.sites.length === 0) return [];
+  const zh = lang === 'zh';
+  const out = [zh ? `if 分支：${ifs.covered}/${ifs.total}（${ifs.percent}%）` : `if branches: ${ifs.covered}/${ifs.total} (${ifs.percent}%)`];
+  const cache = new Map<string, LineIndex>();
+  const missed: string[] = [];
+  for (const site of ifs.sites) {
+    for (const arm of ['then', 'else'] as const) {
+      if (site[arm] > 0) continue;
+      const at = positionOf(site.arms[arm], texts, cache);
+      const where = at ? `${site.span.file}:${at.line}:${at.column}` : site.span.file;
+      const rules = site.rules.join(zh ? '、' : ', ');
+      missed.push(zh ? `  ${where}: ${ARM_LABELS[arm].zh}，条件 ${site.condition}（规则 ${rules}）` : `  ${where}: ${ARM_LABELS[arm].en} of if ${site.condition} (rules ${rules})`);
+    }
+  }
+  if (missed.length) out.push(zh ? '未覆盖的 if 分支：' : 'missed if branches:', ...missed);
+  return out;
+}
+
 /** The coverage section of the text report. */
-export function coverageToText(coverage: Coverage, lang: Lang): string {
+export function coverageToText(coverage: Coverage, lang: Lang, texts?: ReadonlyMap<string, string>): string {
   const zh = lang === 'zh';
   const pct = (p: number) => `${p}%`;
   const r = coverage.rules;
@@ -131,6 +168,7 @@ export function coverageToText(coverage: Coverage, lang: Lang): string {
     out.push(zh ? '不可能的分支（不计入）：' : 'impossible branches (not counted):');
     for (const m of impossible) out.push(`  ${m}`);
   }
+  out.push(...ifCoverageText(coverage, lang, texts));
   return `${out.join('\n')}\n`;
 }
 
@@ -141,6 +179,8 @@ export interface TestReportOptions {
   readonly coverage?: Coverage;
   /** Test files that had errors and were not run. */
   readonly notRun?: readonly string[];
+  /** Rule files' texts by path, to place uncovered `if` arms by line and column. */
+  readonly texts?: ReadonlyMap<string, string>;
 }
 
 /** The text report: each failure with expected and actual, the counts, and coverage if given. */
@@ -150,8 +190,28 @@ export function testRunToText(run: TestRun, options: TestReportOptions): string 
   for (const f of run.failures) out.push(...failureText(f, lang), '');
   out.push(summaryLine(run, lang, options.notRun ?? []));
   let text = `${out.join('\n')}\n`;
-  if (coverage) text += `\n${coverageToText(coverage, lang)}`;
+  if (coverage) text += `\n${coverageToText(coverage, lang, options.texts)}`;
   return text;
+}
+
+function ifsJson(ifs: NonNullable<Coverage['ifs']>, texts: ReadonlyMap<string, string> | undefined): Record<string, unknown> {
+  const cache = new Map<string, LineIndex>();
+  const place = (span: Span) => {
+    const at = positionOf(span, texts, cache);
+    return { file: span.file, line: at?.line ?? null, column: at?.column ?? null };
+  };
+  return {
+    covered: ifs.covered,
+    total: ifs.total,
+    percent: ifs.percent,
+    sites: ifs.sites.map((s) => ({
+      ...place(s.span),
+      condition: s.condition,
+      rules: s.rules,
+      then: { ...place(s.arms.then), checks: s.then },
+      else: { ...place(s.arms.else), checks: s.else },
+    })),
+  };
 }
 
 /** The JSON report (one document, two-space indented, ending in a newline). */
@@ -188,6 +248,7 @@ export function testRunToJson(run: TestRun, options: TestReportOptions): string 
                 rc.branches.map((x) => [x.branch, { state: x.state, checks: x.checks, ...(x.reason ? { reason: x.reason[lang] } : {}) }]),
               ),
             })),
+            ...(coverage.ifs ? { ifs: ifsJson(coverage.ifs, options.texts) } : {}),
           },
         }
       : {}),

@@ -17,6 +17,7 @@ import type { RuleResult, Status, SubjectRef } from '../model/result.js';
 import type { Policy } from '../model/types.js';
 import { evaluate } from '../eval/evaluate.js';
 import type { TestCase, TestExpectation, TestLocation, TestSuite } from './parse-tests.js';
+import type { IfBranchTracker } from './if-coverage.js';
 
 /** Which parts of a check did not hold. */
 export type Mismatch = 'status' | 'missing' | 'due' | 'explanation' | 'value' | 'shortfall';
@@ -86,6 +87,8 @@ export interface TestRun {
 export interface RunTestsOptions {
   /** Language of the explanations shown in failures (default zh). */
   readonly lang?: Lang;
+  /** Counts the `if` arms each checked result takes (for `--coverage`). */
+  readonly ifBranches?: IfBranchTracker;
 }
 
 function keyOf(kind: string, id: string, rule: string): string {
@@ -178,6 +181,7 @@ export function runPolicyTests(policy: Policy, suites: readonly TestSuite[], opt
       for (const e of c.expect) {
         const r = check(e, byLang, lang, c.name);
         observations.push({ rule: e.rule, status: r.actual });
+        options.ifBranches?.observe(c, e.subject, e.rule);
         if (r.failure) {
           failures.push(r.failure);
           failed++;

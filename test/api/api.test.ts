@@ -146,6 +146,17 @@ describe('the other routes and the guards', () => {
     }
   });
 
+  it.each([
+    ['Origin of another site', { Origin: 'http://attacker.example' }],
+    ['Sec-Fetch-Site cross-site', { 'Sec-Fetch-Site': 'cross-site' }],
+  ])('a /v1 request from a page of another site is refused (403, X0117): %s', async (_what, headers) => {
+    const r = await call(api.port, 'POST', '/v1/evaluate', JSON.stringify({ asOf: '2022-06-01', facts: {} }), headers);
+    expect(r.status).toBe(403);
+    expect(JSON.stringify(r.body)).toContain('X0117');
+    expect((await call(api.port, 'GET', '/v1/policy', undefined, headers)).status).toBe(403);
+    expect((await call(api.port, 'GET', '/v1/policy', undefined, { 'Sec-Fetch-Site': 'same-origin' })).status).toBe(200);
+  });
+
   it('a non-loopback bind without a token, or a port in use, does not start (X0504, X0503)', async () => {
     await expect(startDecisionApi({ policy, policyHash: 'test', host: '0.0.0.0', port: 0 })).rejects.toMatchObject({ diagnostic: { code: 'X0504' } });
     const e = await startDecisionApi({ policy, policyHash: 'test', port: api.port }).catch((x: unknown) => x);
