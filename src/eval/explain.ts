@@ -4,7 +4,7 @@
  *     社会工作岗位数 30 < 70% × 专业技术岗位数 50 = 35；尚未达到要求，还差 5（社会工作岗位数）（三（二），期限 2022-12-31）
  *
  * The body is the rule's `explain` template when it has one, otherwise the comparisons of the
- * requirement rendered with their values. Comparisons are compiled once per rule, like the
+ * requirement rendered with their values, in words from the labels (never as rule-file source). Comparisons are compiled once per rule, like the
  * rule itself; explaining re-evaluates only them.
  */
 import type { Lang } from '../model/diagnostics.js';
@@ -13,6 +13,7 @@ import * as Q from '../model/rational.js';
 import { unitOf, type Labels, type Policy, type RuleInfo, type TemplatePart, type TExpr, type Type } from '../model/types.js';
 import { NUMBER_TOO_LARGE, UNKNOWN, type Compiled, type Compiler, type Frame } from '../compile/compile.js';
 import { texprText } from '../compile/describe.js';
+import { exprWords } from './words.js';
 import type { Subject } from '../facts/facts.js';
 import type { RunContext } from './evaluate.js';
 import { valueString } from './value-text.js';
@@ -123,6 +124,14 @@ function textOf(x: TExpr): string {
   return t;
 }
 
+const words = new WeakMap<TExpr, Partial<Record<Lang, string>>>();
+/** {@link exprWords}, computed once per node and language (explanations print it per result). */
+function wordsOf(x: TExpr, lang: Lang, policy: Policy): string {
+  let byLang = words.get(x);
+  if (!byLang) words.set(x, (byLang = {}));
+  return (byLang[lang] ??= exprWords(x, lang, policy));
+}
+
 const labels = new WeakMap<TExpr, Partial<Record<Lang, string | null>>>();
 /** {@link labelOf}, computed once per node and language. */
 function labelMemo(x: TExpr, lang: Lang, policy: Policy): string | undefined {
@@ -183,7 +192,7 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
       if (s.kind === 'leaf') {
         const label = labelMemo(s.x, lang, policy);
         if (s.x.op === 'field' && label) return { text: `${label} ${formatted}`, value };
-        if (s.x.op === 'param' || s.x.op === 'const' || !label) return { text: s.x.op === 'call' || s.x.op === 'table' || s.x.op === 'aggregate' || s.x.op === 'def' ? `${textOf(s.x)} = ${formatted}` : formatted, value };
+        if (s.x.op === 'param' || s.x.op === 'const' || !label) return { text: s.x.op === 'call' || s.x.op === 'table' || s.x.op === 'aggregate' || s.x.op === 'def' ? `${wordsOf(s.x, lang, policy)} = ${formatted}` : formatted, value };
         return { text: formatted, value };
       }
       const l = render(s.left);
@@ -212,7 +221,7 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
       }
     }
     const body = template ? renderTemplate(template, frame, lang, policy) : parts.join(lang === 'zh' ? '；' : '; ');
-    const verdict = statusPhrase(status, lang, due, missing, errors);
+    const verdict = statusPhrase(status, lang, due, missingWords(missing, lang, policy), errors);
     let gap = '';
     const unmet = status === 'violation' || status === 'pending' || status === 'advisory';
     const short = shortfall === undefined ? undefined : Q.toDecimalString(shortfall);
@@ -232,7 +241,7 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
     const lang = frameRun!.lang;
     const template = templates && (lang === 'en' ? templates.en ?? templates.zh : templates.zh);
     const where = lang === 'zh' ? `（${rule.cite}）` : ` (${rule.cite})`;
-    if (status !== 'computed') return { text: `${statusPhrase(status, lang, null, missing, errors)}${where}`, figures: [] };
+    if (status !== 'computed') return { text: `${statusPhrase(status, lang, null, missingWords(missing, lang, policy), errors)}${where}`, figures: [] };
     const v = frameRun!.value;
     const unit = rule.value?.unit;
     const shownValue = `${Q.isNum(v) ? valueString(v, rule) : formatValue(v, rule.condition.type, lang, policy)}${unit !== undefined ? ` ${unit}` : ''}`;
@@ -250,7 +259,7 @@ function describeFlag(x: TExpr, value: unknown, lang: Lang, policy: Policy): str
     const present = value === UNKNOWN ? formatValue(value, x.type, lang, policy) : value ? (lang === 'zh' ? '有' : 'present') : lang === 'zh' ? '无' : 'absent';
     return `${labelOf(x.args[0], lang, policy)}${sep}${present}`;
   }
-  return `${texprText(x)}${sep}${formatValue(value, x.type, lang, policy)}`;
+  return `${wordsOf(x, lang, policy)}${sep}${formatValue(value, x.type, lang, policy)}`;
 }
 
 function figureValue(v: unknown): Figure['value'] {
@@ -280,6 +289,20 @@ function shortfallOf(atom: Atom, left: unknown, right: unknown): Q.Num | undefin
   const target = strict ? Q.floor(need) + 1 : Q.ceil(need);
   const gap = Q.sub(target, have);
   return typeof gap === 'number' && gap > 0 ? gap : undefined;
+}
+
+/**
+ * Missing facts as officers read them: a fact by its path (where to fill it in), a parameter by
+ * its label (`param school_ratio` is 参数「学校社会工作岗位配比」). The `missing` field keeps the paths.
+ */
+function missingWords(missing: readonly string[], lang: Lang, policy: Policy): readonly string[] {
+  if (!missing.some((m) => m.startsWith('param '))) return missing;
+  return missing.map((m) => {
+    if (!m.startsWith('param ')) return m;
+    const p = policy.params.get(m.slice(6));
+    const label = (lang === 'en' ? p?.label?.en : p?.label?.zh) ?? p?.label?.zh ?? m.slice(6);
+    return lang === 'zh' ? `参数「${label}」` : `parameter "${label}"`;
+  });
 }
 
 function statusPhrase(status: Status, lang: Lang, due: string | null, missing: readonly string[], errors: readonly string[]): string {

@@ -16,10 +16,15 @@ import { texprText } from '../compile/describe.js';
 import type { Subject } from '../facts/facts.js';
 import { decide, prepareRun, type EvaluateOptions } from './evaluate.js';
 import { formatValue } from './explain.js';
+import { exprWords } from './words.js';
+import { MODALITY_LABELS, STATUS_LABELS } from '../report/labels.js';
 
 /** One node of a trace: an expression, its value, and its parts. */
 export interface TraceNode {
+  /** The expression as the rule file writes it (for the policy's authors). */
   readonly expression: string;
+  /** The same said in words from the labels, in the run's language (for officers). */
+  readonly words: string;
   readonly value: string;
   readonly children: readonly TraceNode[];
 }
@@ -69,6 +74,7 @@ export function traceSubject(policy: Policy, subject: Subject, options: Evaluate
     frame.slots[0] = subject;
     const node = (x: TExpr): TraceNode => ({
       expression: texprText(x),
+      words: exprWords(x, lang, policy),
       value: formatValue(compiler.compile(x)(frame), x.type, lang, policy),
       children: childrenOf(x).filter((c) => c.op !== 'const').map(node),
     });
@@ -102,25 +108,30 @@ export function traceSubject(policy: Policy, subject: Subject, options: Evaluate
 export function traceToText(subject: Subject, traces: readonly RuleTrace[], lang: Lang): string {
   const zh = lang === 'zh';
   const lines: string[] = [`${subject.kind} ${subject.id}`];
+  // zh readers get words from the labels, with the rule-file text after it in backticks for
+  // the author who wrote it; en keeps the rule-file text (its readers write the rules).
   const tree = (n: TraceNode, indent: string) => {
-    lines.push(`${indent}${n.expression} = ${n.value}`);
+    lines.push(zh ? `${indent}${n.words} = ${n.value}  \`${n.expression}\`` : `${indent}${n.expression} = ${n.value}`);
     for (const c of n.children) tree(c, `${indent}  `);
   };
   for (const t of traces) {
     const r = t.result;
-    lines.push('', `${r.rule}  ${r.cite}  ${r.modality}  → ${r.status}${r.due ? `  (${zh ? '期限' : 'due'} ${r.due})` : ''}`);
+    lines.push('', zh
+      ? `${r.rule}  ${r.cite}  ${MODALITY_LABELS[r.modality].zh}  → ${STATUS_LABELS[r.status].zh}${r.due ? `  （期限 ${r.due}）` : ''}`
+      : `${r.rule}  ${r.cite}  ${r.modality}  → ${r.status}${r.due ? `  (due ${r.due})` : ''}`);
     if (t.quote) lines.push(`  ${zh ? '原文' : 'quote'}：“${t.quote}”`);
     for (const p of t.params) {
-      lines.push(`  param ${p.name} = ${p.value}${p.set ? (p.from ? `  (${zh ? '自' : 'from'} ${p.from})` : '') : ''}`);
+      const when = p.set && p.from ? (zh ? `（自 ${p.from} 起）` : `  (from ${p.from})`) : '';
+      lines.push(zh ? `  参数 \`${p.name}\` = ${p.value}${when}` : `  param ${p.name} = ${p.value}${when}`);
     }
     if (t.where) {
-      lines.push(`  where`);
+      lines.push(zh ? '  适用条件' : '  where');
       tree(t.where, '    ');
     }
     lines.push(`  ${zh ? '要求' : 'requirement'}`);
     tree(t.condition, '    ');
     if (t.deadline) {
-      lines.push(`  by`);
+      lines.push(zh ? '  期限' : '  by');
       tree(t.deadline, '    ');
     }
     lines.push(`  ${r.explanation}`);

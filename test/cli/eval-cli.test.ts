@@ -163,11 +163,15 @@ describe('clausal eval --explain', () => {
   it('prints the trace of one subject: quote, parameters in force, every sub-expression', async () => {
     const r = await runCli(['eval', POLICY, '--facts', PROVINCE, '--as-of', '2022-06-01', '--explain', 'KM-SWH-01']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('civil-affairs-post-share  三（二）  must  → pending  (期限 2022-12-31)');
+    expect(r.stdout).toContain('civil-affairs-post-share  三（二）  应当  → 待达标  （期限 2022-12-31）');
     expect(r.stdout).toContain('原文：“到2022年底，社会工作专业岗位设置数量不低于专业技术岗位总量的70%”');
-    expect(r.stdout).toContain('param civil_affairs_share = 70%');
-    expect(r.stdout).toContain('i.posts.social_work >= civil_affairs_share * i.posts.professional = 否');
-    expect(r.stdout).toMatch(/\n\s+civil_affairs_share \* i\.posts\.professional = 42\n/);
+    expect(r.stdout).toContain('参数 `civil_affairs_share` = 70%');
+    // In words for officers, the rule-file text after it for the author.
+    expect(r.stdout).toContain('社会工作岗位数 ≥ 民政事业单位社会工作岗位占专业技术岗位比例下限 × 专业技术岗位数 = 否  `i.posts.social_work >= civil_affairs_share * i.posts.professional`');
+    expect(r.stdout).toMatch(/\n\s+民政事业单位社会工作岗位占专业技术岗位比例下限 × 专业技术岗位数 = 42  `civil_affairs_share \* i\.posts\.professional`\n/);
+    const en = await runCli(['eval', POLICY, '--facts', PROVINCE, '--as-of', '2022-06-01', '--explain', 'KM-SWH-01', '--lang', 'en']);
+    expect(en.stdout).toContain('civil-affairs-post-share  三（二）  must  → pending  (due 2022-12-31)');
+    expect(en.stdout).toMatch(/\n\s+civil_affairs_share \* i\.posts\.professional = 42\n/);
   });
 
   it('shows which version of a parameter history is in force', async () => {
