@@ -66,6 +66,7 @@ export {
   type ParseTestsOptions,
   type FactsFileReader,
 } from './policy-test/parse-tests.js';
+export { IfBranchTracker, ifSitesOf, type IfSite, type IfArm } from './policy-test/if-coverage.js';
 export { runPolicyTests, type Mismatch, type TestRun, type TestFailure, type TestSummary, type CaseOutcome, type Observation, type RunTestsOptions } from './policy-test/runner.js';
 export { computeCoverage, branchOf, mayBeUnknown, BRANCHES, type Ratio, type Coverage, type RuleCoverage, type BranchCoverage, type BranchName, type BranchState } from './policy-test/coverage.js';
 export { testRunToText, testRunToJson, coverageToText, type TestReportOptions } from './policy-test/render.js';
