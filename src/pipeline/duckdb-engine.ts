@@ -7,7 +7,7 @@ import { emptySummary } from '../model/result.js';
 import { subjectInfos } from '../facts/subject-info.js';
 import { streamWithDuckDb } from '../sql/duckdb-engine.js';
 import { registerEngine, type Engine } from './engine.js';
-import { loadFactsForSource } from './load-source.js';
+import { loadFactsOrAbort } from './load-source.js';
 
 /** The DuckDB engine. */
 export const duckDbEngine: Engine = {
@@ -15,13 +15,8 @@ export const duckDbEngine: Engine = {
   async run(source, request, sink) {
     const { policy } = request;
     const summary = emptySummary();
-    request.progress?.phase('loading facts');
-    const loaded = await loadFactsForSource(policy, source);
-    request.progress?.end();
-    if (!loaded.facts) {
-      await sink.abort();
-      return { summary, diagnostics: loaded.diagnostics, texts: loaded.texts, outcome: 'bad-facts' };
-    }
+    const loaded = await loadFactsOrAbort(source, request, sink);
+    if ('outcome' in loaded) return loaded.outcome;
     const facts = loaded.facts;
     let begun = false;
     const stopped = await streamWithDuckDb(policy, facts, { asOf: request.asOf, lang: request.lang, explain: sink.needs.explanations, ...request.steps }, async (batch) => {

@@ -16,7 +16,7 @@ import { decide, prepareRun, type RunContext } from '../eval/evaluate.js';
 import { NotRegularError, NotUtf8Error, readLines } from '../loader/read-lines.js';
 import { isSpreadsheetFacts } from '../loader/load-spreadsheet.js';
 import { registerEngine, type Engine, type EngineOutcome, type EvalRequest, type FactsSource, type ResultSink } from './engine.js';
-import { loadFactsForSource } from './load-source.js';
+import { loadFactsOrAbort } from './load-source.js';
 
 /** Results handed to the sink at a time: large enough to amortise a call, small enough to stay young. */
 const BATCH = 1024;
@@ -61,13 +61,8 @@ class Pump {
 async function runLoaded(source: FactsSource, request: EvalRequest, sink: ResultSink): Promise<EngineOutcome> {
   const { policy } = request;
   const summary = emptySummary();
-  request.progress?.phase('loading facts');
-  const loaded = await loadFactsForSource(policy, source);
-  request.progress?.end();
-  if (!loaded.facts) {
-    await sink.abort();
-    return { summary, diagnostics: loaded.diagnostics, texts: loaded.texts, outcome: 'bad-facts' };
-  }
+  const loaded = await loadFactsOrAbort(source, request, sink);
+  if ('outcome' in loaded) return loaded.outcome;
   const facts = loaded.facts;
   await sink.begin({ policy, asOf: request.asOf, lang: request.lang, subjects: sink.needs.subjects ? subjectInfos(policy, facts) : undefined, facts });
   const ctx = prepareRun(policy, { asOf: request.asOf, lang: request.lang, explain: sink.needs.explanations, ...request.steps });

@@ -6,7 +6,8 @@ import type { Diagnostic } from '../model/diagnostics.js';
 import type { Policy } from '../model/types.js';
 import type { Facts } from '../facts/facts.js';
 import { loadFactsSet } from '../loader/load-facts.js';
-import type { FactsSource } from './engine.js';
+import { emptySummary } from '../model/result.js';
+import type { EngineOutcome, EvalRequest, FactsSource, ResultSink } from './engine.js';
 
 /** Loaded facts, or the diagnostics that stop them (with the texts they point into). */
 export interface LoadedSource {
@@ -24,4 +25,17 @@ export interface LoadedSource {
 export async function loadFactsForSource(policy: Policy, source: FactsSource): Promise<LoadedSource> {
   const result = await loadFactsSet(policy, source.paths, source.limits);
   return { facts: result.facts, diagnostics: result.diagnostics, texts: result.diagnostics.length ? result.texts : new Map() };
+}
+
+/**
+ * The first step of every engine: loads the facts (warnings kept) with progress shown, or, when
+ * they cannot be used, aborts the sink and gives the `bad-facts` outcome the engine returns as it is.
+ */
+export async function loadFactsOrAbort(source: FactsSource, request: EvalRequest, sink: ResultSink): Promise<(LoadedSource & { readonly facts: Facts }) | { readonly outcome: EngineOutcome }> {
+  request.progress?.phase('loading facts');
+  const loaded = await loadFactsForSource(request.policy, source);
+  request.progress?.end();
+  if (loaded.facts) return { ...loaded, facts: loaded.facts };
+  await sink.abort();
+  return { outcome: { summary: emptySummary(), diagnostics: loaded.diagnostics, texts: loaded.texts, outcome: 'bad-facts' } };
 }
