@@ -175,7 +175,7 @@ rule nested cite "一" for worker w
       const facts = loadFactsText(loaded.policy!, 'facts.json', JSON.stringify({ workers }), 'json').facts!;
       const run = await evaluateWithDuckDb(loaded.policy!, facts, { asOf: '2024-06-30' });
       expect(JSON.stringify(run.results)).toBe(JSON.stringify(evaluate(loaded.policy!, facts, { asOf: '2024-06-30' }).results));
-      return { size: resultQuery(lowered, DIALECTS.duckdb).length, values: run.results.map((r) => r.value ?? r.status) };
+      return { size: resultQuery(lowered, DIALECTS.duckdb).length, values: run.results!.map((r) => r.value ?? r.status) };
     }));
     // W4's grade is absent (unknown); a none grade takes the else branch.
     expect(results[1].values.filter((v) => /^\d+\.\d\d$/.test(v)).length).toBe(4);
