@@ -37,6 +37,13 @@ const STEPS = (() => {
   return steps;
 })();
 
+/** The steps of the English walk-through, which names the same places in English words. */
+const STEPS_EN = (() => {
+  const doc = readFileSync('docs/workbench.md', 'utf8');
+  const section = doc.slice(doc.indexOf('### Changing the quota in the browser'), doc.indexOf('### Saving'));
+  return new Map([...section.matchAll(/^(\d+)\. ([\s\S]*?)(?=^\d+\. |(?![\s\S]))/gm)].map((m) => [Number(m[1]), m[2]]));
+})();
+
 /** A text the page quotes for `step`: it must be there, in backticks, to be checked in the browser. */
 function quoted(step: number, text: string): string {
   expect(STEPS.get(step) ?? '', `docs/workbench.md step ${step} quotes \`${text}\``).toContain(`\`${text}\``);
@@ -198,6 +205,8 @@ describe('changing the quota in the browser, as docs/workbench.md tells it', () 
     await page.click('[data-testid=lang-toggle]');
     await poll(() => text('[data-testid=tab-test]')).toBe('Tests');
     // The run was in Chinese: its explanations are run again in English.
+    expect([...STEPS_EN.keys()]).toEqual([...STEPS.keys()]);
+    expect(STEPS_EN.get(7)).toContain('`172 passed, 4 failed`');
     await poll(() => text('[data-testid=test-summary]')).toBe('tests: 1 file, 42 cases, 176 checks: 172 passed, 4 failed');
     expect(await text('[data-testid=test-failure]')).toContain('Expected: compliant');
     await shot('10-english');
