@@ -9,7 +9,8 @@
  * ```
  *
  * Everything exported here is safe to embed: it never writes to stdout and never exits the
- * process. Only {@link loadPolicy} and {@link loadFacts} touch the file system.
+ * process. Only the `load…` functions ({@link loadPolicy}, {@link loadFacts}, {@link loadFactsSet},
+ * …) and {@link startWorkbench} touch the file system.
  *
  * @packageDocumentation
  */
@@ -30,6 +31,17 @@ export { checkPolicy, type CheckInput, type CheckResult } from './check/checker.
 export { outlineSource, locateQuote } from './check/source-outline.js';
 export { loadPolicy, type LoadPolicyOptions } from './loader/load-policy.js';
 export { loadFacts } from './loader/load-facts.js';
+/**
+ * Facts the way `clausal eval --facts` reads them (Node only): {@link loadFactsSet} takes every
+ * `--facts` path (a YAML/JSON/NDJSON file, an `.xlsx` workbook, a folder of CSV files, or a
+ * folder of per-prefecture files) and merges them into one set, with the texts its diagnostics
+ * point into; {@link factsSourcesOf} lists what one path stands for; {@link readFactsFile} reads
+ * one text facts file within the size limits. {@link mergeFactsParts} is the browser-safe merge
+ * of parts already read (what the self-check page runs).
+ */
+export { loadFactsSet, factsSourcesOf, readFactsFile, type FactsSetResult, type ReadFacts } from './loader/load-facts.js';
+export { mergeFactsParts } from './facts/merge-facts.js';
+export type { RawFactsPart } from './facts/raw-facts.js';
 export { loadFactsText, factsFormatOf, type FactsFormat } from './facts/parse-facts.js';
 export type { Facts, Subject, FactsResult, FactsLimits, FactRecord, RawSubject, PositionLookup } from './facts/facts.js';
 export { buildFacts, DEFAULT_FACTS_LIMITS } from './facts/facts.js';

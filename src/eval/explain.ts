@@ -87,6 +87,20 @@ function atomsOf(x: TExpr, compiler: Compiler, out: Atom[] = []): Atom[] {
   return out;
 }
 
+/** The conjuncts of `a and b and c` (nested `and`s flattened), or none when `x` is not a conjunction. */
+function conjunctsOf(x: TExpr): TExpr[] {
+  if (x.op !== 'binary' || x.bop !== 'and') return [];
+  const out: TExpr[] = [];
+  const walk = (e: TExpr): void => {
+    if (e.op === 'binary' && e.bop === 'and') {
+      walk(e.left);
+      walk(e.right);
+    } else out.push(e);
+  };
+  walk(x);
+  return out;
+}
+
 /** Formats a value for people. */
 export function formatValue(v: unknown, type: Type, lang: Lang, policy: Policy): string {
   if (v === UNKNOWN) return lang === 'zh' ? '未知' : 'unknown';
@@ -145,6 +159,14 @@ function labelMemo(x: TExpr, lang: Lang, policy: Policy): string | undefined {
 /** Builds the explainer of one rule. */
 export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compiler): Explainer {
   const atoms = atomsOf(rule.condition, compiler);
+  // An officer facing an unmet `a and b and c` needs to know which of them to change.
+  // A comparison with an absent side fails only because of the absence (`has(station) and
+  // station.established <= d`): it is named only when nothing else failed.
+  const conjuncts = conjunctsOf(rule.condition).map((x) => ({
+    x,
+    fn: compiler.compile(x),
+    sides: x.op === 'binary' && COMPARISONS.has(x.bop) ? [compiler.compile(x.left), compiler.compile(x.right)] : [],
+  }));
   const templates = rule.explain
     ? { zh: compileTemplate(rule.explain.zh, compiler), en: rule.explain.en ? compileTemplate(rule.explain.en, compiler) : undefined }
     : undefined;
@@ -203,6 +225,7 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
     if (rule.type === 'value') return explainValue(status, missing, errors);
     let shortfall: Q.Num | undefined;
     let shortfallUnit: string | undefined;
+    const unmet = status === 'violation' || status === 'pending' || status === 'advisory';
     const parts: string[] = [];
     const template = templates && (lang === 'en' ? templates.en ?? templates.zh : templates.zh);
     for (const atom of atoms) {
@@ -220,10 +243,24 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
         if (shortfall !== undefined) shortfallUnit = unitOf(atom.left.x.type) ?? unitOf(atom.right.x.type);
       }
     }
-    const body = template ? renderTemplate(template, frame, lang, policy) : parts.join(lang === 'zh' ? '；' : '; ');
+    const named: string[] = [];
+    if (conjuncts.length && (unmet || status === 'ineligible' || status === 'unknown')) {
+      const failed: string[] = [];
+      const absent: string[] = [];
+      const unknown: string[] = [];
+      for (const c of conjuncts) {
+        const v = c.fn(frame);
+        if (v === false || v === null) (c.sides.some((side) => side(frame) === null) ? absent : failed).push(wordsOf(c.x, lang, policy));
+        else if (v === UNKNOWN) unknown.push(wordsOf(c.x, lang, policy));
+      }
+      if (!failed.length) failed.push(...absent);
+      const quoted = (list: string[]) => (lang === 'zh' ? list.map((w) => `「${w}」`).join('、') : list.map((w) => `"${w}"`).join(', '));
+      if (failed.length) named.push(lang === 'zh' ? `未满足：${quoted(failed)}` : `failed: ${quoted(failed)}`);
+      if (unknown.length) named.push(lang === 'zh' ? `未知：${quoted(unknown)}` : `unknown: ${quoted(unknown)}`);
+    }
+    const body = [template ? renderTemplate(template, frame, lang, policy) : parts.join(lang === 'zh' ? '；' : '; '), ...named].filter((t) => t).join(lang === 'zh' ? '；' : '; ');
     const verdict = statusPhrase(status, lang, due, missingWords(missing, lang, policy), errors);
     let gap = '';
-    const unmet = status === 'violation' || status === 'pending' || status === 'advisory';
     const short = shortfall === undefined ? undefined : Q.toDecimalString(shortfall);
     if (short !== undefined && unmet) {
       const atom = atoms.find((a) => a.op && (a.op === '>=' || a.op === '>'));

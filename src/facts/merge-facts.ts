@@ -12,9 +12,9 @@ import { buildFacts, DEFAULT_FACTS_LIMITS, type BuildOptions, type FactsLimits, 
 import { placesOf, placeText, type RawFactsPart } from './raw-facts.js';
 
 /** Where the `index`-th subject of `list` of a part is, in words: `昆明.xlsx 机构!A3` or `昆明.yaml:12`. */
-function subjectWhere(part: RawFactsPart, list: string, index: number): string {
+function subjectWhere(part: RawFactsPart, list: string, index: number, lang: 'zh' | 'en' = 'zh'): string {
   const place = part.place?.(list, index, 'id');
-  if (place) return placeText(place);
+  if (place) return placeText(place, lang);
   const span = part.positions?.([list, index, 'id']);
   return span && part.lineOf ? `${part.file}:${part.lineOf(span.start)}` : `${part.file} ${list}[${index}]`;
 }
@@ -46,7 +46,7 @@ export function mergeFactsParts(policy: Policy, parts: readonly RawFactsPart[], 
         // Named at the second place, with the first: which prefecture's row is right is the officer's call.
         const span = part.positions?.([list, local, 'id']) ?? { file: part.file, start: 0, end: 0 };
         duplicates.push({
-          ...error('F0300', span, { kind: r.kind.name, 'kind.zh': r.kind.label?.zh ?? r.kind.name, id: id!, first: subjectWhere(parts[first.part], first.list, first.local), second: subjectWhere(part, list, local) }),
+          ...error('F0300', span, { kind: r.kind.name, 'kind.zh': r.kind.label?.zh ?? r.kind.name, id: id!, first: subjectWhere(parts[first.part], first.list, first.local), 'first.en': subjectWhere(parts[first.part], first.list, first.local, 'en'), second: subjectWhere(part, list, local), 'second.en': subjectWhere(part, list, local, 'en') }),
           factsPath: subjectWhere(part, list, local),
         });
         continue;

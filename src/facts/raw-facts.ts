@@ -17,8 +17,10 @@ export interface CellPlace {
   readonly row: number;
   /** The cell's name: `C14` (or `14:3` in a CSV file); absent when the sheet has no such column. */
   readonly cell?: string;
-  /** The column's header as written in the sheet (`类别`). */
+  /** The column's header in Chinese: as written in the sheet (`类别`), or the field's zh label when the sheet writes a code. */
   readonly header?: string;
+  /** The column's header as `--lang en` names it: the field's en label (`category`). */
+  readonly headerEn?: string;
 }
 
 /**
@@ -31,10 +33,12 @@ export function placeText(p: CellPlace, lang: 'zh' | 'en' = 'zh'): string {
   const book = p.book ? (csv ? `${p.book}/` : `${p.book} `) : '';
   if (p.cell === undefined) {
     const row = lang === 'zh' ? `${p.sheet} 第 ${p.row} 行` : `${p.sheet} row ${p.row}`;
-    const add = p.header ? (lang === 'zh' ? `（缺少列：${p.header}）` : ` (no column ${p.header})`) : '';
+    const header = lang === 'en' ? p.headerEn ?? p.header : p.header;
+    const add = header ? (lang === 'zh' ? `（缺少列：${header}）` : ` (no column ${header})`) : '';
     return `${book}${row}${add}`;
   }
   const where = csv ? `${p.sheet}:${p.cell}` : `${p.sheet}!${p.cell}`;
+  if (lang === 'en') return `${book}${where}${p.headerEn ?? p.header ? ` (${p.headerEn ?? p.header})` : ''}`;
   return `${book}${where}${p.header ? `（${p.header}）` : ''}`;
 }
 

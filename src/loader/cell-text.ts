@@ -4,7 +4,7 @@
  * enum's Chinese label instead of its code). Pure functions on text, so the browser's
  * self-check page reads cells exactly as `eval` does.
  */
-import type { EnumInfo } from '../model/types.js';
+import type { EnumInfo, Labels } from '../model/types.js';
 
 /**
  * Full-width forms folded to ASCII (`７０％` -> `70%`, `：` -> `:`, U+3000 -> space), outer
@@ -109,11 +109,21 @@ export function enumMemberOf(e: EnumInfo, text: string): string | undefined {
  * in `儿童福利院`), else the nearest by edit distance. Shown as the zh label with its code.
  */
 export function nearestMember(e: EnumInfo, text: string): { code: string; label?: string } | undefined {
+  const near = nearestLabel(e.members, text);
+  return near && { code: near.code, label: near.labels?.zh };
+}
+
+/**
+ * Of named things (enum members, a sheet's columns, the policy's lists) by code with their
+ * labels, the one a text most likely means, by code, zh label or en label: containment first,
+ * then edit distance; undefined when nothing is close.
+ */
+export function nearestLabel(entries: Iterable<readonly [string, Labels | undefined]>, text: string): { code: string; labels?: Labels } | undefined {
   const key = looseKey(text);
   if (key === '') return undefined;
-  let best: { code: string; label?: string } | undefined;
+  let best: { code: string; labels?: Labels } | undefined;
   let bestScore = Infinity;
-  for (const [code, labels] of e.members) {
+  for (const [code, labels] of entries) {
     for (const spelling of [labels?.zh, code, labels?.en]) {
       if (!spelling) continue;
       const s = looseKey(spelling);
@@ -122,7 +132,7 @@ export function nearestMember(e: EnumInfo, text: string): { code: string; label?
       const score = contains ? Math.abs(s.length - key.length) / 1000 : distance(key, s);
       if (score < bestScore) {
         bestScore = score;
-        best = { code, label: labels?.zh };
+        best = { code, labels };
       }
     }
   }

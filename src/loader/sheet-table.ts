@@ -7,7 +7,7 @@
 import { error, warning, type Diagnostic } from '../model/diagnostics.js';
 import type { Span } from '../model/span.js';
 import type { FieldInfo, KindInfo, Policy, Type } from '../model/types.js';
-import { booleanOf, dateOfSerial, dateOfText, decimalText, enumMemberOf, foldWidth, looseKey, nearestMember, percentText, trimText } from './cell-text.js';
+import { booleanOf, dateOfSerial, dateOfText, decimalText, enumMemberOf, foldWidth, looseKey, nearestLabel, percentText, trimText } from './cell-text.js';
 import { placesOf, placeText, type CellPlace, type RawFactsPart } from '../facts/raw-facts.js';
 import { buildFacts, DEFAULT_FACTS_LIMITS, formatPath, type FactsLimits, type FactsResult, type RawSubject } from '../facts/facts.js';
 
@@ -155,10 +155,44 @@ interface Origin {
   readonly row: number;
   readonly col: number;
   readonly span: Span;
+  /** The field the column holds (`category`), when the diagnostic is about a cell of a known column. */
   readonly header?: string;
   readonly label?: string;
-  /** The header as the sheet writes it (`类别`). */
-  readonly shownHeader?: string;
+  /** The column's header in each language (see `columnNames`). */
+  readonly names?: ColumnNames;
+}
+
+/** Any CJK ideograph: a header an officer wrote in Chinese. */
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+/** How messages name a column in each language. */
+interface ColumnNames {
+  readonly zh?: string;
+  readonly en?: string;
+}
+
+/**
+ * A column's header in each language: in zh the sheet's own header when it is Chinese (what the
+ * officer sees), else the field's zh label; in en the field's en label, else its code.
+ */
+function columnNames(shown: string | undefined, decl: FieldInfo | 'id' | undefined): ColumnNames {
+  const s = shown || undefined;
+  const chinese = s !== undefined && CJK.test(s);
+  if (decl === 'id') return { zh: chinese ? s : '编号', en: 'id' };
+  return { zh: chinese ? s : decl?.label?.zh ?? s, en: decl?.label?.en ?? (chinese ? decl?.path ?? s : s) };
+}
+
+/** A place in both languages, as message arguments `{key}` (en) and `{key}.zh`. */
+function placeArgs(key: string, p: CellPlace): Record<string, string> {
+  return { [key]: placeText(p, 'en'), [`${key}.zh`]: placeText(p, 'zh') };
+}
+
+/** A did-you-mean over labels: the zh label in zh, the en label (or code) in en. */
+function didYouMeanLabel(near: { code: string; labels?: { zh?: string; en?: string } } | undefined): { zh: string; en: string } | undefined {
+  if (!near) return undefined;
+  const zh = near.labels?.zh ?? near.code;
+  const en = near.labels?.en ?? near.code;
+  return { zh: `是否想写 \`${zh}\`？`, en: `did you mean \`${en}\`${en !== near.code ? ` (\`${near.code}\`)` : ''}?` };
 }
 
 /** A header row's cells as columns: each a field, or undefined for an empty or unknown header. */
@@ -170,13 +204,17 @@ function readHeader(kind: KindInfo, table: Table, header: TableRow, extra: Diagn
     if (!c || h === '') return;
     const f = fieldOfHeader(kind, h);
     const key = f === 'id' ? 'id' : f?.path;
+    const at = { book: table.book, sheet: table.shown, row: header.row, cell: cellRef(table, header.row, col) };
+    const kindArgs = { kind: kind.label?.en ?? kind.name, 'kind.zh': kind.label?.zh ?? kind.name };
     if (!f || !key) {
-      extra.push({ ...warning('F0022', c.span, { header: h, sheet: table.shown, kind: kind.name }), factsPath: cellName(table, header.row, col) });
+      const help = didYouMeanLabel(nearestLabel([...kind.fields.values()].filter((x) => !x.isRecord).map((x) => [x.path, x.label] as const), h));
+      extra.push({ ...warning('F0022', c.span, { header: h, ...placeArgs('place', at), ...kindArgs }), factsPath: placeText(at), ...(help ? { help } : {}) });
       return;
     }
     const first = seen.get(key);
     if (first !== undefined) {
-      extra.push({ ...error('F0023', c.span, { header: h, sheet: table.shown, first: table.style === 'sheet' ? columnLetter(first) : first + 1 }), factsPath: cellName(table, header.row, col) });
+      const firstHeader = trimText(cellText(header.cells[first]?.value));
+      extra.push({ ...error('F0023', c.span, { header: h, ...placeArgs('place', at), ...placeArgs('first', { book: table.book, sheet: table.shown, row: header.row, cell: cellRef(table, header.row, first) }), firstHeader }), factsPath: placeText(at) });
       return;
     }
     seen.set(key, col);
@@ -215,7 +253,11 @@ export function tablesToRaw(policy: Policy, file: string, tables: readonly Table
     if (INSTRUCTION_SHEETS.has(t.name)) continue;
     const kind = kindOfTable(policy, t.name);
     if (!kind) {
-      extra.push({ ...warning('F0014', t.origin, { name: t.shown }), factsPath: t.shown });
+      const kinds = [...policy.kinds.values()];
+      const help = didYouMeanLabel(nearestLabel(kinds.map((k) => [k.listKey, k.label] as const), t.name));
+      const lists = { lists: kinds.map((k) => k.label?.en ?? k.listKey).join(', '), 'lists.zh': kinds.map((k) => k.label?.zh ?? k.listKey).join('、') };
+      const book = t.book ?? file;
+      extra.push({ ...warning('F0350', t.origin, { sheet: t.shown, book, ...lists }), factsPath: t.shown, ...(help ? { help } : {}) });
       continue;
     }
     byKind.set(kind, t);
@@ -246,7 +288,7 @@ export function tablesToRaw(policy: Policy, file: string, tables: readonly Table
       if (r.cells.every((c) => c === undefined || c.value === undefined || (typeof c.value === 'string' && trimText(c.value) === ''))) continue;
       const at = [kind.listKey, index++] as const;
       const obj: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-      const nones = new Map<string, Cell & { name: string }>();
+      const nones = new Map<string, Cell & { place: CellPlace }>();
       kept.push(r);
       r.cells.forEach((c, col) => {
         const f = columns[col];
@@ -256,7 +298,7 @@ export function tablesToRaw(policy: Policy, file: string, tables: readonly Table
         const value = f === 'id' ? (typeof c.value === 'string' ? foldWidth(c.value) : c.value instanceof Date ? dateText(c.value) : c.value) : cellToFact(policy, f.isRecord ? { t: 'none' } : f.type, c.value);
         if (f !== 'id' && f.isRecord) {
           // A record column says only whether the group exists: `null`/`无` = none.
-          if (value === null) nones.set(f.path, { ...c, name: cellName(table, r.row, col) });
+          if (value === null) nones.set(f.path, { ...c, place: { book: table.book, sheet: table.shown, row: r.row, cell: cellRef(table, r.row, col) } });
           // `TRUE`/`是`/`有`: the group exists, its fields as their own columns say.
           else if (booleanOf(cellText(c.value)) === true || c.value === true) {
             if (readObj(obj, path) === undefined) setPath(obj, path, Object.create(null));
@@ -267,8 +309,19 @@ export function tablesToRaw(policy: Policy, file: string, tables: readonly Table
       });
       for (const [rec, cell] of nones) {
         const segs = rec.split('.');
-        if (readObj(obj, segs) !== undefined) extra.push({ ...error('F0025', cell.span, { path: cell.name, record: rec }), factsPath: cell.name });
-        else setPath(obj, segs, null);
+        const filled = readObj(obj, segs);
+        if (filled === undefined) {
+          setPath(obj, segs, null);
+          continue;
+        }
+        // The record is `无` but a field of it is filled: name the first filled cell of the group.
+        const inner = [...kind.fields.values()].find((x) => x.path.startsWith(`${rec}.`) && !x.isRecord && seen.has(x.path) && r.cells[seen.get(x.path)!]?.value !== undefined);
+        const innerCol = inner ? seen.get(inner.path)! : undefined;
+        const recDecl = kind.fields.get(rec);
+        const names = innerCol === undefined ? undefined : columnNames(headers[innerCol], inner);
+        const filledPlace: CellPlace = innerCol === undefined ? cell.place : { book: table.book, sheet: table.shown, row: r.row, cell: cellRef(table, r.row, innerCol), header: names?.zh, headerEn: names?.en };
+        const recNames = columnNames(headers[seen.get(rec) ?? -1], recDecl);
+        extra.push({ ...error('F0025', innerCol === undefined ? cell.span : r.cells[innerCol]!.span, { ...placeArgs('path', filledPlace), record: recNames.en ?? rec, 'record.zh': recNames.zh ?? rec, ...placeArgs('none', { ...cell.place, header: recNames.zh, headerEn: recNames.en }) }), factsPath: placeText(filledPlace) });
       }
       raw.push({ kind, value: obj, at });
     }
@@ -284,7 +337,7 @@ export function tablesToRaw(policy: Policy, file: string, tables: readonly Table
       const cell = col === undefined ? undefined : r.cells[col];
       if (col !== undefined && cell) {
         const decl = src.columns[col];
-        return { table: src.table, row: r.row, col, span: cell.span, header: f, label: decl === 'id' ? '编号' : decl?.label?.zh, shownHeader: src.headers[col] || undefined };
+        return { table: src.table, row: r.row, col, span: cell.span, header: f, label: decl === 'id' ? '编号' : decl?.label?.zh, names: columnNames(src.headers[col], decl) };
       }
     }
     const col = r.cells.findIndex((c) => c !== undefined);
@@ -297,25 +350,47 @@ export function tablesToRaw(policy: Policy, file: string, tables: readonly Table
     if (!src || !r) return undefined;
     for (let f = field; f !== ''; f = f.includes('.') ? f.slice(0, f.lastIndexOf('.')) : '') {
       const col = src.colOf.get(f);
-      if (col !== undefined) return { book: src.table.book, sheet: src.table.shown, row: r.row, cell: cellRef(src.table, r.row, col), header: src.headers[col] || undefined };
+      if (col !== undefined) {
+        const names = columnNames(src.headers[col], src.columns[col]);
+        return { book: src.table.book, sheet: src.table.shown, row: r.row, cell: cellRef(src.table, r.row, col), header: names.zh, headerEn: names.en };
+      }
     }
     // No column for it: name the row, and the label the column would have.
     const decl = kindOfTable(policy, src.table.name)?.fields.get(field);
-    return { book: src.table.book, sheet: src.table.shown, row: r.row, header: decl?.label?.zh };
+    return { book: src.table.book, sheet: src.table.shown, row: r.row, header: decl?.label?.zh, headerEn: decl?.label?.en ?? decl?.path };
   };
   const lookup = (at: readonly (string | number)[]): Span | undefined =>
     typeof at[0] === 'string' && typeof at[1] === 'number' ? originOf(at[0], at[1], at.slice(2).filter((x) => typeof x === 'string').join('.'))?.span : undefined;
-  const byPath = (p: string): Origin | undefined => {
+  const byPath = (p: string): { list: string; index: number; origin?: Origin } | undefined => {
     const m = /^([^.[]+)\[(\d+)\](?:\.(.*))?$/.exec(p);
-    return m ? originOf(m[1], Number(m[2]), (m[3] ?? '').replace(/\[\d+\]/g, '')) : undefined;
+    return m ? { list: m[1], index: Number(m[2]), origin: originOf(m[1], Number(m[2]), (m[3] ?? '').replace(/\[\d+\]/g, '')) } : undefined;
+  };
+  /** The earlier row of a list with the same id as its `index`-th row (the first of a duplicate). */
+  const firstWithId = (list: string, index: number): CellPlace | undefined => {
+    const src = sources.get(list);
+    const col = src?.colOf.get('id');
+    if (!src || col === undefined) return undefined;
+    const idOf = (r: TableRow | undefined) => {
+      const v = r?.cells[col]?.value;
+      return typeof v === 'string' ? foldWidth(v) : v instanceof Date ? dateText(v) : v === undefined ? undefined : String(v);
+    };
+    const id = idOf(src.rows[index]);
+    for (let i = 0; i < index; i++) {
+      if (idOf(src.rows[i]) !== id) continue;
+      const names = columnNames(src.headers[col], 'id');
+      return { book: src.table.book, sheet: src.table.shown, row: src.rows[i].row, cell: cellRef(src.table, src.rows[i].row, col), header: names.zh, headerEn: names.en };
+    }
+    return undefined;
   };
   const relocate = (d: Diagnostic): Diagnostic => {
-    const o = d.factsPath === undefined ? undefined : byPath(d.factsPath);
-    if (!o) return d;
+    const found = d.factsPath === undefined ? undefined : byPath(d.factsPath);
+    const o = found?.origin;
+    if (!found || !o) return d;
     const name = cellName(o.table, o.row, o.col);
-    const where = o.header
-      ? placeText({ book: o.table.book, sheet: o.table.shown, row: o.row, cell: cellRef(o.table, o.row, o.col), header: o.shownHeader })
-      : placeText({ book: o.table.book, sheet: o.table.shown, row: o.row });
+    const at: CellPlace = o.header
+      ? { book: o.table.book, sheet: o.table.shown, row: o.row, cell: cellRef(o.table, o.row, o.col), header: o.names?.zh, headerEn: o.names?.en }
+      : { book: o.table.book, sheet: o.table.shown, row: o.row };
+    const where = placeText(at);
     // The help says where in words: a CSV cell name's second number is a field, not a character.
     const where2 = o.table.style === 'sheet'
       ? { zh: `单元格 ${name}`, en: `cell ${name}` }
@@ -325,19 +400,26 @@ export function tablesToRaw(policy: Policy, file: string, tables: readonly Table
       : { zh: `${o.table.shown} 第 ${o.row} 行`, en: `${o.table.shown} row ${o.row}` };
     if (d.code === 'F0005' && typeof d.args.type === 'string' && typeof d.args.value === 'string') {
       const e = policy.enums.get(d.args.type);
-      const near = e ? nearestMember(e, d.args.value) : undefined;
-      if (near) help = { zh: `${help.zh}；是否想写 \`${near.label ?? near.code}\`？`, en: `${help.en}; did you mean \`${near.code}\`${near.label ? ` (${near.label})` : ''}?` };
+      const near = e ? nearestLabel(e.members, d.args.value) : undefined;
+      if (near) help = { zh: `${help.zh}；是否想写 \`${near.labels?.zh ?? near.code}\`？`, en: `${help.en}; did you mean \`${near.labels?.en ?? near.code}\`${near.labels?.en ? ` (\`${near.code}\`)` : ''}?` };
     }
-    const args: Record<string, string | number> = typeof d.args.path === 'string' ? { ...d.args, path: where } : { ...d.args };
+    const args: Record<string, string | number> = typeof d.args.path === 'string' ? { ...d.args, ...placeArgs('path', at) } : { ...d.args };
     // An officer reads the kind of value in words, not the schema's type names.
     if (typeof d.args.expected === 'string') args['expected.zh'] = EXPECTED_ZH[d.args.expected] ?? d.args.expected;
     if (typeof d.args.kind === 'string') {
       const k = policy.kinds.get(d.args.kind);
       if (k?.label?.zh) args['kind.zh'] = k.label.zh;
+      if (k?.label?.en) args.kind = k.label.en;
     }
     if (d.code === 'F0005' && typeof d.args.type === 'string') {
       const e = policy.enums.get(d.args.type);
       if (e?.label?.zh) args['type.zh'] = e.label.zh;
+      if (e?.label?.en) args.type = e.label.en;
+    }
+    if (d.code === 'F0006') {
+      // A duplicate inside one workbook: both rows by their cells, as F0300 does across files.
+      const first = firstWithId(found.list, found.index);
+      if (first) return { ...d, code: 'F0351', args: { ...args, ...placeArgs('first', first), ...placeArgs('second', at) }, factsPath: where, help: d.help ?? help };
     }
     return { ...d, args, factsPath: where, help: d.help ?? help };
   };

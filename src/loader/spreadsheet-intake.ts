@@ -107,7 +107,8 @@ async function workbookTables(input: BytesFile, limits: FactsLimits, texts: Map<
     // exceljs's own typing wants a Node Buffer; its loader (JSZip) takes any byte array.
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (e) {
-    return { tables: [], diagnostics: [error('F0024', { file: path, start: 0, end: 0 }, { detail: `${path}: ${(e as Error).message}` })] };
+    // The zip library's words are for developers: zh says what the officer can do about it.
+    return { tables: [], diagnostics: [error('F0024', { file: path, start: 0, end: 0 }, { detail: `${path}: ${(e as Error).message}`, 'detail.zh': `${path} 不是有效的 .xlsx 工作簿（可能已损坏，或是改了扩展名的其他文件）；请用 Excel 或 WPS 另存为 .xlsx` })] };
   }
   const tables: Table[] = [];
   for (const ws of wb.worksheets) {

@@ -79,7 +79,7 @@ export function resultQuery(lowered: LoweredPolicy, d: SqlDialect, options: Resu
   const ctes = [...p.closures.values()];
   const body = parts.length
     ? parts.join('\nUNION ALL\n')
-    : `SELECT CAST(NULL AS ${d.types.int}) AS _ord, CAST(NULL AS ${d.types.int}) AS rule_index, ${RESULT_COLUMNS.map((c) => `CAST(NULL AS ${c === 'missing' ? d.textList : d.types.text}) AS ${c}`).join(', ')} WHERE 1 = 0`;
+    : `SELECT CAST(NULL AS ${d.types.int}) AS _ord, CAST(NULL AS ${d.types.int}) AS rule_index, ${RESULT_COLUMNS.map((c) => `${c === 'missing' ? d.nullList : `CAST(NULL AS ${d.types.text})`} AS ${c}`).join(', ')} WHERE 1 = 0`;
   const columns = options.engineColumns
     ? `CAST(r._ord AS INTEGER) AS _ord, CAST(r.rule_index AS INTEGER) AS rule_index, ${options.engineColumns.status?.('r.status') ?? 'r.status'} AS status, r.due, ${options.engineColumns.missing('r.missing')} AS missing, r.value`
     : RESULT_COLUMNS.map((c) => `r.${c}`).join(', ');
@@ -88,12 +88,22 @@ export function resultQuery(lowered: LoweredPolicy, d: SqlDialect, options: Resu
 }
 
 /**
- * Longest SQL text of one expression the printers write. Each printed node repeats its operands
- * a few times (an `if` reads its branches to compare them, a rounding reads its numerator thrice),
- * so definitions nested a few levels deep grow exponentially; past this the rule is refused
- * (`sql-size`) rather than printed for minutes.
+ * Longest SQL text of one expression the printers write. Shared operands are bound to derived
+ * columns (see {@link SHARE_AT}), so a printed expression stays within a small multiple of that;
+ * this bound only guards the printer itself: past it the rule is refused (`sql-size`).
  */
 const MAX_EXPRESSION = 200_000;
+
+/**
+ * An operand that its node repeats (an `if` reads its branches to compare them, a rounding
+ * reads its numerator several times, a table its arguments once per row) and whose SQL text is
+ * longer than this is computed once per row of its scope, in a
+ * `CROSS JOIN LATERAL (SELECT … AS v, … AS k, … AS m) xN` derived table, and read as `xN.v`.
+ * Without this, definitions nested a few levels deep printed exponentially long SQL; with it,
+ * the SQL grows linearly with the rule. Equal texts in one scope share one derived table, so a definition called twice is
+ * computed once. Short expressions stay inline, where the engines fold them best.
+ */
+const SHARE_AT = 1_000;
 
 /** Thrown while printing an expression past {@link MAX_EXPRESSION}; see {@link sqlPrintable}. */
 export class SqlTooLarge extends Error {
@@ -114,7 +124,10 @@ export function sqlPrintable(lowered: LoweredPolicy, rule: LoweredRule, d: SqlDi
 }
 
 class Printer {
+  /** The query's common table expressions by name: closures of relations, then shared item rows. */
   readonly closures = new Map<string, string>();
+  /** The item rows bound to a common table expression: text -> its name. */
+  private readonly itemCtes = new Map<string, string>();
   /** The joins of the scope being printed (the rule's subjects, or an aggregate's items). */
   private joins: string[] = [];
   /** Aggregates printed so far, for unique aliases. */
@@ -122,6 +135,9 @@ class Printer {
   /** The referenced subjects joined into the scope being printed: table and reference -> alias. */
   private refAliases = new Map<string, string>();
   private refCount = 0;
+  /** The shared expressions of the scope being printed: text -> alias of its derived table. */
+  private shared = new Map<string, string>();
+  private sharedCount = 0;
   private readonly kinds: Map<string, LKind>;
   private readonly empty: string;
 
@@ -144,9 +160,11 @@ class Printer {
     }
     this.joins = [];
     this.refAliases = new Map();
+    this.shared = new Map();
     const w = r.where ? this.bool(r.where) : { b: 'TRUE', m: null };
     // A value rule's "condition" is whether it has a value (NULL: unknown, FALSE: none).
-    const val = r.value ? this.value(r.condition) : undefined;
+    // Its text repeats the value several times.
+    const val = r.value ? this.reused(this.value(r.condition)) : undefined;
     const c = val ? { b: this.whenKnown(val.k, `(${val.v} IS NOT NULL)`), m: val.m } : this.bool(r.condition);
     const dl = r.deadline ? this.value(r.deadline) : undefined;
     const inner = [
@@ -176,8 +194,8 @@ class Printer {
 
   /**
    * A value as the contract writes it: numerator `n` over `den` (only 2s and 5s in it) as an exact
-   * decimal with at least `decimals` places (`300.00`), as the engine's toDecimalString does; a
-   * date as it is.
+   * decimal with at least `decimals` places (`300.00`) and no trailing zero past them, as the
+   * engine's toDecimalString does; a date as it is.
    */
   private valueText(n: string, den: bigint | undefined, decimals: number): string {
     const d = this.d;
@@ -191,7 +209,14 @@ class Printer {
     const scaled = `(${n} * ${pow / den})`;
     const abs = `(CASE WHEN ${scaled} < 0 THEN - ${scaled} ELSE ${scaled} END)`;
     const whole = `CAST(${d.intDiv(abs, String(pow))} AS ${d.types.text})`;
-    const frac = places === 0 ? '' : ` || '.' || lpad(CAST(${abs} % ${pow} AS ${d.types.text}), ${places}, '0')`;
+    const digits = `lpad(CAST(${abs} % ${pow} AS ${d.types.text}), ${places}, '0')`;
+    // The engine writes the reduced fraction: a sum of cents over a denominator of 10000 is
+    // `16700.00`, not `16700.0000`. Places past the rule's own are kept only up to the last non-zero.
+    const rest = places > decimals ? `regexp_replace(substr(${digits}, ${decimals + 1}), '0+$', '')` : undefined;
+    const kept = decimals > 0 ? (rest ? `substr(${digits}, 1, ${decimals})` : digits) : undefined;
+    const frac = kept === undefined
+      ? (rest === undefined ? '' : ` || (CASE WHEN ${rest} = '' THEN '' ELSE '.' || ${rest} END)`)
+      : ` || '.' || ${kept}${rest ? ` || ${rest}` : ''}`;
     return `(CASE WHEN ${scaled} < 0 THEN '-' ELSE '' END || ${whole}${frac})`;
   }
 
@@ -241,10 +266,43 @@ class Printer {
 
   /** An expression as a Kleene boolean: none is false, as the engine's conditions read it. */
   bool(x: LExpr): B {
+    const b = this.boolOf(x);
+    if (b.b.length > MAX_EXPRESSION) throw new SqlTooLarge(b.b.length);
+    return b;
+  }
+
+  /** A boolean its reader repeats: bound to a derived table when long (see {@link SHARE_AT}). */
+  private reusedB(b: B): B {
+    if (b.b.length <= SHARE_AT) return b;
+    const a = this.share([`${b.b} AS b`, ...(b.m === null ? [] : [`${b.m} AS m`])]);
+    return { b: `${a}.b`, m: b.m === null ? null : `${a}.m` };
+  }
+
+  /** A value its reader repeats: bound to a derived table when long (see {@link SHARE_AT}). */
+  private reused(v: V): V {
+    if (v.v.length + v.k.length <= SHARE_AT) return v;
+    const a = this.share([`${v.v} AS v`, ...(v.k === 'TRUE' ? [] : [`${v.k} AS k`]), ...(v.m === null ? [] : [`${v.m} AS m`])]);
+    return { v: `${a}.v`, k: v.k === 'TRUE' ? 'TRUE' : `${a}.k`, m: v.m === null ? null : `${a}.m` };
+  }
+
+  private share(columns: readonly string[]): string {
+    const key = columns.join('\u0000');
+    let alias = this.shared.get(key);
+    if (!alias) {
+      alias = `x${++this.sharedCount}`;
+      this.shared.set(key, alias);
+      this.joins.push(`CROSS JOIN LATERAL (SELECT ${columns.join(', ')}) ${alias}`);
+    }
+    return alias;
+  }
+
+  private boolOf(x: LExpr): B {
     switch (x.op) {
       case 'and': case 'or': {
-        const l = this.bool(x.left);
+        const left = this.bool(x.left);
         const r = this.bool(x.right);
+        // The left side is read again to decide whether the right side's facts were read.
+        const l = r.m === null ? left : this.reusedB(left);
         const decided = x.op === 'and' ? this.isFalse(l.b) : this.isTrue(l.b);
         return { b: `(${l.b} ${x.op === 'and' ? 'AND' : 'OR'} ${r.b})`, m: this.cat(l.m, this.unless(decided, r.m)) };
       }
@@ -262,8 +320,8 @@ class Printer {
         return { b: this.whenKnown(this.and(l.k, r.k), `COALESCE(${l.v} ${x.cmp} ${r.v}, FALSE)`), m: this.readsM(x.reads, l, r) };
       }
       case 'equals': {
-        const l = this.value(x.left);
-        const r = this.value(x.right);
+        const l = this.reused(this.value(x.left));
+        const r = this.reused(this.value(x.right));
         const eq = `(CASE WHEN ${l.v} IS NULL AND ${r.v} IS NULL THEN TRUE WHEN ${l.v} IS NULL OR ${r.v} IS NULL THEN FALSE ELSE ${l.v} = ${r.v} END)`;
         return { b: this.whenKnown(this.and(l.k, r.k), x.negate ? `(NOT ${eq})` : eq), m: this.readsM(x.reads, l, r) };
       }
@@ -333,8 +391,8 @@ class Printer {
         return { v: `(- ${o.v})`, k: o.k, m: o.m };
       }
       case 'div-round': {
-        const n = this.value(x.num);
-        const dd = this.value(x.den);
+        const n = this.reused(this.value(x.num));
+        const dd = this.reused(this.value(x.den));
         // floor(a / b) for b > 0 with truncating % and exact division of the multiple.
         const floor = (a: string, b: string) => d.intDiv(`${a} - (((${a}) % (${b})) + (${b})) % (${b})`, b);
         const q = floor(n.v, dd.v);
@@ -350,7 +408,7 @@ class Printer {
         return { v: `NULLIF(${o.v}, 0)`, k: o.k, m: o.m };
       }
       case 'table': {
-        const args = x.args.map((a) => this.value(a));
+        const args = x.args.map((a) => (x.rows.length > 1 ? this.reused(this.value(a)) : this.value(a)));
         const whens = x.rows.map((row) => `WHEN ${row.keys.map((k, i) => `${args[i].v} = ${this.literal(x.args[i].type, k)}`).join(' AND ')} THEN ${this.literal(x.type, row.value)}`);
         const v = whens.length ? `(CASE ${whens.join(' ')} ELSE ${this.typedNull(x.type)} END)` : this.typedNull(x.type);
         return { v, k: args.map((a) => a.k).reduce((a, b) => this.and(a, b), 'TRUE'), m: args.map((a) => a.m).reduce<string | null>((a, b) => this.cat(a, b), null) };
@@ -365,9 +423,9 @@ class Printer {
       case 'deref':
         return this.deref(x);
       case 'if': {
-        const c = this.bool(x.condition);
-        const a = this.value(x.then);
-        const b = this.value(x.otherwise);
+        const c = this.reusedB(this.bool(x.condition));
+        const a = this.reused(this.value(x.then));
+        const b = this.reused(this.value(x.otherwise));
         // An unknown condition: the branches' common value, known only when both are and agree.
         const agree = `(${this.and(a.k, b.k)} AND (COALESCE(${a.v} = ${b.v}, FALSE) OR (${a.v} IS NULL AND ${b.v} IS NULL)))`;
         const branchM = a.m === null && b.m === null ? null : `CASE WHEN ${c.b} THEN ${a.m ?? this.empty} WHEN NOT ${c.b} THEN ${b.m ?? this.empty} ELSE ${this.empty} END`;
@@ -378,11 +436,11 @@ class Printer {
         };
       }
       case 'abs': {
-        const o = this.value(x.operand);
+        const o = this.reused(this.value(x.operand));
         return { v: `(CASE WHEN ${o.v} < 0 THEN (- ${o.v}) ELSE ${o.v} END)`, k: o.k, m: o.m };
       }
       case 'least': case 'greatest': {
-        const args = x.args.map((a) => this.value(a));
+        const args = x.args.map((a) => (x.args.length > 1 ? this.reused(this.value(a)) : this.value(a)));
         // None arguments are skipped, and Trino's LEAST is NULL when any argument is: each
         // argument falls back to the others, so only an all-none call is NULL.
         const vs = args.map((a) => a.v);
@@ -390,8 +448,8 @@ class Printer {
         return { v, k: args.map((a) => a.k).reduce((a, b) => this.and(a, b), 'TRUE'), m: args.map((a) => a.m).reduce<string | null>((a, b) => this.cat(a, b), null) };
       }
       case 'years-between': case 'days-between': {
-        const a = this.value(x.from);
-        const b = this.value(x.to);
+        const a = this.reused(this.value(x.from));
+        const b = this.reused(this.value(x.to));
         const year = (t: string) => `CAST(substr(${t}, 1, 4) AS ${d.types.int})`;
         // Completed years: one less when the month and day are not reached yet ('MM-DD' sorts as text).
         const v = x.op === 'days-between' ? d.daysBetween(a.v, b.v)
@@ -416,7 +474,7 @@ class Printer {
    * reference), so a none reference finds no row and reads none.
    */
   private deref(x: Extract<LExpr, { op: 'deref' }>): V {
-    const ref = this.value(x.ref);
+    const ref = this.reused(this.value(x.ref));
     if (x.path === 'id') return ref;
     const kind = this.kinds.get(x.kind)!;
     const key = `${kind.listKey}\u0000${ref.v}`;
@@ -470,16 +528,34 @@ class Printer {
     return { from: `${ownerTable} JOIN ${id(name)} ${c} ON ${c}.anc = ${owner}.${id('id')} JOIN ${this.table(src.target)} ${s} ON ${s}.id = ${c}.item`, key: `${owner}.${id('id')}`, order: `${c}.o` };
   }
 
+  /**
+   * The FROM item of an aggregate's item rows, which its value and its missing lists both read:
+   * inline when short, else a common table expression, so that aggregates nested in aggregates
+   * do not print their items' SQL twice per level. (The item rows read only their own tables.)
+   */
+  private itemsFrom(rows: string): string {
+    if (rows.length <= SHARE_AT) return `(${rows})`;
+    let name = this.itemCtes.get(rows);
+    if (!name) {
+      name = id(`items$${this.itemCtes.size + 1}`);
+      this.itemCtes.set(rows, name);
+      this.closures.set(name, `${name} AS (${rows})`);
+    }
+    return name;
+  }
+
   /** Per-item columns `key` (owner id), `w` (where), `b` (body), `k` (body known), `m` (missing), `o` (order). */
   private itemRows(x: LAggregate, bodyAsValue: boolean): string {
     const { from, key, order } = this.items(x);
     const outer = this.joins;
     const outerRefs = this.refAliases;
+    const outerShared = this.shared;
     const joins: string[] = [];
     this.joins = joins;
     this.refAliases = new Map();
+    this.shared = new Map();
     try {
-      const w = x.where ? this.bool(x.where) : { b: 'TRUE', m: null };
+      const w = x.where ? this.reusedB(this.bool(x.where)) : { b: 'TRUE', m: null };
       let b: string;
       let k = 'TRUE';
       let bm: string | null;
@@ -498,6 +574,7 @@ class Printer {
     } finally {
       this.joins = outer;
       this.refAliases = outerRefs;
+      this.shared = outerShared;
     }
   }
 
@@ -523,12 +600,12 @@ class Printer {
   /** Wraps an aggregate over a list fact: unknown list -> unknown, its own missing first. */
   private overList(x: LAggregate, v: V): V {
     if (x.source.from !== 'list') return v;
-    const list = this.value(x.source.list);
+    const list = this.reused(this.value(x.source.list));
     return { v: this.whenKnown(list.k, v.v), k: this.and(list.k, v.k), m: this.cat(list.m, this.unless(`NOT ${list.k}`, v.m)) };
   }
 
   private numericAggregate(x: LAggregate): V {
-    const rows = this.itemRows(x, x.fn === 'sum' || x.fn === 'min' || x.fn === 'max');
+    const rows = this.itemsFrom(this.itemRows(x, x.fn === 'sum' || x.fn === 'min' || x.fn === 'max'));
     let unknownItem: string;
     let value: string;
     let empty: string;
@@ -544,20 +621,20 @@ class Printer {
       empty = x.fn === 'sum' ? '0' : this.typedNull('int');
     }
     const unknownAny = `MAX(CASE WHEN ${unknownItem} THEN 1 ELSE 0 END) = 1`;
-    const grouped = `SELECT q.key, CASE WHEN ${unknownAny} THEN NULL ELSE ${value} END AS v, NOT (${unknownAny}) AS k FROM (${rows}) q GROUP BY q.key`;
-    const j = this.joinAggregate(x, grouped, `SELECT q.key, q.o, q.m FROM (${rows}) q`);
+    const grouped = `SELECT q.key, CASE WHEN ${unknownAny} THEN NULL ELSE ${value} END AS v, NOT (${unknownAny}) AS k FROM ${rows} q GROUP BY q.key`;
+    const j = this.joinAggregate(x, grouped, `SELECT q.key, q.o, q.m FROM ${rows} q`);
     return this.overList(x, { v: `(CASE WHEN ${j.present} THEN ${j.v} ELSE ${empty} END)`, k: j.k, m: j.m });
   }
 
   private quantifier(x: LAggregate): B {
-    const rows = this.itemRows(x, false);
+    const rows = this.itemsFrom(this.itemRows(x, false));
     const isAll = x.fn === 'all';
     const decisive = isAll ? 'COALESCE(q.w, FALSE) AND COALESCE(NOT q.b, FALSE)' : 'COALESCE(q.w, FALSE) AND COALESCE(q.b, FALSE)';
     const open = isAll ? 'COALESCE(q.w, TRUE) AND NOT COALESCE(q.b, FALSE)' : 'COALESCE(q.w, TRUE) AND COALESCE(q.b, TRUE)';
     const any = (c: string) => `MAX(CASE WHEN ${c} THEN 1 ELSE 0 END) = 1`;
-    const grouped = `SELECT q.key, CASE WHEN ${any(decisive)} THEN ${isAll ? 'FALSE' : 'TRUE'} WHEN ${any(open)} THEN NULL ELSE ${isAll ? 'TRUE' : 'FALSE'} END AS v, TRUE AS k FROM (${rows}) q GROUP BY q.key`;
+    const grouped = `SELECT q.key, CASE WHEN ${any(decisive)} THEN ${isAll ? 'FALSE' : 'TRUE'} WHEN ${any(open)} THEN NULL ELSE ${isAll ? 'TRUE' : 'FALSE'} END AS v, TRUE AS k FROM ${rows} q GROUP BY q.key`;
     // Items are read up to and including the first deciding one.
-    const upTo = `SELECT r.key, r.o, r.m FROM (SELECT q.key, q.o, q.m, MIN(CASE WHEN ${decisive} THEN q.o END) OVER (PARTITION BY q.key) AS first FROM (${rows}) q) r WHERE r.first IS NULL OR r.o <= r.first`;
+    const upTo = `SELECT r.key, r.o, r.m FROM (SELECT q.key, q.o, q.m, MIN(CASE WHEN ${decisive} THEN q.o END) OVER (PARTITION BY q.key) AS first FROM ${rows} q) r WHERE r.first IS NULL OR r.o <= r.first`;
     const j = this.joinAggregate(x, grouped, upTo);
     const v = this.overList(x, { v: `(CASE WHEN ${j.present} THEN ${j.v} ELSE ${isAll ? 'TRUE' : 'FALSE'} END)`, k: 'TRUE', m: j.m });
     return { b: v.v, m: v.m };

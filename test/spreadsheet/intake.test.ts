@@ -155,7 +155,9 @@ describe('missing facts name the cell to fill', () => {
     // No such column: the row, and the column to add.
     expect(flat).toContain(squash('institutions[KM-1].sw_post_tasks → 云南-昆明.xlsx 机构 第 2 行（缺少列：社会工作岗位职责任务）'));
     const en = await runCli(['eval', POLICY, '--facts', file, '--as-of', '2022-06-01', '--all', '--lang', 'en']);
-    expect(squash(en.stdout)).toContain(squash('→ 云南-昆明.xlsx 机构 row 2 (no column 社会工作岗位职责任务)'));
+    // In en, the column to add is named by its en label.
+    expect(squash(en.stdout)).toContain(squash('→ 云南-昆明.xlsx 机构 row 2 (no column social-work post tasks)'));
+    expect(squash(en.stdout)).toContain(squash('→ 云南-昆明.xlsx 机构!H2 (post duties and qualifications defined)'));
     const json = await runCli(['eval', POLICY, '--facts', file, '--as-of', '2022-06-01', '--format', 'json']);
     const results = (JSON.parse(json.stdout) as { results: { missing: string[]; explanation: string }[] }).results;
     expect(results.flatMap((r) => r.missing)).toContain('institutions[KM-1].post_duties_defined');

@@ -209,10 +209,10 @@ const REGIONS = [['id', 'name', 'level'], ['530000', '云南省', 'province'], [
 
 describe('errors name the sheet (or file), row and column', () => {
   const cases: { note: string; institutions: (string | number | undefined)[][]; code: string; xlsx: string; csv: string; header: string }[] = [
-    { note: 'wrong type', institutions: [['id', 'category', 'posts.social_work'], ['A', 'school', 'many']], code: 'F0004', xlsx: 'institutions!C2', csv: 'institutions.csv:2:3', header: 'posts.social_work' },
-    { note: 'unknown category', institutions: [['id', 'category'], ['A', 'school'], ['B', 'castle']], code: 'F0005', xlsx: 'institutions!B3', csv: 'institutions.csv:3:2', header: 'category' },
-    { note: 'duplicate id', institutions: [['id', 'name'], ['A', 'x'], ['A', 'y']], code: 'F0006', xlsx: 'institutions!A3', csv: 'institutions.csv:3:1', header: 'id' },
-    { note: 'reference to a missing region', institutions: [['id', 'region'], ['A', '539999']], code: 'F0007', xlsx: 'institutions!B2', csv: 'institutions.csv:2:2', header: 'region' },
+    { note: 'wrong type', institutions: [['id', 'category', 'posts.social_work'], ['A', 'school', 'many']], code: 'F0004', xlsx: 'institutions!C2', csv: 'institutions.csv:2:3', header: '社会工作岗位数' },
+    { note: 'unknown category', institutions: [['id', 'category'], ['A', 'school'], ['B', 'castle']], code: 'F0005', xlsx: 'institutions!B3', csv: 'institutions.csv:3:2', header: '类别' },
+    { note: 'duplicate id', institutions: [['id', 'name'], ['A', 'x'], ['A', 'y']], code: 'F0351', xlsx: 'institutions!A3', csv: 'institutions.csv:3:1', header: '编号' },
+    { note: 'reference to a missing region', institutions: [['id', 'region'], ['A', '539999']], code: 'F0007', xlsx: 'institutions!B2', csv: 'institutions.csv:2:2', header: '所在地区' },
   ];
 
   for (const c of cases) {
@@ -225,7 +225,7 @@ describe('errors name the sheet (or file), row and column', () => {
       const result = await loadSpreadsheetFacts(policy, file);
       const d = result.diagnostics.find((x) => x.code === c.code)!;
       expect(d, JSON.stringify(result.diagnostics)).toBeDefined();
-      // The workbook, sheet, cell and the column's header as the sheet writes it.
+      // The workbook, sheet, cell and the column's Chinese header (the label when the sheet writes a code).
       expect(d.factsPath).toBe(`err-${c.code}.xlsx ${c.xlsx}（${c.header}）`);
       const r = await run(['eval', POLICY, '--facts', file, '--lang', 'en']);
       expect(r.code).toBe(4);
@@ -256,7 +256,7 @@ describe('errors name the sheet (or file), row and column', () => {
     const file = join(dir, 'dates.xlsx');
     await wb.xlsx.writeFile(file);
     const result = await loadSpreadsheetFacts(policy, file);
-    expect(result.diagnostics.map((d) => [d.code, d.factsPath])).toEqual([['F0011', 'dates.xlsx regions!C3（sw_station.established）']]);
+    expect(result.diagnostics.map((d) => [d.code, d.factsPath])).toEqual([['F0011', 'dates.xlsx regions!C3（建站日期）']]);
   });
 
   it('unknown, duplicate and record-conflicting columns', async () => {
@@ -265,13 +265,13 @@ describe('errors name the sheet (or file), row and column', () => {
     const file = join(dir, 'columns.xlsx');
     await wb.xlsx.writeFile(file);
     const result = await loadSpreadsheetFacts(policy, file);
-    expect(result.diagnostics.map((d) => [d.code, d.severity, d.factsPath])).toEqual([['F0022', 'warning', 'regions!B1'], ['F0023', 'error', 'regions!D1']]);
+    expect(result.diagnostics.map((d) => [d.code, d.severity, d.factsPath])).toEqual([['F0022', 'warning', 'columns.xlsx regions!B1'], ['F0023', 'error', 'columns.xlsx regions!D1']]);
     const wb2 = new ExcelJS.Workbook();
     wb2.addWorksheet('regions').addRows([['id', 'sw_station', 'sw_station.established'], ['530000', '无', '2021-01-01']]);
     const file2 = join(dir, 'record.xlsx');
     await wb2.xlsx.writeFile(file2);
     const result2 = await loadSpreadsheetFacts(policy, file2);
-    expect(result2.diagnostics.map((d) => [d.code, d.factsPath])).toEqual([['F0025', 'regions!B2']]);
+    expect(result2.diagnostics.map((d) => [d.code, d.factsPath])).toEqual([['F0025', 'record.xlsx regions!C2（建站日期）']]);
   });
 
   it('a file that is not a workbook', async () => {

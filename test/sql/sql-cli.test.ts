@@ -81,6 +81,14 @@ rule two-counts cite "一" for unit u
     expect(rows).toEqual(json.results.map((x: { subject: { id: string }; rule: string; status: string; due: string | null; missing: string[] }) => `${x.subject.id} ${x.rule} ${x.status} ${x.due ?? '-'} ${x.missing.join(',')}`));
   });
 
+  // Nested definitions (yearly -> monthly -> tier) under sums over sums: printed once, read many times.
+  it.each(['duckdb', 'postgres', 'trino'])('prints policies/community-worker-allowance whole (%s)', async (dialect) => {
+    const r = await runCli(['export', 'policies/community-worker-allowance/2024', '--to', 'sql', '--dialect', dialect, '--as-of', '2025-07-01', '--query-only']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("'county-allowance-budget' AS rule");
+    expect(r.stdout).toContain('CROSS JOIN LATERAL (SELECT');
+  });
+
   it('rejects --dialect with --to jsonlogic (usage, exit 2)', async () => {
     const r = await runCli(['export', POLICY, '--to', 'jsonlogic', '--dialect', 'postgres']);
     expect(r.code).toBe(2);
@@ -94,6 +102,15 @@ describe('clausal eval --engine duckdb', () => {
     const duck = await runCli([...args, '--engine', 'duckdb']);
     expect(duck.code).toBe(inProcess.code);
     expect(duck.stderr).toBe('');
+    expect(duck.stdout).toBe(inProcess.stdout);
+  });
+
+  it('runs policies/community-worker-allowance whole, printing what the in-process engine prints', async () => {
+    const args = ['eval', 'policies/community-worker-allowance/2024', '--facts', 'policies/community-worker-allowance/examples/city.yaml', '--as-of', '2025-07-01', '--format', 'json'];
+    const inProcess = await runCli(args);
+    const duck = await runCli([...args, '--engine', 'duckdb']);
+    expect(duck.code, duck.stderr).toBe(inProcess.code);
+    expect(duck.stdout).toContain('"rule":"county-allowance-budget"');
     expect(duck.stdout).toBe(inProcess.stdout);
   });
 
