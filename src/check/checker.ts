@@ -31,7 +31,7 @@ import {
 } from '../model/types.js';
 import { parseExpression } from '../syntax/parse.js';
 import { assignable, constValueOf, ExprChecker, percentSignHint, resolveTypeName, Scope, TYPES, type Symbols } from './expressions.js';
-import { citeCovers, locateQuote, outlineSource } from './source-outline.js';
+import { citeCovers, detectScheme, locateQuote, outlineSource, SCHEME_NAMES, schemeNamed, type NumberingScheme } from './source-outline.js';
 import { ConstantFolder } from './constant-size.js';
 import { officerHints } from './officer-hints.js';
 import { sharedBodies, treeSize } from './expr-size.js';
@@ -188,12 +188,30 @@ function headerPass(s: State): void {
   if (h.effectiveFrom && h.effectiveUntil && h.effectiveFrom.value > h.effectiveUntil.value) {
     s.diagnostics.push(error('C0033', h.effectiveUntil.span, { from: h.effectiveFrom.value, until: h.effectiveUntil.value }));
   }
+  const declared = numberingOf(s, h);
   const src = s.input.source;
   if (src && 'missing' in src) {
     s.diagnostics.push(error('C0011', h.source?.span ?? h.span, { path: src.path }));
   } else if (src) {
-    s.source = outlineSource(src.path, src.text);
+    s.source = outlineSource(src.path, src.text, declared ?? detectScheme(src.text));
   }
+  if (declared && h.numbering) {
+    // Cites are read by the declared scheme; a text numbered otherwise would make every cite unknown.
+    const against = src && !('missing' in src) ? { path: src.path, text: src.text } : s.input.base?.source;
+    if (!against) s.diagnostics.push(warning('C0222', h.numbering.span, { scheme: h.numbering.value }));
+    else {
+      const detected = detectScheme(against.text);
+      if (detected !== declared) s.diagnostics.push(error('C0221', h.numbering.span, { declared: h.numbering.value, path: against.path, detected: SCHEME_NAMES[detected] }));
+    }
+  }
+}
+
+/** The scheme named by the header's `numbering`, if any; an unknown name is C0220. */
+function numberingOf(s: State, h: A.PolicyHeader): NumberingScheme | undefined {
+  if (!h.numbering) return undefined;
+  const scheme = schemeNamed(h.numbering.value.trim());
+  if (!scheme) s.diagnostics.push(error('C0220', h.numbering.span, { text: h.numbering.value, articles: SCHEME_NAMES.articles, sections: SCHEME_NAMES.sections }));
+  return scheme;
 }
 
 function enumsPass(s: State): void {

@@ -36,14 +36,22 @@ export function chineseNumeral(n: number): string {
 /** Which numbering a document uses. */
 export type NumberingScheme = 'sections' | 'articles';
 
+/** How a policy header writes each scheme (`numbering "第X条"`). */
+export const SCHEME_NAMES: Readonly<Record<NumberingScheme, string>> = { articles: '第X条', sections: '一、（一）' };
+
+/** The scheme a header's `numbering` names, or undefined for an unknown name. */
+export function schemeNamed(name: string): NumberingScheme | undefined {
+  return name === SCHEME_NAMES.articles ? 'articles' : name === SCHEME_NAMES.sections ? 'sections' : undefined;
+}
+
 /** The scheme of a text: articles when a line starts with `第X条`. */
 export function detectScheme(text: string): NumberingScheme {
   return text.split('\n').some((l) => ARTICLE.test(l.replace(/^[\s\u3000\ufeff]+/, ''))) ? 'articles' : 'sections';
 }
 
-/** Splits a document into paragraphs with their cites. */
-export function outlineSource(path: string, text: string): SourceDocument {
-  return detectScheme(text) === 'articles' ? outlineArticles(path, text) : outlineSections(path, text);
+/** Splits a document into paragraphs with their cites, by `scheme` (default: detected from the text). */
+export function outlineSource(path: string, text: string, scheme: NumberingScheme = detectScheme(text)): SourceDocument {
+  return scheme === 'articles' ? outlineArticles(path, text) : outlineSections(path, text);
 }
 
 interface Line { readonly text: string; readonly start: number; readonly end: number; readonly line: number }

@@ -22,6 +22,13 @@ export interface LoadPolicyOptions {
    * {@link defaultPolicyRoot} of the policy directory. `clausal check|eval --policy-root DIR`.
    */
   readonly root?: string;
+  /**
+   * Texts to use instead of what some rule files hold on disk (a workbench's unsaved edits),
+   * keyed by the absolute path of the file as the loader names it (`join(dir, name)` with an
+   * absolute `dir`). Only files the directory holds are read this way; a key naming no such
+   * file is ignored.
+   */
+  readonly texts?: ReadonlyMap<string, string>;
 }
 
 const DEFAULT_MAX_FILE = 4 * 1024 * 1024;
@@ -98,7 +105,9 @@ function loadWithChain(dir: string, options: LoadPolicyOptions, chain: string[])
   const unreadable = new Map<string, string>();
   for (const name of names) {
     const path = join(dir, name);
-    const { text, problem, notUtf8, notRegular } = readText(path, max);
+    const edited = options.texts?.get(path);
+    const read: ReturnType<typeof readText> = edited === undefined ? readText(path, max) : Buffer.byteLength(edited) <= max ? { text: edited } : { problem: String(Buffer.byteLength(edited)) };
+    const { text, problem, notUtf8, notRegular } = read;
     if (notUtf8) {
       diagnostics.push(error('S0014', { file: path, start: notUtf8.offset, end: notUtf8.offset + 1 }, { byte: notUtf8.byte }));
       unreadable.set(path, notUtf8.shown);

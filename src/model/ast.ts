@@ -94,6 +94,8 @@ export interface PolicyHeader {
   readonly effectiveFrom?: DateLit;
   readonly effectiveUntil?: DateLit;
   readonly extends?: StringLit;
+  /** The numbering scheme the source text uses, as written: `第X条` or `一、（一）` (checked against the text). */
+  readonly numbering?: StringLit;
   readonly span: Span;
 }
 

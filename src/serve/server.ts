@@ -1,8 +1,10 @@
 /**
  * The workbench's HTTP server (`clausal serve`): serves the prebuilt browser app from
  * dist/workbench/ and a small JSON API over one policy directory. The browser parses, checks,
- * evaluates and diffs on its own (the engine is bundled into the app); the server only lists,
- * reads and saves files, so everything it does is about keeping those three safe:
+ * evaluates and diffs on its own (the engine is bundled into the app); the server lists, reads
+ * and saves files, and runs a version's tests as `clausal test` does (run-tests.ts: the test
+ * files and the facts they name are on disk, not in the browser). Everything it does is about
+ * keeping that safe:
  *
  * - paths: every file named by a client is resolved inside the root (see paths.ts); the app's
  *   own assets are an exact list of names, never a path lookup;
@@ -33,6 +35,7 @@ import { resolveFileInside } from './paths.js';
 import { HttpError, isLoopback, readBody, SECURITY_HEADERS, send, sendJson, serveHttp } from './http.js';
 import { RequestGuard, TOKEN_COOKIE } from './guard.js';
 import { openRegular, readRegularFile } from '../loader/read-regular.js';
+import { parseTestRequest, RefusedPath, runWorkbenchTests } from './run-tests.js';
 
 export { isLoopback } from './http.js';
 import { DEFAULT_WORKSPACE_LIMITS, hashText, isPolicyDir, scanWorkspace, type WorkspaceLimits } from './workspace.js';
@@ -236,7 +239,19 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
       sendJson(res, 200, { path: body.path, hash: hashText(body.text) });
       return;
     }
-    throw new HttpError(url.pathname === '/api/file' ? 405 : 404, undefined);
+    if (url.pathname === '/api/test' && method === 'POST') {
+      checkWriteRequest(req);
+      const request = parseTestRequest(await readBody(req, maxBody));
+      if (!request) throw new HttpError(400, undefined);
+      try {
+        sendJson(res, 200, runWorkbenchTests(root, request));
+      } catch (e) {
+        if (e instanceof RefusedPath) throw new HttpError(403, 'X0009', { path: e.path });
+        throw e;
+      }
+      return;
+    }
+    throw new HttpError(url.pathname === '/api/file' || url.pathname === '/api/test' ? 405 : 404, undefined);
   };
 
   const running = await serveHttp(handle, {

@@ -117,6 +117,7 @@ export class ClauseParser extends CstParser {
           },
         },
         { ALT: () => { this.CONSUME(T.Extends); this.CONSUME3(T.StringLiteral); } },
+        { ALT: () => { this.CONSUME(T.Numbering); this.CONSUME4(T.StringLiteral); } },
       ]),
     );
   });

@@ -218,6 +218,7 @@ function layoutDecl(d: A.Decl): Block {
         body.push(unit(`effective ${d.effectiveFrom.value}${until}`, d.effectiveFrom.span.start, (d.effectiveUntil ?? d.effectiveFrom).span.end));
       }
       if (d.extends) body.push(unit(`extends ${printString(d.extends.value)}`, d.extends.span.start, d.extends.span.end));
+      if (d.numbering) body.push(unit(`numbering ${printString(d.numbering.value)}`, d.numbering.span.start, d.numbering.span.end));
       return { start, end, head: unit(`policy ${d.id} version ${printString(d.version)}`, start, start), body };
     }
     case 'enum': {

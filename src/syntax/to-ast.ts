@@ -155,6 +155,7 @@ export class AstBuilder {
       effectiveFrom: effective ? this.dateLit(dates[0]) : undefined,
       effectiveUntil: until ? this.dateLit(dates[1]) : undefined,
       extends: this.stringLit(this.stringAfter(n, 'Kw_extends')),
+      numbering: this.stringLit(this.stringAfter(n, 'Kw_numbering')),
       span: this.nodeSpan(n),
     };
   }

@@ -37,6 +37,7 @@ export const Source = keyword('source');
 export const Effective = keyword('effective');
 export const Until = keyword('until');
 export const Extends = keyword('extends');
+export const Numbering = keyword('numbering');
 export const Enum = keyword('enum');
 export const Kind = keyword('kind');
 export const From = keyword('from');

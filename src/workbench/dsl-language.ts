@@ -10,7 +10,7 @@ export const DSL_KEYWORDS: readonly string[] = [
   'policy', 'version', 'title', 'en', 'source', 'effective', 'until', 'extends', 'enum', 'kind', 'from', 'param', 'set', 'table',
   'define', 'rule', 'uncheckable', 'because', 'cite', 'quote', 'for', 'where', 'must', 'should', 'may', 'eligible', 'when', 'by',
   'modality', 'explain', 'and', 'or', 'not', 'in', 'true', 'false', 'none', 'today', 'many', 'list',
-  'if', 'then', 'else', 'compute', 'override',
+  'if', 'then', 'else', 'compute', 'override', 'numbering',
 ];
 
 const DECLARATION = new Set(['policy', 'enum', 'kind', 'param', 'set', 'table', 'define', 'rule', 'uncheckable', 'override']);

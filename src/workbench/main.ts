@@ -22,6 +22,7 @@ import { subjectKeyOf } from '../report/report-data.js';
 import { diffPolicies } from '../diff/semantic.js';
 import { computeImpact } from '../diff/impact.js';
 import { diffToText } from '../diff/render.js';
+import { isValidDate } from '../model/dates.js';
 import { h, replace } from './dom.js';
 import { EditorView, fileState, showDiagnostics, type CmDiagnostic, type EditorHost, type EditorState } from './editor.js';
 import { hoverAt } from '../language/hover.js';
@@ -29,7 +30,7 @@ import { completionsAt } from '../language/completion.js';
 import { words } from './i18n.js';
 import { WorkspaceModel, type WorkspaceData } from '../language/workspace-model.js';
 
-type Tab = 'source' | 'eval' | 'diff';
+type Tab = 'source' | 'eval' | 'test' | 'diff';
 type Filter = 'attention' | 'all' | Status;
 
 interface State {
@@ -82,6 +83,54 @@ const factsTexts = new Map<string, string>();
 const factsLoading = new Set<string>();
 const factsCache = new WeakMap<Policy, Map<string, FactsResult>>();
 
+/** A diagnostic as the server describes it (src/serve/run-tests.ts). */
+interface Described {
+  readonly code: string;
+  readonly severity: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: Record<Lang, string>;
+}
+
+/** A failed check of `clausal test --format json`, as `POST /api/test` answers it. */
+interface TestFailureJson {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly case: string;
+  readonly subject: { readonly kind: string; readonly id: string };
+  readonly rule: string;
+  readonly mismatches: readonly string[];
+  readonly expected: { readonly status: Status; readonly due?: string | null; readonly explanation?: Partial<Record<Lang, readonly string[]>>; readonly missing?: readonly string[]; readonly value?: string; readonly shortfall?: string | null };
+  readonly actual: { readonly status: Status; readonly due: string | null; readonly explanation: string; readonly missing: readonly string[]; readonly value?: string; readonly shortfall?: string };
+}
+
+interface TestAnswer {
+  readonly ok: boolean;
+  readonly lang?: Lang;
+  readonly policyDiagnostics?: readonly Described[];
+  readonly testDiagnostics?: readonly Described[];
+  readonly report?: {
+    readonly summary: { readonly files: number; readonly cases: number; readonly checks: number; readonly passed: number; readonly failed: number };
+    readonly cases: readonly { readonly name: string; readonly file: string; readonly line: number; readonly column: number; readonly asOf: string; readonly checks: number; readonly failed: number }[];
+    readonly failures: readonly TestFailureJson[];
+  };
+  readonly text?: string;
+}
+
+/** The last test run of a version: kept until the next run, marked stale by any edit. */
+interface TestRunState {
+  readonly dir: string;
+  readonly lang: Lang;
+  running: boolean;
+  stale: boolean;
+  answer?: TestAnswer;
+  error?: string;
+}
+
+let testRun: TestRunState | undefined;
+
 const el = {
   header: h('header', { class: 'top' }),
   files: h('nav', { class: 'files', 'data-testid': 'files' }),
@@ -130,6 +179,7 @@ let refreshTimer: number | undefined;
 const host: EditorHost = {
   onChange(path, text) {
     model.edit(path, text);
+    if (testRun && !testRun.running) testRun.stale = true;
     renderFiles();
     renderEditorBar();
     window.clearTimeout(refreshTimer);
@@ -179,7 +229,27 @@ function openFile(path: string, offset?: number): void {
 function pushDiagnostics(): void {
   if (!state.path) return;
   const ds = current().diagnostics.filter((d) => d.span?.file === state.path);
-  showDiagnostics(view, ds.map(toCm));
+  showDiagnostics(view, [...ds.map(toCm), ...testMarkers(state.path)]);
+}
+
+/** A failed test's line in the editor: on the rule it checks, while the run is current. */
+function testMarkers(path: string): CmDiagnostic[] {
+  const failures = testRun && !testRun.stale && testRun.dir === state.dir ? testRun.answer?.report?.failures ?? [] : [];
+  if (!failures.length) return [];
+  const policy = policyForHelp();
+  const out: CmDiagnostic[] = [];
+  for (const f of failures) {
+    const rule = policy?.rules.find((r) => r.id === f.rule);
+    if (!rule || rule.decl.span.file !== path) continue;
+    out.push({ from: rule.decl.idSpan.start, to: rule.decl.idSpan.end, severity: 'error', source: w().testSource, message: failureLine(f) });
+  }
+  return out;
+}
+
+/** One line for a failed check: the case, the subject, expected and actual. */
+function failureLine(f: TestFailureJson): string {
+  const st = (s: Status) => STATUS_LABELS[s][state.lang];
+  return w().failureLine(f.case, `${f.subject.kind} ${f.subject.id}`, st(f.expected.status), st(f.actual.status), `${f.file}:${f.line}:${f.column}`);
 }
 
 // ───────────────────────── chrome ─────────────────────────
@@ -191,11 +261,20 @@ function renderHeader(): void {
     'aria-label': w().policy,
     onchange: (e: Event) => selectPolicy((e.target as HTMLSelectElement).value),
   }, ...model.policies.map((p) => h('option', { value: p.dir, selected: p.dir === state.dir }, p.dir === '.' ? ws.name : p.dir)));
+  // A text field, not <input type=date>: that one shows the date in the browser's locale
+  // (06/01/2022, 2022/6/1); the workbench writes dates as the rule files do, YYYY-MM-DD.
   const asOf = h('input', {
-    type: 'date', value: state.asOf, 'data-testid': 'as-of', 'aria-label': w().asOf,
+    type: 'text', class: 'date', value: state.asOf, 'data-testid': 'as-of', 'aria-label': w().asOf,
+    placeholder: 'YYYY-MM-DD', maxlength: 10, size: 10, spellcheck: 'false', inputmode: 'numeric', pattern: '\\d{4}-\\d{2}-\\d{2}',
     onchange: (e: Event) => {
-      const v = (e.target as HTMLInputElement).value;
-      if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
+      const input = e.target as HTMLInputElement;
+      const v = input.value.trim();
+      const ok = /^\d{4}-\d{2}-\d{2}$/.test(v) && isValidDate(v);
+      input.classList.toggle('invalid', !ok);
+      input.title = ok ? '' : w().dateFormat;
+      // Leaving the field fires `change` again: redrawing then would swallow the click that
+      // moved the focus (on a tab, say), so only a new date redraws.
+      if (ok && v !== state.asOf) {
         state.asOf = v;
         renderPanel();
       }
@@ -307,9 +386,10 @@ function tabButton(tab: Tab, label: string): HTMLButtonElement {
 
 function renderPanel(): void {
   const body = h('div', { class: 'panel-body' });
-  replace(el.panel, h('div', { class: 'tabs', role: 'tablist' }, tabButton('source', w().tabSource), tabButton('eval', w().tabEval), tabButton('diff', w().tabDiff)), body);
+  replace(el.panel, h('div', { class: 'tabs', role: 'tablist' }, tabButton('source', w().tabSource), tabButton('eval', w().tabEval), tabButton('test', w().tabTest), tabButton('diff', w().tabDiff)), body);
   if (state.tab === 'source') renderSource(body);
   else if (state.tab === 'eval') renderEval(body);
+  else if (state.tab === 'test') renderTests(body);
   else renderDiff(body);
 }
 
@@ -530,6 +610,77 @@ function renderEval(body: HTMLElement): void {
       h('button', { type: 'button', onclick: () => gotoRule(policy, sel.rule) }, w().goToRule)) : null,
     rows.length ? h('table', { class: 'results' }, h('thead', {}, h('tr', {}, h('th', {}, w().subject), h('th', {}, w().rule), h('th', {}, w().status))), h('tbody', {}, ...rows)) : h('p', { class: 'note' }, w().noResults),
     shown.length > LIMIT ? h('p', { class: 'note' }, w().moreResults(shown.length - LIMIT)) : null);
+}
+
+// ───────────────────────── tests ─────────────────────────
+
+/**
+ * Runs the version's tests on the server, as `clausal test` does, with the unsaved buffers of
+ * every rule file sent along (a base version's too): the result is for the rules on screen.
+ */
+async function runTests(): Promise<void> {
+  if (testRun?.running) return;
+  const run: TestRunState = { dir: state.dir, lang: state.lang, running: true, stale: false };
+  testRun = run;
+  renderPanel();
+  const edits = model.dirtyFiles().map((path) => ({ path, text: model.text(path) ?? '' }));
+  try {
+    const res = await fetch('/api/test', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ dir: run.dir, lang: run.lang, edits }) });
+    const body = (await res.json().catch(() => ({}))) as TestAnswer & { error?: { message: Record<Lang, string> } };
+    if (res.ok) run.answer = body;
+    else run.error = body.error?.message[state.lang] ?? `HTTP ${res.status}`;
+  } catch (e) {
+    run.error = String(e);
+  }
+  run.running = false;
+  if (testRun !== run) return;
+  pushDiagnostics();
+  if (state.tab === 'test') renderPanel();
+}
+
+function describedLine(d: Described): string {
+  const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column}` : ''} ` : '';
+  return `${where}${d.code} ${d.message[state.lang]}`;
+}
+
+function renderTests(body: HTMLElement): void {
+  const run = testRun && testRun.dir === state.dir ? testRun : undefined;
+  // Explanations come in the language the run was made in: run again after a switch.
+  if (run && !run.running && run.lang !== state.lang && run.answer) void runTests();
+  const button = h('button', { type: 'button', class: 'primary', 'data-testid': 'run-tests', disabled: !!run?.running, onclick: () => void runTests() }, run?.running ? w().testsRunning : w().runTests);
+  const answer = run?.answer;
+  const summaryText = answer?.text?.trimEnd().split('\n').pop();
+  const head = h('div', { class: 'filter test-head' }, button, ' ',
+    summaryText ? h('span', { class: `test-summary ${(answer?.report?.summary.failed ?? 0) > 0 || answer?.testDiagnostics?.some((d) => d.severity === 'error') ? 's-violation' : 's-compliant'}`, 'data-testid': 'test-summary', 'data-passed': answer?.report?.summary.passed ?? 0, 'data-failed': answer?.report?.summary.failed ?? 0 }, summaryText) : null);
+  if (!run) return replace(body, head, h('p', { class: 'note' }, w().testsIntro));
+  const parts: (HTMLElement | null)[] = [head];
+  if (run.stale) parts.push(h('p', { class: 'note', 'data-testid': 'tests-stale' }, w().testsStale));
+  if (run.error) parts.push(h('p', { class: 'note error', 'data-testid': 'tests-error' }, `${w().testsFailedToRun}${run.error}`));
+  if (answer && !answer.ok) {
+    parts.push(h('div', { class: 'note error', 'data-testid': 'tests-error' }, w().policyHasErrors, h('ul', {}, ...(answer.policyDiagnostics ?? []).slice(0, 20).map((d) => h('li', {}, describedLine(d))))));
+  }
+  if (answer?.testDiagnostics?.length) {
+    parts.push(h('div', { class: 'note error', 'data-testid': 'test-file-problems' }, w().testFileProblems, h('ul', {}, ...answer.testDiagnostics.slice(0, 50).map((d) => h('li', {}, describedLine(d))))));
+  }
+  const report = answer?.report;
+  if (report) {
+    const policy = policyForHelp();
+    const st = (s: Status) => h('span', { class: `badge s-${s}` }, STATUS_LABELS[s][state.lang]);
+    const failures = report.failures.map((f) => h('div', { class: 'explain test-failure', 'data-testid': 'test-failure', 'data-rule': f.rule, 'data-subject': f.subject.id, 'data-case': f.case },
+      h('div', { class: 'explain-head' }, h('b', {}, `${f.subject.kind} ${f.subject.id} · ${f.rule}`), ' ', h('span', { class: 'sub' }, `${w().testCase}「${f.case}」 ${f.file}:${f.line}:${f.column}`)),
+      h('p', {}, `${w().expected}${w().colon}`, st(f.expected.status), f.expected.due ? ` ${w().due} ${f.expected.due}` : '', ' · ', `${w().actual}${w().colon}`, h('span', { 'data-testid': 'actual-status', 'data-status': f.actual.status }, st(f.actual.status)), f.actual.due ? ` ${w().due} ${f.actual.due}` : ''),
+      ...Object.entries(f.expected.explanation ?? {}).map(([l, frags]) => h('p', { class: 'sub' }, `${w().notFoundIn(l)}${w().colon}`, (frags ?? []).map((x) => `「${x}」`).join(' '))),
+      f.expected.value !== undefined ? h('p', { class: 'sub' }, `${w().value}${w().colon}${f.expected.value} → ${f.actual.value ?? '—'}`) : null,
+      f.expected.shortfall !== undefined ? h('p', { class: 'sub' }, `${w().shortfall}${w().colon}${f.expected.shortfall ?? '—'} → ${f.actual.shortfall ?? '—'}`) : null,
+      h('p', {}, f.actual.explanation),
+      policy?.rules.some((r) => r.id === f.rule) ? h('button', { type: 'button', 'data-testid': 'failure-goto', onclick: () => gotoRule(policy, f.rule) }, w().goToRule) : null));
+    const rows = report.cases.map((c) => h('tr', { 'data-testid': 'test-case', 'data-name': c.name, 'data-result': c.failed ? 'fail' : 'pass' },
+      h('td', {}, c.name, h('div', { class: 'sub' }, `${c.file}:${c.line} · ${w().asOf} ${c.asOf}`)),
+      h('td', {}, h('span', { class: `badge ${c.failed ? 's-violation' : 's-compliant'}` }, c.failed ? w().caseFailed(c.failed, c.checks) : w().casePassed(c.checks)))));
+    if (failures.length) parts.push(h('h3', {}, w().failures), ...failures);
+    parts.push(h('h3', {}, w().testCases), h('table', { class: 'results' }, h('thead', {}, h('tr', {}, h('th', {}, w().testCase), h('th', {}, w().result))), h('tbody', {}, ...rows)));
+  }
+  replace(body, ...parts);
 }
 
 function renderDiff(body: HTMLElement): void {

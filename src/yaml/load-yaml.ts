@@ -638,7 +638,7 @@ interface Entry {
   readonly span: Span;
 }
 
-const HEADER_KEYS = new Set(['policy', 'version', 'title', 'source', 'effective', 'extends']);
+const HEADER_KEYS = new Set(['policy', 'version', 'title', 'source', 'effective', 'extends', 'numbering']);
 const MODALITIES = new Set(['must', 'should', 'may']);
 const TYPE_REF = /^(list[ \t]+)?(\S*?)(?:[ \t]+in[ \t]+(\S+))?$/;
 const FOR_CLAUSE = /^(\S+)([ \t]+)(\S+)$/;
@@ -855,6 +855,7 @@ class DeclBuilder {
       effectiveFrom: isMap(effective) ? this.date(this.get(effective, 'from')?.value) : this.date(effective),
       effectiveUntil: isMap(effective) ? this.date(this.get(effective, 'until')?.value) : undefined,
       extends: this.stringLit(field('extends')?.value),
+      numbering: this.stringLit(field('numbering')?.value),
       span,
     };
   }

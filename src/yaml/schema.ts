@@ -334,6 +334,7 @@ export const POLICY_SCHEMA: { readonly [key: string]: Json } = {
       description: d('生效日期，或 `{ from, until }`', 'Effective date, or `{ from, until }`'),
     },
     extends: { type: 'string', description: d('被扩展的政策目录', 'Directory of the policy this one extends') },
+    numbering: { type: 'string', enum: ['第X条', '一、（一）'], description: d('原文的编号方式：`第X条`（条款项）或 `一、（一）`（部分与条目），与原文核对', 'Numbering of the source text: `第X条` (articles) or `一、（一）` (sections), checked against the text') },
     enums: section('enumDecl', '枚举类型', 'Enumerations'),
     kinds: section('kindDecl', '主体类型', 'Subject kinds'),
     params: section('paramDecl', '参数', 'Parameters'),
@@ -351,6 +352,7 @@ export const POLICY_SCHEMA: { readonly [key: string]: Json } = {
     source: ['policy'],
     effective: ['policy'],
     extends: ['policy'],
+    numbering: ['policy'],
   },
   definitions,
 };

@@ -130,6 +130,7 @@ const policyDecl = fc
     source: fc.option(stringLit, { nil: undefined }),
     effective: fc.option(fc.record({ from: dateLit, until: fc.option(dateLit, { nil: undefined }) }), { nil: undefined }),
     extends: fc.option(stringLit, { nil: undefined }),
+    numbering: fc.option(stringLit, { nil: undefined }),
   })
   .map(({ effective, ...p }): A.Decl => ({
     kind: 'policy', ...p, idSpan: SPAN, effectiveFrom: effective?.from, effectiveUntil: effective?.until, span: SPAN,

@@ -1,0 +1,133 @@
+/**
+ * `POST /api/test`, the workbench's test tab on the server: it runs a version's tests as
+ * `clausal test` does (same JSON and text, paths relative to the served folder), on the rule
+ * files as the browser holds them (unsaved edits sent along, nothing written), and refuses any
+ * directory or file that is not a policy's own under the root.
+ */
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorkbench, type RunningWorkbench } from '../../src/serve/server.js';
+import { runCli } from '../helpers/policy.js';
+
+const work = mkdtempSync(join(tmpdir(), 'clausal-serve-tests-'));
+const root = join(work, 'yunnan-social-work');
+const assets = join(work, 'assets');
+let wb: RunningWorkbench;
+
+const PARAMS = '2021/10-params.clause';
+const params = () => readFileSync(join(root, PARAMS), 'utf8');
+const raised = () => params().replace(/(param civil_affairs_share:[^\n]*= )70%/, '$175%');
+
+beforeAll(async () => {
+  cpSync('policies/yunnan-social-work', root, { recursive: true });
+  // A draft whose rule file is a link to a file outside the served folder.
+  cpSync('policies/yunnan-social-work/2021', join(root, 'linked'), { recursive: true });
+  writeFileSync(join(work, 'elsewhere.clause'), '# outside the root\n');
+  symlinkSync(join(work, 'elsewhere.clause'), join(root, 'linked', '99-elsewhere.clause'));
+  cpSync('src/workbench/index.html', join(assets, 'index.html'));
+  writeFileSync(join(assets, 'app.js'), '/* stand-in */');
+  writeFileSync(join(assets, 'app.css'), '/* stand-in */');
+  wb = await startWorkbench({ root, port: 0, assetsDir: assets });
+});
+
+afterAll(async () => {
+  await wb?.close();
+});
+
+function post(body: unknown, type = 'application/json', method = 'POST'): Promise<{ status: number; json: Record<string, any> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: wb.port, method, path: '/api/test', headers: { 'Content-Type': type } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? (JSON.parse(text) as Record<string, any>) : {} }));
+    });
+    req.on('error', reject);
+    req.end(typeof body === 'string' ? body : JSON.stringify(body));
+  });
+}
+
+/** `clausal test --format json` of a directory, with its paths as the workbench names them. */
+async function cli(dir: string, lang: 'zh' | 'en', format: 'json' | 'text') {
+  const r = await runCli(['test', join(root, dir), '--format', format, '--lang', lang]);
+  const text = r.stdout.split(`${root}/`).join('');
+  return { code: r.code, out: format === 'json' ? (JSON.parse(text) as Record<string, unknown>) : text };
+}
+
+describe('the test tab runs the tests on the server', () => {
+  it('gives what `clausal test` gives for the saved files', async () => {
+    const r = await post({ dir: '2021', lang: 'zh', edits: [] });
+    expect(r.status).toBe(200);
+    expect(r.json.ok).toBe(true);
+    expect(r.json.report.summary.failed).toBe(0);
+    expect(r.json.report.cases.length).toBeGreaterThan(10);
+    expect(r.json.report).toEqual((await cli('2021', 'zh', 'json')).out);
+    expect(r.json.text).toBe((await cli('2021', 'zh', 'text')).out);
+    expect(r.json.testDiagnostics).toEqual([]);
+  });
+
+  it('runs on the unsaved edit (75%), fails where `clausal test` fails on that change, and writes nothing', async () => {
+    const before = params();
+    const r = await post({ dir: '2021', lang: 'zh', edits: [{ path: PARAMS, text: raised() }] });
+    expect(params()).toBe(before);
+    expect(r.json.ok).toBe(true);
+    const failures = r.json.report.failures as { rule: string; file: string; line: number; actual: { status: string } }[];
+    expect(failures.length).toBe(4);
+    expect(new Set(failures.map((f) => f.rule))).toEqual(new Set(['civil-affairs-post-share']));
+    expect(failures.every((f) => f.file === '2021/tests.yaml' && f.line > 0)).toBe(true);
+    expect(r.json.text).toContain('预期：');
+    // The same change made on disk gives the same report from the command line.
+    writeFileSync(join(root, PARAMS), raised());
+    try {
+      const c = await cli('2021', 'zh', 'json');
+      expect(c.code).toBe(1);
+      expect(r.json.report).toEqual(c.out);
+    } finally {
+      writeFileSync(join(root, PARAMS), before);
+    }
+  });
+
+  it('answers in English when asked', async () => {
+    const r = await post({ dir: '2021', lang: 'en', edits: [{ path: PARAMS, text: raised() }] });
+    expect(r.json.text).toContain('expected');
+    expect(r.json.text).toMatch(/tests: 1 file, \d+ cases, \d+ checks: \d+ passed, 4 failed/);
+  });
+
+  it('names the errors of an edit that breaks the policy, by file, line and column', async () => {
+    const broken = params().replace(/(param civil_affairs_share:[^\n]*= )70%/, '$175');
+    const r = await post({ dir: '2021', lang: 'zh', edits: [{ path: PARAMS, text: broken }] });
+    expect(r.status).toBe(200);
+    expect(r.json.ok).toBe(false);
+    const d = r.json.policyDiagnostics[0];
+    expect(d).toMatchObject({ code: 'C0003', file: PARAMS, line: 4 });
+    expect(d.message.zh).toContain('类型不符');
+  });
+
+  it.each([
+    { dir: '..', edits: [] },
+    { dir: '../..', edits: [] },
+    { dir: '/etc', edits: [] },
+    { dir: 'examples', edits: [] },
+    { dir: 'linked', edits: [] },
+    { dir: '2021', edits: [{ path: 'examples/province.yaml', text: 'x' }] },
+    { dir: '2021', edits: [{ path: '2021/tests.yaml', text: 'x' }] },
+    { dir: '2021', edits: [{ path: '../outside.clause', text: 'x' }] },
+    { dir: '2021', edits: [{ path: 'linked/99-elsewhere.clause', text: 'x' }] },
+  ])('refuses $dir with edits $edits (X0009)', async (body) => {
+    const r = await post({ ...body, lang: 'zh' });
+    expect(r.status).toBe(403);
+    expect(r.json.error.code).toBe('X0009');
+    expect(JSON.stringify(r.json)).not.toContain('outside the root');
+  });
+
+  it('refuses malformed requests', async () => {
+    expect((await post('{')).status).toBe(400);
+    expect((await post({ dir: '2021', lang: 'fr', edits: [] })).status).toBe(400);
+    expect((await post({ dir: '2021', lang: 'zh', edits: [{ path: PARAMS }] })).status).toBe(400);
+    expect((await post({ dir: '2021', lang: 'zh', edits: [] }, 'text/plain')).status).toBe(415);
+    expect((await post('', 'application/json', 'GET')).status).toBe(405);
+  });
+});
