@@ -148,6 +148,16 @@ if (want('e2e')) {
   }
 }
 
+// ── 1d. the SQL export as a cluster gets it (bench/sql-dialects.js): Trino parse, DuckDB run ──
+if (want('sql')) {
+  say('sql dialects…');
+  const q = child('sql-dialects.js');
+  results.sections.sql = q;
+  row('sql', `trino query of all ${q.rules} rules (${fmt(q.trinoChars)} chars) parsed, node-sql-parser`, `${fmt(q.trinoParseMs)} ms`);
+  row('sql', `same query (duckdb dialect) run in DuckDB, ${fmt(q.rows)} rows into a table`, `${fmt(q.duckQueryMs)} ms`, '', undefined, `CPU ${fmt(q.duckQueryCpuMs)} ms; tables loaded in ${fmt(q.duckLoadMs)} ms; ${fmt(q.institutions)} institutions`);
+  row('sql', 'in-process engine, same facts, no explanations (baseline)', `${fmt(q.inProcessMs)} ms`, '', undefined, `DuckDB query / in-process: ${q.queryVsInProcess.toFixed(2)}x`);
+}
+
 // ── 1c. decision API (bench/api.js) ──
 if (want('api')) {
   say('decision API…');

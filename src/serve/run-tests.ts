@@ -107,7 +107,9 @@ export function runWorkbenchTests(root: string, request: TestRequest): Record<st
   const describe = (ds: readonly Diagnostic[], more?: ReadonlyMap<string, string>): DescribedDiagnostic[] => ds.map((d) => {
     const text = d.span ? (more?.get(d.span.file) ?? sourceTexts.get(d.span.file)) : undefined;
     const at = d.span && text !== undefined ? new LineIndex(text).position(d.span.start) : undefined;
-    return { code: d.code, severity: d.severity, file: d.span ? rel(d.span.file) : undefined, line: at?.line, column: at?.column, message: { zh: messageOf(d, 'zh'), en: messageOf(d, 'en') } };
+    // Messages name paths as the loader saw them (absolute): the browser's names are shorter.
+    const shorten = (m: string) => m.split(`${root}${sep}`).join('').split(root).join('.');
+    return { code: d.code, severity: d.severity, file: d.span ? rel(d.span.file) : undefined, line: at?.line, column: at?.column, message: { zh: shorten(messageOf(d, 'zh')), en: shorten(messageOf(d, 'en')) } };
   });
   if (!loaded.policy || hasErrors(loaded.diagnostics)) {
     return { ok: false, policyDiagnostics: describe(loaded.diagnostics.filter((d) => d.severity === 'error')) };

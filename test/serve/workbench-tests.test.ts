@@ -106,6 +106,18 @@ describe('the test tab runs the tests on the server', () => {
     expect(d.message.zh).toContain('类型不符');
   });
 
+  it('says so when a version has no tests, and applies an edited base to the version that extends it', async () => {
+    const none = await post({ dir: 'supplements/kunming', lang: 'zh', edits: [] });
+    expect(none.json.ok).toBe(true);
+    expect(none.json.testDiagnostics.map((d: { code: string }) => d.code)).toEqual(['T0001']);
+    expect(none.json.testDiagnostics[0].message.zh).toContain('没有测试文件');
+    expect(none.json.testDiagnostics[0].message.zh).not.toContain(root);
+    const broken = params().replace(/(param civil_affairs_share:[^\n]*= )70%/, '$175');
+    const viaBase = await post({ dir: 'supplements/kunming', lang: 'zh', edits: [{ path: PARAMS, text: broken }] });
+    expect(viaBase.json.ok).toBe(false);
+    expect(viaBase.json.policyDiagnostics[0]).toMatchObject({ code: 'C0003', file: PARAMS, line: 4 });
+  });
+
   it.each([
     { dir: '..', edits: [] },
     { dir: '../..', edits: [] },
