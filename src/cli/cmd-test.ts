@@ -1,5 +1,5 @@
 /**
- * `clausal test <policy-dir> [--coverage] [--format text|json] [--lang zh|en]`: runs the
+ * `clausal test <policy-dir> [--coverage [--inherited]] [--format text|json] [--lang zh|en]`: runs the
  * policy's own test files. Exit 0 when every check passes; 1 on any failure, on a bad policy
  * or a bad test file (a file with errors is not run, and its errors are printed as
  * diagnostics); 2 on usage errors.
@@ -13,8 +13,8 @@ import { runPolicyTests } from '../policy-test/runner.js';
 import { choice, EXIT, loadPolicyOrReport, registerCommand, usage } from './main.js';
 
 registerCommand('test', {
-  options: { coverage: 'flag', format: 'value', lang: 'value' },
-  usage: 'clausal test <policy-dir> [--coverage] [--format text|json] [--lang zh|en]',
+  options: { coverage: 'flag', inherited: 'flag', format: 'value', lang: 'value' },
+  usage: 'clausal test <policy-dir> [--coverage [--inherited]] [--format text|json] [--lang zh|en]',
   run(args, ctx) {
     if (args.positionals.length !== 1) return usage(ctx, error('X0003', undefined, { what: ' <policy-dir>' }), this.usage);
     const format = choice(ctx, args, 'format', ['text', 'json'], 'text');
@@ -27,7 +27,7 @@ registerCommand('test', {
     if (tests.diagnostics.length) ctx.report(tests.diagnostics, tests.texts);
     const ifBranches = args.flags.has('coverage') ? new IfBranchTracker(policy) : undefined;
     const run = runPolicyTests(policy, tests.suites, { lang: ctx.lang, ifBranches });
-    const coverage = args.flags.has('coverage') ? computeCoverage(policy, run.observations, ifBranches?.sites) : undefined;
+    const coverage = args.flags.has('coverage') ? computeCoverage(policy, run.observations, ifBranches?.sites, { inherited: args.flags.has('inherited') }) : undefined;
     const ran = new Set(run.files);
     const options = { lang: ctx.lang, coverage, notRun: tests.files.filter((f) => !ran.has(f)), texts: loaded.texts };
     ctx.io.stdout.write(format === 'json' ? testRunToJson(run, options) : testRunToText(run, options));

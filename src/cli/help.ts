@@ -98,15 +98,15 @@ export const COMMAND_HELP: Readonly<Record<string, Bilingual>> = {
   },
   test: {
     zh: {
-      usage: ['test <政策目录> [--coverage] [--format text|json]'],
+      usage: ['test <政策目录> [--coverage [--inherited]] [--format text|json]'],
       summary: '运行政策自带的测试用例（tests.yaml）',
-      options: [['--coverage', '同时统计各规则分支被测试覆盖的情况'], ['--format text|json', '输出格式（默认 text）'], LANG_ZH],
+      options: [['--coverage', '同时统计各规则分支被测试覆盖的情况（扩展政策只计本政策自己的规则）'], ['--inherited', '覆盖率也计入所继承的规则'], ['--format text|json', '输出格式（默认 text）'], LANG_ZH],
       exit: '0 全部通过，1 有失败或错误，2 用法错误',
     },
     en: {
-      usage: ['test <policy-dir> [--coverage] [--format text|json]'],
+      usage: ['test <policy-dir> [--coverage [--inherited]] [--format text|json]'],
       summary: "run the policy's own test cases (tests.yaml)",
-      options: [['--coverage', 'also report which branches of each rule the tests reach'], ['--format text|json', 'output format (default text)'], LANG_EN],
+      options: [['--coverage', 'also report which branches of each rule the tests reach (for an extending policy, its own rules only)'], ['--inherited', 'count inherited rules in the coverage too'], ['--format text|json', 'output format (default text)'], LANG_EN],
       exit: '0 all pass, 1 failures or errors, 2 usage',
     },
   },

@@ -66,6 +66,13 @@ export interface Ratio {
 
 /** The whole coverage report. */
 export interface Coverage {
+  /**
+   * Which rules are counted: `own`, the rules the policy's own files declare (the default for
+   * an extending policy, whose tests are about what it adds), or `all`, inherited ones too.
+   */
+  readonly scope: 'own' | 'all';
+  /** Inherited rules left out of the counts (0 with scope `all` or without `extends`). */
+  readonly inheritedRules: number;
   readonly rules: Ratio;
   /** Counted branches; `impossible` says how many were left out as impossible. */
   readonly branches: Ratio & { readonly impossible: number };
@@ -175,8 +182,18 @@ function possibleBranches(rule: RuleInfo, policy: Policy): Map<BranchName, { sta
   return out;
 }
 
+/** Options of {@link computeCoverage}. */
+export interface CoverageOptions {
+  /** Count the rules an extending policy inherits too (default: only its own). */
+  readonly inherited?: boolean;
+}
+
 /** Computes coverage from the checks' observations. */
-export function computeCoverage(policy: Policy, observations: readonly Observation[], ifSites?: ReadonlyMap<string, IfSite>): Coverage {
+export function computeCoverage(policy: Policy, observations: readonly Observation[], ifSites?: ReadonlyMap<string, IfSite>, options: CoverageOptions = {}): Coverage {
+  const all = options.inherited === true;
+  // A rule declared by the base policy has the base's id: an extension's tests need not cover it.
+  const counted = all ? policy.rules : policy.rules.filter((r) => r.declaredIn === policy.id);
+  const countedIds = new Set(counted.map((r) => r.id));
   const taken = new Map<string, Map<BranchName, number>>();
   const checks = new Map<string, number>();
   for (const o of observations) {
@@ -190,7 +207,7 @@ export function computeCoverage(policy: Policy, observations: readonly Observati
   let coveredBranches = 0;
   let totalBranches = 0;
   let impossible = 0;
-  const byRule = policy.rules.map((rule): RuleCoverage => {
+  const byRule = counted.map((rule): RuleCoverage => {
     const n = checks.get(rule.id) ?? 0;
     if (n > 0) coveredRules++;
     const special = possibleBranches(rule, policy);
@@ -207,10 +224,12 @@ export function computeCoverage(policy: Policy, observations: readonly Observati
     });
     return { rule: rule.id, cite: rule.cite, kind: rule.kind, checks: n, branches };
   });
-  const sites = ifSites ? [...ifSites.values()] : undefined;
+  const sites = ifSites ? [...ifSites.values()].filter((s) => s.rules.some((r) => countedIds.has(r))) : undefined;
   const arms = sites?.reduce((n, s) => n + (s.then > 0 ? 1 : 0) + (s.else > 0 ? 1 : 0), 0) ?? 0;
   return {
-    rules: ratio(coveredRules, policy.rules.length),
+    scope: all ? 'all' : 'own',
+    inheritedRules: policy.rules.length - counted.length,
+    rules: ratio(coveredRules, counted.length),
     branches: { ...ratio(coveredBranches, totalBranches), impossible },
     byRule,
     ...(sites && sites.length > 0 ? { ifs: { ...ratio(arms, sites.length * 2), sites } } : {}),

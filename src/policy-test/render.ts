@@ -146,6 +146,13 @@ export function coverageToText(coverage: Coverage, lang: Lang, texts?: ReadonlyM
   out.push(zh
     ? `覆盖率：规则 ${r.covered}/${r.total}（${pct(r.percent)}），分支 ${b.covered}/${b.total}（${pct(b.percent)}）${impossibleNote}`
     : `coverage: rules ${r.covered}/${r.total} (${pct(r.percent)}), branches ${b.covered}/${b.total} (${pct(b.percent)})${impossibleNote}`);
+  if (coverage.inheritedRules > 0) {
+    out.push(zh
+      ? `  只计本政策自己的 ${r.total} 条规则；所继承的 ${coverage.inheritedRules} 条规则未计入（加 --inherited 一并计入）`
+      : `  only this policy's own ${r.total} rules are counted; ${coverage.inheritedRules} inherited rules are not (add --inherited to count them)`);
+  } else if (coverage.scope === 'all' && r.total > 0) {
+    out.push(zh ? '  含所继承的规则' : '  inherited rules included');
+  }
   const header = [zh ? '规则' : 'rule', zh ? '断言' : 'checks', ...BRANCHES.map((x) => BRANCH_LABELS[x][lang])];
   const rows = coverage.byRule.map((rc) => [rc.rule, String(rc.checks), ...rc.branches.map(cell)]);
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((row) => displayWidth(row[i]))));
@@ -237,6 +244,8 @@ export function testRunToJson(run: TestRun, options: TestReportOptions): string 
     ...(coverage
       ? {
           coverage: {
+            scope: coverage.scope,
+            inheritedRules: coverage.inheritedRules,
             rules: coverage.rules,
             branches: coverage.branches,
             byRule: coverage.byRule.map((rc) => ({

@@ -374,19 +374,43 @@ function renderEditorBar(): void {
 
 // ───────────────────────── panels ─────────────────────────
 
-function tabButton(tab: Tab, label: string): HTMLButtonElement {
-  return h('button', {
-    type: 'button', role: 'tab', class: `tab${state.tab === tab ? ' active' : ''}`, 'aria-selected': state.tab === tab ? 'true' : 'false', 'data-testid': `tab-${tab}`,
-    onclick: () => {
-      state.tab = tab;
-      renderPanel();
-    },
-  }, label);
+const TABS: readonly Tab[] = ['source', 'eval', 'test', 'diff'];
+const tabsBar = h('div', { class: 'tabs', role: 'tablist' });
+const tabButtons = new Map<Tab, HTMLButtonElement>();
+let panelBody: HTMLElement | undefined;
+
+/**
+ * The tab bar is built once and updated in place: a redraw between a press and its release
+ * (leaving the date field redraws the panel) would otherwise swallow the click on a tab.
+ */
+function renderTabs(): void {
+  const labels: Record<Tab, string> = { source: w().tabSource, eval: w().tabEval, test: w().tabTest, diff: w().tabDiff };
+  for (const tab of TABS) {
+    let b = tabButtons.get(tab);
+    if (!b) {
+      b = h('button', {
+        type: 'button', role: 'tab', 'data-testid': `tab-${tab}`,
+        onclick: () => {
+          state.tab = tab;
+          renderPanel();
+        },
+      });
+      tabButtons.set(tab, b);
+      tabsBar.append(b);
+    }
+    b.textContent = labels[tab];
+    b.className = `tab${state.tab === tab ? ' active' : ''}`;
+    b.setAttribute('aria-selected', state.tab === tab ? 'true' : 'false');
+  }
 }
 
 function renderPanel(): void {
+  renderTabs();
+  if (tabsBar.parentNode !== el.panel) el.panel.prepend(tabsBar);
   const body = h('div', { class: 'panel-body' });
-  replace(el.panel, h('div', { class: 'tabs', role: 'tablist' }, tabButton('source', w().tabSource), tabButton('eval', w().tabEval), tabButton('test', w().tabTest), tabButton('diff', w().tabDiff)), body);
+  if (panelBody) panelBody.replaceWith(body);
+  else el.panel.append(body);
+  panelBody = body;
   if (state.tab === 'source') renderSource(body);
   else if (state.tab === 'eval') renderEval(body);
   else if (state.tab === 'test') renderTests(body);

@@ -77,12 +77,28 @@ describe('if arms taken by checked results', () => {
 });
 
 describe('the bundled allowance measure', () => {
-  // The tiers' final `else 0` is unreachable: every rule reaching it applies to certified
-  // workers only (payable). It stays, so the SQL backend's size test keeps its subject.
-  it('covers every arm of every if but the unreachable else of the tiers', async () => {
+  // The lowest tier is the last `else`: every rule reaching the tiers applies to certified
+  // workers only (payable), so an `else 0` after the assistant tier could never be taken.
+  it('the bundled measure\'s tests cover every arm of every if and every branch of its own rules', async () => {
     const r = await cli(['test', 'policies/community-worker-allowance/2024', '--coverage']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('if 分支：9/10（90%）');
-    expect(r.stdout).toContain('未覆盖的 if 分支：\n  policies/community-worker-allowance/2024/10-allowance.clause:7:8: 条件不成立（else），条件 w.qualification == assistant');
+    expect(r.stdout).toContain('if 分支：8/8（100%）');
+    expect(r.stdout).not.toContain('未覆盖的 if 分支');
+    expect(r.stdout).toContain('覆盖率：规则 3/3（100%），分支 9/9（100%）\n  只计本政策自己的 3 条规则；所继承的 32 条规则未计入（加 --inherited 一并计入）');
+  });
+});
+
+describe('coverage of an extending policy', () => {
+  it.each([
+    // [note, extra argv, rules line, scope, inherited rules left out]
+    ['counts its own rules by default and says so', [], '覆盖率：规则 3/3（100%）', 'own', 32],
+    ['--inherited counts the inherited ones too', ['--inherited'], '覆盖率：规则 3/35（8.5%）', 'all', 0],
+  ] as const)('%s', async (_note, extra, line, scope, inherited) => {
+    const text = await cli(['test', 'policies/community-worker-allowance/2024', '--coverage', ...extra]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(line);
+    const json = await cli(['test', 'policies/community-worker-allowance/2024', '--coverage', '--format', 'json', ...extra]);
+    const coverage = JSON.parse(json.stdout).coverage as { scope: string; inheritedRules: number; byRule: unknown[] };
+    expect([coverage.scope, coverage.inheritedRules, coverage.byRule.length]).toEqual([scope, inherited, 35 - inherited]);
   });
 });
