@@ -55,17 +55,22 @@ rule share-of-total cite "一" for unit u
     expect(r.stderr).toContain('rule `share-of-total` cannot be compiled to SQL: `u.posts.social_work / u.posts.total` is not supported (division)');
   });
 
-  it('refuses a set written from facts as an aggregate source, which JSON Logic exports', async () => {
+  it('refuses a set of decimal facts as an aggregate source, which JSON Logic exports; takes one of integers', async () => {
     const p = policyDir('set-of-facts', `
-rule two-counts cite "一" for unit u
-  must count(x in {u.posts.total, u.posts.professional} : x > 5) >= 1
+rule two-ratios cite "一" for unit u
+  must count(x in {u.ratio, u.posts.total} : x > 5) >= 1
 `);
     const sql = await runCli(['export', p, '--to', 'sql', '--lang', 'en']);
     expect(sql.code).toBe(1);
-    expect(sql.stderr).toContain('rule `two-counts` cannot be compiled to SQL: `{u.posts.total, u.posts.professional}` is not supported (set-of-facts)');
+    expect(sql.stderr).toContain('rule `two-ratios` cannot be compiled to SQL: `{u.ratio, u.posts.total}` is not supported (set-of-facts)');
+    const ints = policyDir('set-of-ints', `
+rule two-counts cite "一" for unit u
+  must count(x in {u.posts.total, u.posts.professional} : x > 5) >= 1
+`);
+    expect((await runCli(['export', ints, '--to', 'sql', '--lang', 'en'])).code).toBe(0);
     const jl = await runCli(['export', p, '--to', 'jsonlogic', '--lang', 'en']);
     expect(jl.code).toBe(0);
-    expect((JSON.parse(jl.stdout) as { rules: { id: string }[] }).rules.map((r) => r.id)).toEqual(['two-counts']);
+    expect((JSON.parse(jl.stdout) as { rules: { id: string }[] }).rules.map((r) => r.id)).toEqual(['two-ratios']);
   });
 
   it('with --facts, is a script DuckDB runs as is, giving the results of eval', async () => {
