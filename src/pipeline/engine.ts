@@ -70,6 +70,20 @@ export interface ResultSink {
   end(summary: Summary): void | Promise<void>;
   /** Discards partial output (facts errors found mid-stream, or a failed engine). Never throws. */
   abort(): void | Promise<void>;
+  /**
+   * Set by a sink whose whole output DuckDB can write itself (`COPY (…) TO file`): NDJSON with
+   * `--fields status`, Parquet. An engine that had DuckDB write the file in `format` calls
+   * `take(file)` once, between `begin` and `end`, instead of `write`; other engines ignore it.
+   */
+  readonly copy?: SinkCopy;
+}
+
+/** See {@link ResultSink.copy}. */
+export interface SinkCopy {
+  /** `ndjson`: the lines `--format ndjson --fields status` prints; `parquet`: the columns `--format parquet --fields status` writes. */
+  readonly format: 'ndjson' | 'parquet';
+  /** Takes the file as the sink's whole output (the engine removes it afterwards). */
+  take(file: string): void | Promise<void>;
 }
 
 /** What an engine is asked to do. */

@@ -9,14 +9,15 @@
  * Parquet bytes then go to the output, which for `--out` is written to a temporary file and
  * renamed (atomic, as every output). No result is held in memory.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { RuleResult } from '../model/result.js';
 import { NdjsonRenderer, Utf8Chunker } from '../report/eval-json.js';
 import { sqlString } from '../sql/dialects.js';
-import { registerSink, OutputError, type Output, type ResultSink, type SinkNeeds } from './engine.js';
+import { registerSink, OutputError, type Output, type ResultSink, type SinkCopy, type SinkNeeds } from './engine.js';
+import { copyFileTo } from './copy-file.js';
 
 class ParquetSink implements ResultSink {
   readonly needs: SinkNeeds;
@@ -24,10 +25,22 @@ class ParquetSink implements ResultSink {
   private readonly chunks = new Utf8Chunker();
   private dir: string | undefined;
   private fd: number | undefined;
+  private taken = false;
+  readonly copy?: SinkCopy;
 
   constructor(private readonly output: Output, private readonly fields: 'all' | 'status') {
     this.needs = { explanations: fields === 'all', subjects: false, streaming: true };
     this.renderer = new NdjsonRenderer(fields, false);
+    // The DuckDB engine writes the status columns itself: no NDJSON in between.
+    if (fields === 'status') {
+      this.copy = {
+        format: 'parquet',
+        take: (file) => {
+          this.taken = true;
+          copyFileTo(file, output);
+        },
+      };
+    }
   }
 
   begin(): void {
@@ -41,6 +54,11 @@ class ParquetSink implements ResultSink {
   }
 
   async end(): Promise<void> {
+    if (this.taken) {
+      this.output.commit();
+      this.cleanUp();
+      return;
+    }
     this.chunks.flush();
     this.drain();
     closeSync(this.fd!);
@@ -63,13 +81,7 @@ class ParquetSink implements ResultSink {
       connection.closeSync();
       instance.closeSync();
     }
-    const fd = openSync(parquet, 'r');
-    try {
-      const buf = new Uint8Array(1 << 20);
-      for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) this.output.write(buf.slice(0, n));
-    } finally {
-      closeSync(fd);
-    }
+    copyFileTo(parquet, this.output);
     this.output.commit();
     this.cleanUp();
   }

@@ -9,7 +9,8 @@ import type { Policy } from '../model/types.js';
 import { NdjsonRenderer, Utf8Chunker } from '../report/eval-json.js';
 import { reportToText } from '../report/eval-text.js';
 import { withMissingPlaces } from '../report/fact-places.js';
-import { registerSink, type Output, type ResultSink, type RunHead, type SinkNeeds, type SinkOptions } from './engine.js';
+import { registerSink, type Output, type ResultSink, type RunHead, type SinkCopy, type SinkNeeds, type SinkOptions } from './engine.js';
+import { copyFileTo } from './copy-file.js';
 
 /** JSON (`json: true`) or NDJSON lines, rendered as UTF-8 and written a megabyte at a time. */
 class MachineSink implements ResultSink {
@@ -17,10 +18,13 @@ class MachineSink implements ResultSink {
   private readonly renderer: NdjsonRenderer;
   private readonly chunks = new Utf8Chunker();
   private lines = 0;
+  readonly copy?: SinkCopy;
 
   constructor(private readonly output: Output, private readonly json: boolean, fields: 'all' | 'status') {
     this.needs = { explanations: fields === 'all', subjects: false, streaming: true };
     this.renderer = new NdjsonRenderer(fields, json);
+    // Status-only NDJSON lines are what DuckDB's `COPY … (FORMAT json)` writes, byte for byte.
+    if (!json && fields === 'status') this.copy = { format: 'ndjson', take: (file) => copyFileTo(file, output) };
   }
 
   begin(head: RunHead): void {

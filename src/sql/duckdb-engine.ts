@@ -34,6 +34,9 @@ import { sqlLowering, unsupportedDiagnostics } from './unsupported.js';
 import { DIALECTS, sqlIdent, sqlString } from './dialects.js';
 import { decimalText, scaledDecimal } from './fact-inserts.js';
 import { factTablesDdl, resultQuery } from './print-sql.js';
+import { ingestJson, type Ingested } from './ingest-json.js';
+import { ingestParquet, isParquetSource } from './ingest-parquet.js';
+import type { FactsLimits } from '../facts/facts.js';
 
 /** What {@link evaluateWithDuckDb} returns: results in contract order, or why there are none. */
 export interface DuckDbRun {
@@ -324,3 +327,135 @@ function jsonValue(c: LColumn, v: unknown): string | undefined {
     case 'list': return JSON.stringify((v as unknown[]).map((x) => String(x)));
   }
 }
+
+/** Where {@link runFromFacts} puts the results. */
+export interface SqlRunOutput {
+  /**
+   * DuckDB writes every result not omitted into `file` itself (`COPY … TO`): NDJSON lines with the
+   * status fields, byte for byte as `--format ndjson --fields status` prints them, or Parquet with
+   * the columns `--format parquet` writes. Not used for NDJSON when a value rule is in force (its
+   * value sits between status and due): `emit` then gets the results.
+   */
+  readonly copy?: { readonly format: 'ndjson' | 'parquet'; readonly file: string };
+  /** Gets the results (no explanations, no figures) in contract order, a batch at a time. */
+  readonly emit: (batch: readonly RuleResult[]) => void | Promise<void>;
+}
+
+/** What {@link runFromFacts} did. */
+export type SqlRun =
+  /** The facts were read and checked by DuckDB, and every result went to the output; `copied` when DuckDB wrote the file. */
+  | { readonly done: true; readonly copied: boolean; readonly diagnostics: readonly Diagnostic[] }
+  /** Nothing was written: the facts must be read by the shared loader (bad, or in a form the SQL checks do not read), or the policy has rules SQL cannot run. */
+  | { readonly done: false; readonly why: string };
+
+/** The facts sources DuckDB reads itself: a `.json` facts file, Parquet (a file or a folder of them), a `.duckdb` file. */
+export function sqlReadable(path: string): boolean {
+  return path.toLowerCase().endsWith('.json') || isParquetSource(path);
+}
+
+/**
+ * Evaluates without ever holding the facts in JavaScript: DuckDB reads the facts file, checks it
+ * (see src/sql/ingest-shape.ts), decides every rule, and writes the results or hands them over
+ * without explanations. `summary` counts every decision. When the facts cannot be read this way
+ * (`done: false`), nothing was emitted or written and the caller runs the usual path, which
+ * reports bad facts with their F-codes and places.
+ */
+export async function runFromFacts(policy: Policy, path: string, options: EvaluateOptions & { readonly limits?: FactsLimits; readonly omit?: ReadonlySet<Status> }, out: SqlRunOutput, summary: Summary, stream: DuckDbStreamOptions = {}): Promise<SqlRun> {
+  const lowered = sqlLowering(policy, options.asOf);
+  if (lowered.unsupported.length) return { done: false, why: 'rules SQL cannot run' };
+  const temp = mkdtempSync(join(stream.tempDir ?? tmpdir(), 'clausal-duckdb-'));
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2', temp_directory: temp, memory_limit: stream.memoryLimit ?? duckDbMemoryLimit() });
+  const connection = await instance.connect();
+  try {
+    const ingested: Ingested = isParquetSource(path)
+      ? await ingestParquet(connection, policy, lowered.kinds, path, options.limits)
+      : await ingestJson(connection, policy, lowered.kinds, path, options.limits, {}, stream.tempDir);
+    if (!ingested.ok) return { done: false, why: ingested.why };
+    const omit = options.omit ?? new Set<Status>();
+    // Not-applicable rows are half a province's results: when they are omitted they are not even
+    // stored, and counted as all decisions less the others.
+    const onlyNa = omit.has('not_applicable') && omit.size === 1;
+    const query = resultQuery(lowered, DIALECTS.duckdb, onlyNa ? { where: "r.status <> 'not_applicable'" } : {});
+    await connection.run(`CREATE TEMP TABLE "result$rows" AS ${query}`);
+    const counts = (await connection.runAndReadAll('SELECT status, count(*) FROM "result$rows" GROUP BY status')).getRows();
+    for (const [status, n] of counts) summary[status as Status] += Number(n);
+    if (onlyNa) {
+      let all = 0;
+      for (const k of lowered.kinds) {
+        const rules = lowered.rules.filter((r) => r.kind === k.name).length;
+        if (rules) all += rules * Number((await connection.runAndReadAll(`SELECT count(*) FROM ${sqlIdent(k.listKey)}`)).getRows()[0][0]);
+      }
+      summary.not_applicable += all - counts.reduce((a: number, [, n]: unknown[]) => a + Number(n), 0);
+    }
+    const kept = omit.size && !onlyNa ? ` WHERE status NOT IN (${[...omit].map(sqlString).join(', ')})` : '';
+    const valueRules = lowered.rules.some((r) => r.inForce && r.value);
+    if (out.copy && (out.copy.format === 'parquet' || !valueRules)) {
+      const select = out.copy.format === 'parquet'
+        ? 'SELECT subject_kind, subject_id, rule, cite, modality, status, CAST(due AS DATE) AS due, missing'
+        : "SELECT {'kind': subject_kind, 'id': subject_id} AS subject, rule, cite, modality, status, due, missing";
+      await connection.run(`COPY (${select} FROM "result$rows"${kept}) TO ${sqlString(out.copy.file)} (FORMAT ${out.copy.format === 'parquet' ? 'parquet' : 'json'})`);
+      return { done: true, copied: true, diagnostics: [] };
+    }
+    await emitRows(prepareRun(policy, options), await connection.stream(`SELECT subject_kind, subject_id, rule, status, due, missing, value FROM "result$rows"${kept}`), out.emit, stream.batch ?? 2048);
+    return { done: true, copied: false, diagnostics: [] };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * DuckDB's memory limit for `--engine duckdb`: `CLAUSAL_DUCKDB_MEMORY` (DuckDB's form: `2GB`,
+ * `500MB`), else 2GB. DuckDB's own default is 80% of the machine's memory; a limit keeps a
+ * national run's process within a known size (DuckDB spills sorts and joins to disk past it).
+ */
+export function duckDbMemoryLimit(): string {
+  const v = process.env.CLAUSAL_DUCKDB_MEMORY;
+  return v && /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v.trim()) ? v.trim() : '2GB';
+}
+
+/** Streams the stored result rows to `emit` as results without explanations. */
+async function emitRows(ctx: RunContext, result: DuckDBResult, emit: (batch: readonly RuleResult[]) => void | Promise<void>, size: number): Promise<void> {
+  const rules = new Map(ctx.compiled.rules.map((rule) => {
+    const info = rule.info;
+    return [info.id, { info, title: (ctx.lang === 'en' ? info.title?.en : undefined) ?? info.title?.zh ?? info.id, unit: info.value?.unit ?? null }];
+  }));
+  let batch: RuleResult[] = [];
+  let subject = { kind: '', id: '' };
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const cols = [0, 1, 2, 3, 4, 5, 6].map((i) => chunk.getColumnVector(i));
+    for (let row = 0; row < chunk.rowCount; row++) {
+      const kind = cols[0].getItem(row) as string;
+      const id = cols[1].getItem(row) as string;
+      if (kind !== subject.kind || id !== subject.id) subject = { kind, id };
+      const rule = rules.get(cols[2].getItem(row) as string)!;
+      const status = cols[3].getItem(row) as Status;
+      const missing = cols[5].getItem(row) as { items: readonly string[] } | null;
+      const value = cols[6].getItem(row) as string | null;
+      batch.push({
+        subject,
+        rule: rule.info.id,
+        cite: rule.info.cite,
+        modality: rule.info.modality,
+        status,
+        due: cols[4].getItem(row) as string | null,
+        missing: missing ? [...missing.items] : NONE,
+        explanation: '',
+        title: rule.title,
+        figures: NONE,
+        ...(status === 'computed' ? { value: value!, unit: rule.unit } : {}),
+      });
+      if (batch.length >= size) {
+        const pending = emit(batch);
+        if (pending) await pending;
+        batch = [];
+      }
+    }
+  }
+  if (batch.length) {
+    const pending = emit(batch);
+    if (pending) await pending;
+  }
+}
+
