@@ -83,6 +83,7 @@ const zh = {
   testSource: '测试',
   failureLine: (name: string, subject: string, expected: string, actual: string, where: string) => `测试失败：用例「${name}」，${subject}：预期「${expected}」，实际「${actual}」（${where}）`,
   dateFormat: '日期写作 YYYY-MM-DD，如 2023-03-01',
+  showTest: '显示测试文件中的这一处',
 };
 
 type Words = typeof zh;
@@ -169,6 +170,7 @@ const en: Words = {
   testSource: 'test',
   failureLine: (name, subject, expected, actual, where) => `test failed: case "${name}", ${subject}: expected ${expected}, actual ${actual} (${where})`,
   dateFormat: 'Write dates as YYYY-MM-DD, e.g. 2023-03-01',
+  showTest: 'Show this place in the test file',
 };
 
 /** The words of a language. */

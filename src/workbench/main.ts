@@ -662,6 +662,31 @@ async function runTests(): Promise<void> {
   if (state.tab === 'test') renderPanel();
 }
 
+/** Test files' texts, fetched when a failure's place is first opened (they are not in the editor). */
+const testTexts = new Map<string, string>();
+
+/** Shows the lines of a test file around `line` under the failure whose place was clicked. */
+async function showTestLines(button: HTMLElement, file: string, line: number): Promise<void> {
+  const card = button.closest('.test-failure');
+  const open = card?.querySelector('[data-testid=failure-source]');
+  if (open) return open.remove();
+  let text = testTexts.get(file);
+  if (text === undefined) {
+    try {
+      text = (await fetchFile(file)).text;
+    } catch {
+      return;
+    }
+    testTexts.set(file, text);
+  }
+  const lines = text.split('\n');
+  const from = Math.max(1, line - 3);
+  const to = Math.min(lines.length, line + 6);
+  const rows = [];
+  for (let n = from; n <= to; n++) rows.push(h('div', { class: n === line ? 'at' : '' }, h('span', { class: 'ln' }, n), lines[n - 1]));
+  card?.querySelector('.explain-head')?.after(h('pre', { class: 'test-source', 'data-testid': 'failure-source' }, ...rows));
+}
+
 function describedLine(d: Described): string {
   const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.column}` : ''} ` : '';
   return `${where}${d.code} ${d.message[state.lang]}`;
@@ -691,7 +716,8 @@ function renderTests(body: HTMLElement): void {
     const policy = policyForHelp();
     const st = (s: Status) => h('span', { class: `badge s-${s}` }, STATUS_LABELS[s][state.lang]);
     const failures = report.failures.map((f) => h('div', { class: 'explain test-failure', 'data-testid': 'test-failure', 'data-rule': f.rule, 'data-subject': f.subject.id, 'data-case': f.case },
-      h('div', { class: 'explain-head' }, h('b', {}, `${f.subject.kind} ${f.subject.id} · ${f.rule}`), ' ', h('span', { class: 'sub' }, `${w().testCase}「${f.case}」 ${f.file}:${f.line}:${f.column}`)),
+      h('div', { class: 'explain-head' }, h('b', {}, `${f.subject.kind} ${f.subject.id} · ${f.rule}`), ' ', h('span', { class: 'sub' }, `${w().testCase}「${f.case}」 `),
+        h('button', { type: 'button', class: 'link', 'data-testid': 'failure-where', title: w().showTest, onclick: (e: Event) => void showTestLines(e.currentTarget as HTMLElement, f.file, f.line) }, `${f.file}:${f.line}:${f.column}`)),
       h('p', {}, `${w().expected}${w().colon}`, st(f.expected.status), f.expected.due ? ` ${w().due} ${f.expected.due}` : '', ' · ', `${w().actual}${w().colon}`, h('span', { 'data-testid': 'actual-status', 'data-status': f.actual.status }, st(f.actual.status)), f.actual.due ? ` ${w().due} ${f.actual.due}` : ''),
       ...Object.entries(f.expected.explanation ?? {}).map(([l, frags]) => h('p', { class: 'sub' }, `${w().notFoundIn(l)}${w().colon}`, (frags ?? []).map((x) => `「${x}」`).join(' '))),
       f.expected.value !== undefined ? h('p', { class: 'sub' }, `${w().value}${w().colon}${f.expected.value} → ${f.actual.value ?? '—'}`) : null,

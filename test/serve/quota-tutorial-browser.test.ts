@@ -168,6 +168,11 @@ describe('changing the quota in the browser, as docs/workbench.md tells it', () 
     expect(first).toContain(quoted(7, '预期：符合'));
     expect(first).toContain(quoted(7, '实际：待达标'));
     expect(first).toContain('2021/tests.yaml:86:9');
+    // The place opens the lines of the test file there (tests.yaml is not in the editor).
+    await failures.first().locator('[data-testid=failure-where]').click();
+    const lines = failures.first().locator('[data-testid=failure-source]');
+    await lines.waitFor();
+    expect(await lines.locator('.at').textContent()).toBe(`86${readFileSync(join(root, '2021/tests.yaml'), 'utf8').split('\n')[85]}`);
     await expectIsoDates();
     // The rule is marked in the editor (30-posts.clause is open), with the failure on hover.
     await poll(() => page.locator('.cm-lintRange-error').count()).toBeGreaterThan(0);
