@@ -101,6 +101,61 @@ function conjunctsOf(x: TExpr): TExpr[] {
   return out;
 }
 
+/** How the items of an aggregate stand: its test met, not met, or not known (items its `where` leaves out are not counted). */
+interface Tally {
+  readonly yes: number;
+  readonly no: number;
+  readonly unknown: number;
+}
+
+type Aggregate = Extract<TExpr, { op: 'aggregate' }>;
+
+/**
+ * Counts an aggregate's items by how its test came out, as the engine reads them (an item the
+ * `where` cannot decide counts as not known unless its test fails anyway). Undefined when the
+ * collection itself is not known.
+ */
+function compileTally(x: Aggregate, compiler: Compiler): (f: Frame) => Tally | undefined {
+  const source = compiler.compile(x.source);
+  const where = x.where ? compiler.compile(x.where) : undefined;
+  const body = x.body ? compiler.compile(x.body) : undefined;
+  return (f) => {
+    const v = source(f);
+    if (v === UNKNOWN || v === null || v === undefined) return undefined;
+    const list = v instanceof Set ? [...v] : (v as unknown[]);
+    let yes = 0;
+    let no = 0;
+    let unknown = 0;
+    const saved = f.slots[x.slot];
+    for (const item of list) {
+      f.slots[x.slot] = item;
+      const w = where ? where(f) : true;
+      if (w !== UNKNOWN && w !== true) continue;
+      const b = body ? body(f) : true;
+      if (b === UNKNOWN || (w === UNKNOWN && b === true)) unknown++;
+      else if (w === true && b === true) yes++;
+      else if (w === true) no++;
+    }
+    f.slots[x.slot] = saved;
+    return { yes, no, unknown };
+  };
+}
+
+/**
+ * What is known of an `all(...)` requirement some of whose items are not known, so that a
+ * violation does not read as "… 未知 个": `所辖全部地区中层级为乡镇（街道）的：已知 3 个未满足「…」，另有 2 个情况不明`.
+ */
+function tallyWords(x: Aggregate, t: Tally, lang: Lang, policy: Policy): string {
+  const of = x.where ? (lang === 'zh' ? `${wordsOf(x.source, lang, policy)}中${wordsOf(x.where, lang, policy)}的` : `of ${wordsOf(x.source, lang, policy)} whose ${wordsOf(x.where, lang, policy)}`) : wordsOf(x.source, lang, policy);
+  const test = x.body ? wordsOf(x.body, lang, policy) : '';
+  if (lang === 'zh') {
+    const known = t.no ? `已知 ${t.no} 个未满足「${test}」${t.yes ? `，${t.yes} 个已满足` : ''}` : `已知 ${t.yes} 个满足「${test}」`;
+    return `${of}：${known}，另有 ${t.unknown} 个情况不明`;
+  }
+  const known = t.no ? `${t.no} known not to meet "${test}"${t.yes ? `, ${t.yes} known to meet it` : ''}` : `${t.yes} known to meet "${test}"`;
+  return `${of}: ${known}; ${t.unknown} more not known`;
+}
+
 /** Formats a value for people. */
 export function formatValue(v: unknown, type: Type, lang: Lang, policy: Policy): string {
   if (v === UNKNOWN) return lang === 'zh' ? '未知' : 'unknown';
@@ -170,6 +225,10 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
   const templates = rule.explain
     ? { zh: compileTemplate(rule.explain.zh, compiler), en: rule.explain.en ? compileTemplate(rule.explain.en, compiler) : undefined }
     : undefined;
+  // `all(t in r.descendants where … : …)` with some items not known: say what is known.
+  const alls = [rule.condition, ...conjunctsOf(rule.condition)]
+    .filter((x): x is Aggregate => x.op === 'aggregate' && x.fn === 'all')
+    .map((x) => ({ x, tally: compileTally(x, compiler) }));
 
   // Most pairs of a province are not applicable: their explanation is one shared object.
   const notApplicable: Record<Lang, Explained> = {
@@ -257,6 +316,13 @@ export function compileExplainer(policy: Policy, rule: RuleInfo, compiler: Compi
       const quoted = (list: string[]) => (lang === 'zh' ? list.map((w) => `「${w}」`).join('、') : list.map((w) => `"${w}"`).join(', '));
       if (failed.length) named.push(lang === 'zh' ? `未满足：${quoted(failed)}` : `failed: ${quoted(failed)}`);
       if (unknown.length) named.push(lang === 'zh' ? `未知：${quoted(unknown)}` : `unknown: ${quoted(unknown)}`);
+    }
+    if (status !== 'compliant') {
+      for (const a of alls) {
+        const t = a.tally(frame);
+        // Nothing known at all: the missing facts already say it.
+        if (t && t.unknown > 0 && t.yes + t.no > 0) named.push(tallyWords(a.x, t, lang, policy));
+      }
     }
     const body = [template ? renderTemplate(template, frame, lang, policy) : parts.join(lang === 'zh' ? '；' : '; '), ...named].filter((t) => t).join(lang === 'zh' ? '；' : '; ');
     const verdict = statusPhrase(status, lang, due, missingWords(missing, lang, policy), errors);
@@ -365,14 +431,24 @@ function statusPhrase(status: Status, lang: Lang, due: string | null, missing: r
   }
 }
 
-type CompiledPart = { readonly text: string } | { readonly fn: Compiled; readonly type: Type };
+/** `tally`: for a `count(...)` in a template, how to say what is known when the count is not. */
+type CompiledPart = { readonly text: string } | { readonly fn: Compiled; readonly type: Type; readonly tally?: (f: Frame) => Tally | undefined };
 
 function compileTemplate(parts: readonly TemplatePart[], compiler: Compiler): CompiledPart[] {
-  return parts.map((p) => ('text' in p ? { text: p.text } : { fn: compiler.compile(p.expr), type: p.expr.type }));
+  return parts.map((p) => ('text' in p ? { text: p.text } : { fn: compiler.compile(p.expr), type: p.expr.type, tally: p.expr.op === 'aggregate' && p.expr.fn === 'count' ? compileTally(p.expr, compiler) : undefined }));
 }
 
 function renderTemplate(parts: readonly CompiledPart[], frame: Frame, lang: Lang, policy: Policy): string {
   let out = '';
-  for (const p of parts) out += 'text' in p ? p.text : formatValue(p.fn(frame), p.type, lang, policy);
+  for (const p of parts) {
+    if ('text' in p) {
+      out += p.text;
+      continue;
+    }
+    const v = p.fn(frame);
+    // `按期建站 未知 个` next to a violation reads as a contradiction: a count over known items is at least those known.
+    const t = v === UNKNOWN && p.tally ? p.tally(frame) : undefined;
+    out += t && t.yes > 0 ? (lang === 'zh' ? `至少 ${t.yes}` : `at least ${t.yes}`) : formatValue(v, p.type, lang, policy);
+  }
   return out;
 }
