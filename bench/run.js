@@ -7,6 +7,7 @@
 //   node bench/run.js                 the default suite (about 5 minutes on 2 cores)
 //   node bench/run.js --scale         adds 1,000,000 institutions end to end and 5,000,000 streamed workers
 //   node bench/run.js --only core,e2e sections: compile, lsp, api, core, e2e, four, stream, html
+//                                     (national: only when named, see bench/national.js)
 //                                     (four with --scale: also 1,000,000 institutions)
 //
 // Requires a build (npm run build). Generated inputs are cached in $CLAUSAL_BENCH_DATA
@@ -240,6 +241,9 @@ if (want('stream')) {
   const growth = last.maxRssMb - first.maxRssMb;
   row('stream', `RSS growth ${fmt(first.workers)} → ${fmt(last.workers)} workers`, `${growth} MB`, 'flat (< 50 MB)', growth < 50);
 }
+
+// ── 5b. national scale, Parquet in and out (bench/national.js; only with --only national) ──
+if (onlyArg?.includes('national')) (await import('./national.js')).national({ row, say, results });
 
 // ── 6. HTML report ──
 if (want('html')) {

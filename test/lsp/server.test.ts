@@ -97,6 +97,8 @@ describe('hover', () => {
     ['a cite: the paragraph of the source text', POSTS, 'cite "三（二）"', 7, ['原文 三（二）', '民政事业单位']],
     ['a table called from the YAML form', GRADING, 'post_level(', 3, ['对照表 post_level(tier: post_tier, grade: integer) -> integer']],
     ['a parameter the supplement sets: its value and history', SUPPLEMENT, 'param school_ratio', 8, ['参数 school_ratio: ratio', '2022-01-01 起']],
+    ['a requirement\'s comparison: it reports a shortfall', POSTS, '>= ceil(i.service_subjects', 0, ['要求中的比较 >=', '缺口 shortfall']],
+    ['a rounding function with its step', POSTS, 'ceil(i.service_subjects', 1, ['函数 ceil(x, step?)', '向上取整（向正无穷）']],
   ])('%s', async (_, rel, needle, delta, want) => {
     const uri = await client.open(rel);
     const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: client.positionOf(uri, needle, delta) });

@@ -86,6 +86,7 @@ describe('TextMate grammar', () => {
     ['a keyword inside a hyphenated rule id is part of the id', 'rule school-in-area', 5, 'entity.name.function.rule.clause'],
     ['a keyword as the prefix of a name is a name', 'must_have and x', 0, 'variable.other.clause'],
     ['a builtin before its parenthesis', 'ceil(x)', 0, 'support.function.builtin.clause'],
+    ['a rounding builtin with a step', 'round_half_even(x, 0.01)', 0, 'support.function.builtin.clause'],
     ['a full-width string stays a string', '"三（二）"', 2, 'string.quoted.double.clause'],
     ['a date, not a subtraction', '2021-06-30', 4, 'constant.numeric.date.clause'],
     ['a conditional', 'if x then 1 else 2', 0, 'keyword.control.conditional.clause'],

@@ -99,11 +99,11 @@ describe('hover cards', () => {
   const m = new WorkspaceModel(family());
   const policy = m.compile('2021').policy!;
   const draft = m.compile('2025-draft').policy!;
-  const at = (path: string, needle: string, lang: 'zh' | 'en' = 'zh', asOf = '2023-03-01', p = policy) => {
+  const at = (path: string, needle: string, lang: 'zh' | 'en' = 'zh', asOf = '2023-03-01', p = policy, delta = 1) => {
     const text = m.text(path)!;
     const offset = text.indexOf(needle);
     if (offset < 0) throw new Error(`${needle} not in ${path}`);
-    return hoverAt(p, text, offset + 1, asOf, lang);
+    return hoverAt(p, text, offset + delta, asOf, lang);
   };
 
   it('shows a parameter\'s type, label and the value in force on the date', () => {
@@ -138,7 +138,7 @@ describe('hover cards', () => {
     expect(at('2021/30-posts.clause', 'civil_affairs_units', 'en')!.title).toBe('set civil_affairs_units: institution_category');
     expect(at('2021/10-params.clause', 'is_sw_professional(w', 'en')!.title).toBe('definition is_sw_professional(w: worker)');
     expect(at('2021/10-params.clause', 'is_sw_professional(w', 'en')!.lines.at(-1)).toMatch(/^= w\.qualification in certified or has\(w\.post\.tier\)$/);
-    expect(at('2021/30-posts.clause', 'ceil(', 'en')!.title).toBe('function ceil(x) -> integer');
+    expect(at('2021/30-posts.clause', 'ceil(', 'en')!.title).toBe('function ceil(x, step?)');
     expect(at('2021/30-posts.clause', '== school', 'en')?.title).toBeUndefined();
     expect(at('2021/30-posts.clause', 'school\n', 'en')!.title).toBe('enum value institution_category.school');
   });
@@ -146,6 +146,10 @@ describe('hover cards', () => {
   it('shows nothing over keywords, numbers and comments', () => {
     expect(at('2021/30-posts.clause', 'for institution i')).toBeUndefined();
     expect(at('2021/30-posts.clause', '> 0')).toBeUndefined();
+  });
+
+  it('explains a requirement\'s comparison: it reports a shortfall', () => {
+    expect(at('2021/30-posts.clause', '> 0', 'zh', '2023-03-01', policy, 0)!.title).toBe('要求中的比较 >');
   });
 });
 
