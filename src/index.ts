@@ -45,6 +45,8 @@ export type { RawFactsPart } from './facts/raw-facts.js';
 export { loadFactsText, factsFormatOf, type FactsFormat } from './facts/parse-facts.js';
 export type { Facts, Subject, FactsResult, FactsLimits, FactRecord, RawSubject, PositionLookup } from './facts/facts.js';
 export { buildFacts, DEFAULT_FACTS_LIMITS } from './facts/facts.js';
+export { FactsBuilder, type BuildOptions } from './facts/facts.js';
+export { factsProjection, type Projection, type ProjectionOptions } from './facts/projection.js';
 export { subjectInfos } from './facts/subject-info.js';
 export { evaluate, evaluateEach, evaluateLazily, compilePolicy, paramsAsOf, type EvaluateOptions, type CompiledPolicy, type CompiledRule, type RunContext, prepareRun, decide } from './eval/evaluate.js';
 export { UNKNOWN, type Compiled, type Frame } from './compile/compile.js';

@@ -19,6 +19,7 @@ import { fromJsNumber, parseDecimal, type Num } from '../model/rational.js';
 import type { Span } from '../model/span.js';
 import type { CellPlace } from './raw-facts.js';
 import { typeName, type FieldInfo, type KindInfo, type Policy, type Type } from '../model/types.js';
+import { isRead, type Projection } from './projection.js';
 
 /** One subject of the facts. */
 export interface Subject {
@@ -181,20 +182,32 @@ class Reporter {
 
 /** A group of declared fields under one prefix: the shape of a nested facts object. */
 interface Shape {
-  readonly fields: Map<string, FieldInfo | Shape>;
+  /** Declared fields and groups; {@link SKIP} for a declared field the projection leaves out. */
+  readonly fields: Map<string, FieldInfo | Shape | typeof SKIP>;
   readonly record?: FieldInfo;
 }
+
+/** A declared field no rule reads: neither converted nor kept (see `projection.ts`). */
+const SKIP = 0;
 
 function isShape(x: FieldInfo | Shape): x is Shape {
   return (x as Shape).fields instanceof Map;
 }
 
 const shapeCache = new WeakMap<KindInfo, Shape>();
+const projectedShapes = new WeakMap<Projection, WeakMap<KindInfo, Shape>>();
 
-/** The nested shape of a kind's declared fields (`posts.total` -> posts: { total }). */
-function shapeOf(kind: KindInfo): Shape {
-  const cached = shapeCache.get(kind);
+/** The nested shape of a kind's declared fields (`posts.total` -> posts: { total }), only the read ones under `projection`. */
+function shapeOf(kind: KindInfo, projection?: Projection): Shape {
+  let cache = shapeCache;
+  if (projection) {
+    cache = projectedShapes.get(projection) ?? new WeakMap();
+    projectedShapes.set(projection, cache);
+  }
+  const cached = cache.get(kind);
   if (cached) return cached;
+  const read = projection?.fields.get(kind.name);
+  const kept = (path: string): boolean => !projection || isRead(read, path);
   const root: Shape = { fields: new Map() };
   const groups = new Map<string, Shape>([['', root]]);
   const groupFor = (prefix: string): Shape => {
@@ -210,15 +223,24 @@ function shapeOf(kind: KindInfo): Shape {
   };
   const sorted = [...kind.fields.values()].sort((a, b) => a.path.split('.').length - b.path.split('.').length);
   for (const f of sorted) {
+    const dot = f.path.lastIndexOf('.');
+    if (!kept(f.path)) {
+      // Still declared (no F0009 for it), but skipped: marked in the nearest group that is kept.
+      const segs = f.path.split('.');
+      let n = segs.length - 1;
+      while (n > 0 && !groups.has(segs.slice(0, n).join('.'))) n--;
+      const g = groups.get(segs.slice(0, n).join('.'))!;
+      if (!g.fields.has(segs[n])) g.fields.set(segs[n], SKIP);
+      continue;
+    }
     if (f.isRecord) {
       groupFor(f.path);
       continue;
     }
-    const dot = f.path.lastIndexOf('.');
     const g = groupFor(dot < 0 ? '' : f.path.slice(0, dot));
     g.fields.set(dot < 0 ? f.path : f.path.slice(dot + 1), f);
   }
-  shapeCache.set(kind, root);
+  cache.set(kind, root);
   return root;
 }
 
@@ -241,68 +263,167 @@ interface PendingRef {
   readonly at: readonly (string | number)[];
 }
 
-/**
- * Validates, converts and links raw subjects. `raw` is in file order. Errors leave `facts`
- * undefined: nothing is evaluated on facts that failed validation. References may also name
- * subjects of `context` (facts loaded earlier: the held subjects of a streamed file).
- */
-export function buildFacts(policy: Policy, raw: Iterable<RawSubject>, file: string, positions?: PositionLookup, limits: FactsLimits = DEFAULT_FACTS_LIMITS, context?: Facts): FactsResult {
-  const report = new Reporter(file, positions, limits);
-  const subjects: Subject[] = [];
-  const byKind = new Map<string, Map<string, Subject>>();
-  for (const k of policy.kinds.values()) byKind.set(k.name, new Map());
-  const refs: PendingRef[] = [];
-  const ctx: Ctx = { report, refs, policy, byKind, context };
+/** Options of {@link FactsBuilder}. */
+export interface BuildOptions {
+  /** Convert and keep only what the policy reads (`projection.ts`); subjects of kinds it neither decides nor reads are not built. */
+  readonly projection?: Projection;
+  /** Kinds whose subjects are kept once built (default: every kind); the others' ids are kept, for duplicates. */
+  readonly keep?: ReadonlySet<string>;
+}
 
-  for (const item of raw) {
-    if (subjects.length >= limits.maxSubjects) {
+/**
+ * Validates, converts and links raw subjects one at a time, in file order: what
+ * {@link buildFacts} does to a whole list, for a reader that decides subjects as they are read
+ * and drops them. Diagnostics are the same as buildFacts' for the same subjects in the same order.
+ */
+export class FactsBuilder {
+  private readonly report: Reporter;
+  private readonly subjects: Subject[] = [];
+  private readonly byKind = new Map<string, Map<string, Subject>>();
+  /** Ids of the subjects not kept (see {@link BuildOptions.keep}), for F0006. */
+  private readonly dropped = new Map<string, Set<string>>();
+  private readonly refs: PendingRef[] = [];
+  private readonly ctx: Ctx;
+  private built = 0;
+  /** Whether a subject past `maxSubjects` came (F0012): nothing after it is read. */
+  overLimit = false;
+  private readonly checked = new Set<string>();
+  private readonly linked = new Set<string>();
+
+  constructor(
+    private readonly policy: Policy,
+    private readonly file: string,
+    positions?: PositionLookup,
+    private readonly limits: FactsLimits = DEFAULT_FACTS_LIMITS,
+    private readonly context?: Facts,
+    private readonly options: BuildOptions = {},
+  ) {
+    this.report = new Reporter(file, positions, limits);
+    for (const k of policy.kinds.values()) byKindInit(this.byKind, this.dropped, k.name, options.keep);
+    this.ctx = { report: this.report, refs: this.refs, policy, byKind: this.byKind, context };
+  }
+
+  /** Errors so far. */
+  get errorCount(): number {
+    return this.report.errorCount;
+  }
+
+  /** References waiting for a subject not read yet. */
+  get pendingRefs(): number {
+    return this.refs.length;
+  }
+
+  /** Validates and converts one subject; the subject, or undefined when it failed, is dropped by the projection or comes past the limit. */
+  add(item: RawSubject): Subject | undefined {
+    const { report, limits } = this;
+    if (this.built >= limits.maxSubjects) {
       report.error('F0012', item.at, { what: 'subjects', limit: limits.maxSubjects });
-      break;
+      this.overLimit = true;
+      return undefined;
     }
     const { kind, value, at } = item;
+    const projection = this.options.projection;
+    if (projection && !projection.kinds.has(kind.name)) return undefined;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       report.error('F0004', at, { path: formatPath(at), ...kindWords('expected', 'mapping'), ...kindWords('actual', describe(value)) });
-      continue;
+      return undefined;
     }
     const obj = value as Record<string, unknown>;
     const rawId = Object.prototype.hasOwnProperty.call(obj, 'id') ? obj.id : undefined;
     if (rawId === undefined || rawId === null || rawId === '') {
       report.error('F0010', at, { path: formatPath(at) });
-      continue;
+      return undefined;
     }
     if (typeof rawId !== 'string' && !(typeof rawId === 'number' && Number.isSafeInteger(rawId))) {
       report.error('F0004', [...at, 'id'], { path: formatPath([...at, 'id']), ...kindWords('expected', 'string'), ...kindWords('actual', describe(rawId)) });
-      continue;
+      return undefined;
     }
     const id = String(rawId);
     const bad = ID_CONTROL.exec(id);
     if (bad) {
       report.error('F0020', [...at, 'id'], { path: formatPath([...at, 'id']), char: controlName(bad[0]) });
-      continue;
+      return undefined;
     }
-    const ofKind = byKind.get(kind.name)!;
-    if (ofKind.has(id)) {
+    const ofKind = this.byKind.get(kind.name)!;
+    const ids = this.dropped.get(kind.name);
+    if (ids ? ids.has(id) : ofKind.has(id)) {
       report.error('F0006', [...at, 'id'], { kind: kind.name, id });
-      continue;
+      return undefined;
     }
     const data = newRecord();
     data.id = id;
-    convertGroup(shapeOf(kind), obj, data, at, ctx, true);
-    const subject: Subject = { kind: kind.name, id, ref: { kind: kind.name, id }, order: subjects.length, path: `${kind.listKey}[${id}]`, data, related: newRecord() as Record<string, Subject[]> };
-    ofKind.set(id, subject);
-    subjects.push(subject);
+    convertGroup(shapeOf(kind, projection), obj, data, at, this.ctx, true);
+    const subject: Subject = { kind: kind.name, id, ref: { kind: kind.name, id }, order: this.built++, path: `${kind.listKey}[${id}]`, data, related: newRecord() as Record<string, Subject[]> };
+    if (ids) {
+      ids.add(id);
+    } else {
+      ofKind.set(id, subject);
+      this.subjects.push(subject);
+    }
+    return subject;
   }
 
-  for (const r of refs) {
-    const target = byKind.get(r.kind)?.get(r.id) ?? context?.byKind.get(r.kind)?.get(r.id);
-    if (!target) report.error('F0007', r.at, { path: formatPath(r.at), kind: r.kind, id: r.id });
-    else r.holder[r.key] = target;
+  /**
+   * Once the lists of the `complete` kinds are read whole (no subject of them will follow):
+   * resolves the references to them, and, while there are no errors, checks their chains of
+   * self-references and links the relations among them, so their subjects can be decided
+   * before the rest of the file is read.
+   */
+  settle(complete: ReadonlySet<string>): void {
+    const { refs, byKind, context } = this;
+    let kept = 0;
+    for (let i = 0; i < refs.length; i++) {
+      const r = refs[i];
+      const target = complete.has(r.kind) ? byKind.get(r.kind)?.get(r.id) ?? context?.byKind.get(r.kind)?.get(r.id) : undefined;
+      if (target) r.holder[r.key] = target;
+      else refs[kept++] = r;
+    }
+    refs.length = kept;
+    if (this.report.errorCount > 0 || refs.length > 0) return;
+    const kinds = [...this.policy.kinds.values()].filter((k) => complete.has(k.name) && !this.checked.has(k.name));
+    checkCycles(kinds, byKind, this.report, this.limits.maxChainDepth ?? DEFAULT_FACTS_LIMITS.maxChainDepth!);
+    for (const k of kinds) this.checked.add(k.name);
+    if (this.report.errorCount > 0) return;
+    linkRelations(this.policy, byKind, this.linked, (owner, target) => complete.has(owner) && complete.has(target));
   }
-  if (report.errorCount === 0) checkCycles(policy, byKind, report, limits.maxChainDepth ?? DEFAULT_FACTS_LIMITS.maxChainDepth!);
-  report.finish();
-  if (report.errorCount > 0) return { diagnostics: report.diagnostics };
-  linkRelations(policy, byKind);
-  return { facts: { subjects, byKind }, diagnostics: report.diagnostics };
+
+  /** Resolves what is left, checks and links: the facts (kept subjects), or the errors. */
+  finish(): FactsResult {
+    const { report, refs, byKind, context } = this;
+    for (const r of refs) {
+      const target = byKind.get(r.kind)?.get(r.id) ?? context?.byKind.get(r.kind)?.get(r.id);
+      if (!target) report.error('F0007', r.at, { path: formatPath(r.at), kind: r.kind, id: r.id });
+      else r.holder[r.key] = target;
+    }
+    refs.length = 0;
+    if (report.errorCount === 0) {
+      checkCycles([...this.policy.kinds.values()].filter((k) => !this.checked.has(k.name)), byKind, report, this.limits.maxChainDepth ?? DEFAULT_FACTS_LIMITS.maxChainDepth!);
+    }
+    report.finish();
+    if (report.errorCount > 0) return { diagnostics: report.diagnostics };
+    linkRelations(this.policy, byKind, this.linked, () => true);
+    return { facts: { subjects: this.subjects, byKind }, diagnostics: report.diagnostics };
+  }
+}
+
+function byKindInit(byKind: Map<string, Map<string, Subject>>, dropped: Map<string, Set<string>>, kind: string, keep: ReadonlySet<string> | undefined): void {
+  byKind.set(kind, new Map());
+  if (keep && !keep.has(kind)) dropped.set(kind, new Set());
+}
+
+/**
+ * Validates, converts and links raw subjects. `raw` is in file order. Errors leave `facts`
+ * undefined: nothing is evaluated on facts that failed validation. References may also name
+ * subjects of `context` (facts loaded earlier: the held subjects of a streamed file).
+ */
+export function buildFacts(policy: Policy, raw: Iterable<RawSubject>, file: string, positions?: PositionLookup, limits: FactsLimits = DEFAULT_FACTS_LIMITS, context?: Facts, options?: BuildOptions): FactsResult {
+  const builder = new FactsBuilder(policy, file, positions, limits, context, options);
+  for (const item of raw) {
+    builder.add(item);
+    // The first subject past the limit is reported, and nothing after it read.
+    if (builder.overLimit) break;
+  }
+  return builder.finish();
 }
 
 function convertGroup(
@@ -318,6 +439,7 @@ function convertGroup(
     if (isSubject && (key === 'id' || key === 'kind')) continue;
     const value = obj[key];
     const decl = shape.fields.get(key);
+    if (decl === SKIP) continue;
     // The path of a field is built only when it is reported or descended into: building it
     // for every field of every subject cost more than converting the value.
     if (!decl) {
@@ -462,8 +584,8 @@ function fromPercent(p: Num): unknown {
  * Reports reference cycles among subjects of one kind (a region that is its own ancestor), and
  * chains of such references deeper than `maxChain`.
  */
-function checkCycles(policy: Policy, byKind: Map<string, Map<string, Subject>>, report: Reporter, maxChain: number): void {
-  for (const kind of policy.kinds.values()) {
+function checkCycles(kinds: readonly KindInfo[], byKind: Map<string, Map<string, Subject>>, report: Reporter, maxChain: number): void {
+  for (const kind of kinds) {
     const selfRefs = [...kind.fields.values()].filter((f) => f.type.t === 'subject' && f.type.kind === kind.name && !f.path.includes('.'));
     for (const field of selfRefs) {
       // Chain length from each subject to the top, filled as trails finish (no recursion).
@@ -503,10 +625,16 @@ function checkCycles(policy: Policy, byKind: Map<string, Map<string, Subject>>, 
   }
 }
 
-/** Fills inverse relations: each subject's `related[name]` lists the subjects pointing at it. */
-function linkRelations(policy: Policy, byKind: Map<string, Map<string, Subject>>): void {
+/**
+ * Fills inverse relations: each subject's `related[name]` lists the subjects pointing at it.
+ * Relations in `linked` are skipped, and those `ready` accepts added to it (linked once, early or at the end).
+ */
+function linkRelations(policy: Policy, byKind: Map<string, Map<string, Subject>>, linked: Set<string>, ready: (owner: string, target: string) => boolean): void {
   for (const kind of policy.kinds.values()) {
     for (const rel of kind.relations.values()) {
+      const key = `${kind.name}\u0000${rel.name}`;
+      if (linked.has(key) || !ready(kind.name, rel.target)) continue;
+      linked.add(key);
       const owners = byKind.get(kind.name)!;
       for (const s of owners.values()) s.related[rel.name] = [];
       for (const t of byKind.get(rel.target)?.values() ?? []) {

@@ -8,7 +8,7 @@
  */
 import { error, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import type { Policy } from '../model/types.js';
-import { buildFacts, DEFAULT_FACTS_LIMITS, type FactsLimits, type FactsResult, type RawSubject } from './facts.js';
+import { buildFacts, DEFAULT_FACTS_LIMITS, type BuildOptions, type FactsLimits, type FactsResult, type RawSubject } from './facts.js';
 import { placesOf, placeText, type RawFactsPart } from './raw-facts.js';
 
 /** Where the `index`-th subject of `list` of a part is, in words: `昆明.xlsx 机构!A3` or `昆明.yaml:12`. */
@@ -27,7 +27,7 @@ function rawId(value: unknown): string | undefined {
 }
 
 /** Validates and links the parts as one set of facts; `parts` in the order results should follow. */
-export function mergeFactsParts(policy: Policy, parts: readonly RawFactsPart[], limits: FactsLimits = DEFAULT_FACTS_LIMITS): FactsResult {
+export function mergeFactsParts(policy: Policy, parts: readonly RawFactsPart[], limits: FactsLimits = DEFAULT_FACTS_LIMITS, options?: BuildOptions): FactsResult {
   const early = parts.flatMap((p) => p.diagnostics);
   if (hasErrors(early)) return { diagnostics: early };
   // Each list's subjects across parts: global index -> (part, index in the part).
@@ -66,7 +66,7 @@ export function mergeFactsParts(policy: Policy, parts: readonly RawFactsPart[], 
     const part = parts[o.part];
     // A part without positions (JSON) still names its own file.
     return part.positions?.([at[0], o.local, ...at.slice(2)]) ?? { file: part.file, start: 0, end: 0 };
-  }, limits);
+  }, limits, undefined, options);
   const relocated = result.diagnostics.map((d) => {
     const m = d.factsPath === undefined ? null : /^([^.[]+)\[(\d+)\]/.exec(d.factsPath);
     const o = m ? ownerOf(m[1], Number(m[2])) : undefined;

@@ -8,7 +8,7 @@ import { error, hasErrors, warning, type Diagnostic } from '../model/diagnostics
 import type { RawFactsPart } from './raw-facts.js';
 import type { Span } from '../model/span.js';
 import type { KindInfo, Policy } from '../model/types.js';
-import { buildFacts, DEFAULT_FACTS_LIMITS, formatPath, maxFactsFileSize, type FactsLimits, type FactsResult, type PositionLookup, type RawSubject } from './facts.js';
+import { buildFacts, DEFAULT_FACTS_LIMITS, formatPath, maxFactsFileSize, type BuildOptions, type FactsLimits, type FactsResult, type PositionLookup, type RawSubject } from './facts.js';
 
 /** The facts formats. */
 export type FactsFormat = 'yaml' | 'json' | 'ndjson';
@@ -30,11 +30,11 @@ function listsText(policy: Policy): string {
   return [...policy.kinds.values()].map((k) => k.listKey).join(', ');
 }
 
-/** Parses and validates facts text. */
-export function loadFactsText(policy: Policy, file: string, text: string, format: FactsFormat, limits: FactsLimits = DEFAULT_FACTS_LIMITS): FactsResult {
+/** Parses and validates facts text (only what `options.projection` reads, when given). */
+export function loadFactsText(policy: Policy, file: string, text: string, format: FactsFormat, limits: FactsLimits = DEFAULT_FACTS_LIMITS, options?: BuildOptions): FactsResult {
   const part = parseFactsText(policy, file, text, format, limits);
   if (hasErrors(part.diagnostics)) return { diagnostics: part.diagnostics };
-  const result = buildFacts(policy, part.raw, file, part.positions, limits);
+  const result = buildFacts(policy, part.raw, file, part.positions, limits, undefined, options);
   return { facts: result.facts, diagnostics: [...part.diagnostics, ...result.diagnostics] };
 }
 

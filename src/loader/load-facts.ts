@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import type { Policy } from '../model/types.js';
-import { DEFAULT_FACTS_LIMITS, maxFactsFileSize, type FactsLimits, type FactsResult } from '../facts/facts.js';
+import { DEFAULT_FACTS_LIMITS, maxFactsFileSize, type BuildOptions, type FactsLimits, type FactsResult } from '../facts/facts.js';
 import { factsFormatOf, loadFactsText, parseFactsText } from '../facts/parse-facts.js';
 import { mergeFactsParts } from '../facts/merge-facts.js';
 import type { RawFactsPart } from '../facts/raw-facts.js';
@@ -123,9 +123,10 @@ function readTextPart(policy: Policy, path: string, limits: FactsLimits): { part
 /**
  * Loads facts from every path given (each a file or a folder, see {@link factsSourcesOf}) as one
  * set: one source loads exactly as it always has; several are validated together, so references
- * across files resolve and an id defined in two files names both places (F0300).
+ * across files resolve and an id defined in two files names both places (F0300). `options`
+ * (a projection: only the fields a policy reads) applies to the text formats (YAML, JSON, NDJSON).
  */
-export async function loadFactsSet(policy: Policy, paths: readonly string[], limits: FactsLimits = DEFAULT_FACTS_LIMITS): Promise<FactsSetResult> {
+export async function loadFactsSet(policy: Policy, paths: readonly string[], limits: FactsLimits = DEFAULT_FACTS_LIMITS, options?: BuildOptions): Promise<FactsSetResult> {
   const sources: string[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const p of paths) {
@@ -143,7 +144,7 @@ export async function loadFactsSet(policy: Policy, paths: readonly string[], lim
     if (!format) return { diagnostics: [error('F0015', undefined, { ext: extname(only) || only })], texts: new Map() };
     const read = readFactsFile(only, limits);
     if (read.text === undefined) return { diagnostics: read.diagnostics, texts: read.shown === undefined ? new Map() : new Map([[only, read.shown]]) };
-    return { ...loadFactsText(policy, only, read.text, format, limits), texts: new Map([[only, read.text]]) };
+    return { ...loadFactsText(policy, only, read.text, format, limits, options), texts: new Map([[only, read.text]]) };
   }
   const texts = new Map<string, string>();
   const parts: RawFactsPart[] = [];
@@ -160,5 +161,5 @@ export async function loadFactsSet(policy: Policy, paths: readonly string[], lim
       parts.push(read.part);
     }
   }
-  return { ...mergeFactsParts(policy, parts, limits), texts };
+  return { ...mergeFactsParts(policy, parts, limits, options), texts };
 }

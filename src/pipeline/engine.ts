@@ -40,6 +40,12 @@ export interface SinkNeeds {
    * {@link ResultSink.abort} is called).
    */
   readonly streaming: boolean;
+  /**
+   * Whether {@link ResultSink.abort} leaves nothing of what was written (the output is a file
+   * renamed into place at the end, `--out`). Then an engine may write results while it still
+   * reads the facts, even without `--stream`: a facts error found later leaves the old file.
+   */
+  readonly atomic?: boolean;
 }
 
 /** The head of a run, given to the sink before any result. */

@@ -4,10 +4,16 @@
  */
 import type { Diagnostic } from '../model/diagnostics.js';
 import type { Policy } from '../model/types.js';
-import type { Facts } from '../facts/facts.js';
+import type { BuildOptions, Facts } from '../facts/facts.js';
+import { factsProjection, type Projection } from '../facts/projection.js';
 import { loadFactsSet } from '../loader/load-facts.js';
 import { emptySummary } from '../model/result.js';
 import type { EngineOutcome, EvalRequest, FactsSource, ResultSink } from './engine.js';
+
+/** What engines read of the facts for `request` into `sink`: what the policy reads, and what the sink shows of each subject. */
+export function engineProjection(request: EvalRequest, sink: ResultSink): Projection {
+  return factsProjection(request.policy, { subjects: sink.needs.subjects });
+}
 
 /** Loaded facts, or the diagnostics that stop them (with the texts they point into). */
 export interface LoadedSource {
@@ -22,18 +28,20 @@ export interface LoadedSource {
  * several paths merged. The texts are kept only when there are diagnostics to show on them: a
  * province's facts text is hundreds of megabytes the evaluation no longer needs.
  */
-export async function loadFactsForSource(policy: Policy, source: FactsSource): Promise<LoadedSource> {
-  const result = await loadFactsSet(policy, source.paths, source.limits);
+export async function loadFactsForSource(policy: Policy, source: FactsSource, options?: BuildOptions): Promise<LoadedSource> {
+  const result = await loadFactsSet(policy, source.paths, source.limits, options);
   return { facts: result.facts, diagnostics: result.diagnostics, texts: result.diagnostics.length ? result.texts : new Map() };
 }
 
 /**
  * The first step of every engine: loads the facts (warnings kept) with progress shown, or, when
  * they cannot be used, aborts the sink and gives the `bad-facts` outcome the engine returns as it is.
+ * Only what the policy reads is validated and kept (and what the sink shows of each subject: see
+ * `projection.ts`), the same for every engine, so bad facts give the same F-codes whichever runs.
  */
 export async function loadFactsOrAbort(source: FactsSource, request: EvalRequest, sink: ResultSink): Promise<(LoadedSource & { readonly facts: Facts }) | { readonly outcome: EngineOutcome }> {
   request.progress?.phase('loading facts');
-  const loaded = await loadFactsForSource(request.policy, source);
+  const loaded = await loadFactsForSource(request.policy, source, { projection: engineProjection(request, sink) });
   request.progress?.end();
   if (loaded.facts) return { ...loaded, facts: loaded.facts };
   await sink.abort();

@@ -20,8 +20,8 @@ class MachineSink implements ResultSink {
   private lines = 0;
   readonly copy?: SinkCopy;
 
-  constructor(private readonly output: Output, private readonly json: boolean, fields: 'all' | 'status') {
-    this.needs = { explanations: fields === 'all', subjects: false, streaming: true };
+  constructor(private readonly output: Output, private readonly json: boolean, fields: 'all' | 'status', toFile: boolean) {
+    this.needs = { explanations: fields === 'all', subjects: false, streaming: true, atomic: toFile };
     this.renderer = new NdjsonRenderer(fields, json);
     // Status-only NDJSON lines are what DuckDB's `COPY … (FORMAT json)` writes, byte for byte.
     if (!json && fields === 'status') this.copy = { format: 'ndjson', take: (file) => copyFileTo(file, output) };
@@ -116,5 +116,5 @@ registerSink('text', {
   machine: false,
   create: (o) => new ReportSink(o.output, (input) => [reportToText(input.report, { lang: input.lang, color: o.color, subjects: input.subjects, all: o.all, policy: input.policy })], o.lang),
 });
-registerSink('json', { machine: true, create: (o) => new MachineSink(o.output, true, o.fields) });
-registerSink('ndjson', { machine: true, create: (o) => new MachineSink(o.output, false, o.fields) });
+registerSink('json', { machine: true, create: (o) => new MachineSink(o.output, true, o.fields, o.toFile) });
+registerSink('ndjson', { machine: true, create: (o) => new MachineSink(o.output, false, o.fields, o.toFile) });

@@ -18,6 +18,7 @@
  */
 import { assertNever } from '../model/ast.js';
 import type { LAggregate, LConst, LExpr, LKind, LoweredPolicy, LoweredRule, LType } from '../lower/lowered.js';
+import { freeSlots } from '../lower/lower.js';
 import { sqlIdent as id, sqlString as str, type SqlDialect } from './dialects.js';
 
 /** A value: SQL value (NULL = none), known flag (`TRUE` when always known), missing list (null = always empty). */
@@ -502,7 +503,7 @@ class Printer {
    * to run, and Trino-mode parsers reject them.) The lowering guarantees an aggregate reads only
    * its own item and its owner, which the derived table binds under the same aliases.
    */
-  private items(x: LAggregate): { from: string; key: string; order: string } {
+  private items(x: LAggregate): { from: string; key: string; order: string; where?: string } {
     const s = `s${x.slot}`;
     const src = x.source;
     if (src.from === 'list') {
@@ -510,8 +511,7 @@ class Printer {
       const owner = `s${field.slot}`;
       return { from: `${this.table(field.kind)} ${owner} CROSS JOIN ${this.d.unnest(`${owner}.${id(field.path)}`, s)}`, key: `${owner}.${id('id')}`, order: `${s}.o` };
     }
-    // INVARIANT: rules with sets of facts as sources were refused by sqlLowering (unsupported.ts).
-    if (src.from === 'values') throw new Error(`internal: a set of facts reached the SQL printer (${src.text})`);
+    if (src.from === 'values') return this.setItems(x, src);
     const owner = `s${src.ownerSlot}`;
     const ownerTable = `${this.table(src.ownerKind)} ${owner}`;
     if (!src.transitive) {
@@ -526,6 +526,37 @@ class Printer {
     }
     const c = `c${x.slot}`;
     return { from: `${ownerTable} JOIN ${id(name)} ${c} ON ${c}.anc = ${owner}.${id('id')} JOIN ${this.table(src.target)} ${s} ON ${s}.id = ${c}.item`, key: `${owner}.${id('id')}`, order: `${c}.o` };
+  }
+
+  /**
+   * A set written from facts (`{u.posts.total, u.posts.social_work, 3}`): the subject that owns
+   * the facts, once per item (a constant table of positions `n.o`), the item's value picked by
+   * position, and the rows of values met earlier in the set left out (each value once, none
+   * once, as the engine's set). Unknown items are the caller's (see {@link overSet}): the whole
+   * aggregate is unknown then. Printed in the item rows' scope: what the items join goes there.
+   */
+  private setItems(x: LAggregate, src: Extract<LAggregate['source'], { from: 'values' }>): { from: string; key: string; order: string; where: string } {
+    const { slot: ownerSlot, kind } = setOwner(src.items);
+    const owner = `s${ownerSlot}`;
+    const n = `n${x.slot}`;
+    const s = `s${x.slot}`;
+    const items = src.items.map((i) => this.reused(this.value(i)));
+    const same = (a: V, b: V) => `(COALESCE(${a.v} = ${b.v}, FALSE) OR (${a.v} IS NULL AND ${b.v} IS NULL))`;
+    const pick = items.map((v, i) => `WHEN ${i + 1} THEN ${v.v}`).join(' ');
+    const seen = items.map((v, i) => (i === 0 ? '' : ` WHEN ${i + 1} THEN (${items.slice(0, i).map((u) => same(u, v)).join(' OR ')})`)).join('');
+    this.joins.push(`CROSS JOIN LATERAL (SELECT CASE ${n}.o ${pick} END AS v, CASE ${n}.o${seen} ELSE FALSE END AS seen) ${s}`);
+    const positions = items.map((_, i) => `SELECT ${i + 1} AS o`).join(' UNION ALL ');
+    return { from: `${this.table(kind)} ${owner} CROSS JOIN (${positions}) ${n}`, key: `${owner}.${id('id')}`, order: `${n}.o`, where: `NOT ${s}.seen` };
+  }
+
+  /** Wraps an aggregate over a set of facts: an unknown item makes it unknown, the items after it unread. */
+  private overSet(x: LAggregate, v: V): V {
+    if (x.source.from !== 'values') return v;
+    const items = x.source.items.map((i) => this.reused(this.value(i)));
+    const known = items.map((i) => i.k).reduce((a, b) => this.and(a, b), 'TRUE');
+    let m: string | null = null;
+    for (let i = items.length - 1; i >= 0; i--) m = this.cat(items[i].m, i === items.length - 1 ? null : this.unless(`NOT ${items[i].k}`, m));
+    return { v: this.whenKnown(known, v.v), k: this.and(known, v.k), m: this.cat(m, known === 'TRUE' ? v.m : this.unless(`NOT (${known})`, v.m)) };
   }
 
   /**
@@ -546,7 +577,6 @@ class Printer {
 
   /** Per-item columns `key` (owner id), `w` (where), `b` (body), `k` (body known), `m` (missing), `o` (order). */
   private itemRows(x: LAggregate, bodyAsValue: boolean): string {
-    const { from, key, order } = this.items(x);
     const outer = this.joins;
     const outerRefs = this.refAliases;
     const outerShared = this.shared;
@@ -555,6 +585,7 @@ class Printer {
     this.refAliases = new Map();
     this.shared = new Map();
     try {
+      const { from, key, order, where } = this.items(x);
       const w = x.where ? this.reusedB(this.bool(x.where)) : { b: 'TRUE', m: null };
       let b: string;
       let k = 'TRUE';
@@ -570,7 +601,7 @@ class Printer {
         bm = bb.m;
       }
       const m = this.cat(w.m, this.unless(this.isFalse(w.b), bm)) ?? this.empty;
-      return `SELECT ${key} AS key, ${w.b} AS w, ${b} AS b, ${k} AS k, ${m} AS m, ${order} AS o FROM ${from}${joins.map((j) => ` ${j}`).join('')}`;
+      return `SELECT ${key} AS key, ${w.b} AS w, ${b} AS b, ${k} AS k, ${m} AS m, ${order} AS o FROM ${from}${joins.map((j) => ` ${j}`).join('')}${where ? ` WHERE ${where}` : ''}`;
     } finally {
       this.joins = outer;
       this.refAliases = outerRefs;
@@ -581,8 +612,7 @@ class Printer {
   /** The key the scope joins an aggregate on: its owner's id. */
   private ownerKey(x: LAggregate): string {
     const src = x.source;
-    if (src.from === 'values') throw new Error(`internal: a set of facts reached the SQL printer (${src.text})`);
-    const slot = src.from === 'list' ? (src.list as Extract<LExpr, { op: 'field' }>).slot : src.ownerSlot;
+    const slot = src.from === 'list' ? (src.list as Extract<LExpr, { op: 'field' }>).slot : src.from === 'values' ? setOwner(src.items).slot : src.ownerSlot;
     return `s${slot}.${id('id')}`;
   }
 
@@ -623,7 +653,7 @@ class Printer {
     const unknownAny = `MAX(CASE WHEN ${unknownItem} THEN 1 ELSE 0 END) = 1`;
     const grouped = `SELECT q.key, CASE WHEN ${unknownAny} THEN NULL ELSE ${value} END AS v, NOT (${unknownAny}) AS k FROM ${rows} q GROUP BY q.key`;
     const j = this.joinAggregate(x, grouped, `SELECT q.key, q.o, q.m FROM ${rows} q`);
-    return this.overList(x, { v: `(CASE WHEN ${j.present} THEN ${j.v} ELSE ${empty} END)`, k: j.k, m: j.m });
+    return this.overSet(x, this.overList(x, { v: `(CASE WHEN ${j.present} THEN ${j.v} ELSE ${empty} END)`, k: j.k, m: j.m }));
   }
 
   private quantifier(x: LAggregate): B {
@@ -636,7 +666,31 @@ class Printer {
     // Items are read up to and including the first deciding one.
     const upTo = `SELECT r.key, r.o, r.m FROM (SELECT q.key, q.o, q.m, MIN(CASE WHEN ${decisive} THEN q.o END) OVER (PARTITION BY q.key) AS first FROM ${rows} q) r WHERE r.first IS NULL OR r.o <= r.first`;
     const j = this.joinAggregate(x, grouped, upTo);
-    const v = this.overList(x, { v: `(CASE WHEN ${j.present} THEN ${j.v} ELSE ${isAll ? 'TRUE' : 'FALSE'} END)`, k: 'TRUE', m: j.m });
+    const v = this.overSet(x, this.overList(x, { v: `(CASE WHEN ${j.present} THEN ${j.v} ELSE ${isAll ? 'TRUE' : 'FALSE'} END)`, k: 'TRUE', m: j.m }));
     return { b: v.v, m: v.m };
   }
+}
+
+/**
+ * The subject whose facts a set's items read: its variable slot and kind. INVARIANT: sqlLowering
+ * (unsupported.ts) refused sets whose items read no subject's field or more than one subject.
+ */
+export function setOwner(items: readonly LExpr[]): { slot: number; kind: string } {
+  const slots = new Set<number>();
+  for (const i of items) for (const s of freeSlots(i)) slots.add(s);
+  const kind = items.map((i) => fieldKind(i)).find((k) => k !== undefined);
+  if (slots.size !== 1 || !kind) throw new Error('internal: a set of facts without one owning subject reached the SQL printer');
+  return { slot: [...slots][0], kind: kind.kind };
+}
+
+/** The kind of the first field an expression reads directly of a variable. */
+function fieldKind(e: LExpr): { kind: string } | undefined {
+  if (e.op === 'field') return { kind: e.kind };
+  for (const v of Object.values(e)) {
+    if (v && typeof v === 'object' && 'op' in v) {
+      const k = fieldKind(v as LExpr);
+      if (k) return k;
+    }
+  }
+  return undefined;
 }

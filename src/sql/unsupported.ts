@@ -2,7 +2,7 @@
 import { error, type Diagnostic } from '../model/diagnostics.js';
 import type { Policy } from '../model/types.js';
 import type { Span } from '../model/span.js';
-import { lowerPolicy } from '../lower/lower.js';
+import { freeSlots, lowerPolicy } from '../lower/lower.js';
 import { DIALECTS } from './dialects.js';
 import { sqlPrintable } from './print-sql.js';
 import type { LExpr, LoweredPolicy, LoweredRule, Unsupported } from '../lower/lowered.js';
@@ -14,8 +14,9 @@ export function unsupportedDiagnostics(lowered: LoweredPolicy): Diagnostic[] {
 
 /**
  * The policy lowered for SQL: the lowered form, with the rules the SQL printers cannot print
- * moved to `unsupported` (a set written from facts as an aggregate's source: its items would
- * need a correlated list per subject that the three dialects do not spell alike).
+ * moved to `unsupported`: a set written from facts whose items are decimals (whether two equal
+ * decimals are one member is not printed yet) or read the facts of more than one subject (the
+ * printer lists the items per owning subject).
  */
 export function sqlLowering(policy: Policy, asOf: string): LoweredPolicy {
   const lowered = lowerPolicy(policy, { asOf });
@@ -34,6 +35,19 @@ export function sqlLowering(policy: Policy, asOf: string): LoweredPolicy {
 
 const NO_SPAN: Span = { file: '', start: 0, end: 0 };
 
+/** Whether the SQL printers take a set written from facts (see {@link sqlLowering}). */
+function printableSet(items: readonly LExpr[]): boolean {
+  if (items.some((i) => i.type !== 'int' && i.type !== 'text' && i.type !== 'bool' && i.type !== 'date')) return false;
+  const slots = new Set<number>();
+  for (const i of items) for (const s of freeSlots(i)) slots.add(s);
+  return slots.size === 1 && items.some(readsField);
+}
+
+function readsField(e: LExpr): boolean {
+  if (e.op === 'field') return true;
+  return Object.values(e).some((v) => v !== null && typeof v === 'object' && 'op' in v && readsField(v as LExpr));
+}
+
 /** The first aggregate over a set of facts (or item of a decimal list) in an expression. */
 function setSource(x: LExpr): { text: string; span: Span } | undefined {
   const children: LExpr[] = [];
@@ -42,7 +56,10 @@ function setSource(x: LExpr): { text: string; span: Span } | undefined {
     // Lists are stored as text: decimals would come back through their text, not exactly.
     case 'item': return x.type === 'decimal' ? { text: 'a list of decimal numbers', span: NO_SPAN } : undefined;
     case 'aggregate':
-      if (x.source.from === 'values') return { text: x.source.text, span: x.source.span };
+      if (x.source.from === 'values') {
+        if (!printableSet(x.source.items)) return { text: x.source.text, span: x.source.span };
+        children.push(...x.source.items);
+      }
       if (x.source.from === 'list') children.push(x.source.list);
       if (x.where) children.push(x.where);
       if (x.body) children.push(x.body);

@@ -2,7 +2,8 @@
  * The constructs SQL gained after the first edge policy (test/sql/fixtures/constructs-policy):
  * facts through references, if/else-if, abs/min/max, rounding half-up, half-even and to a step,
  * whole years and days between dates, date arithmetic on facts, lists of numbers, fractional
- * table cells and aggregate bodies, membership of decimals. On fast-check facts (absent,
+ * table cells and aggregate bodies, membership of decimals, sets written from facts as sources
+ * (each value once, unknown items). On fast-check facts (absent,
  * `null` and present fields, references absent, `null` or dangling nowhere, values at the .5
  * rounding boundaries) `--engine duckdb` gives the in-process results byte for byte; the
  * postgres dialect on PGlite gives the same status, due and missing; every Trino query parses.
