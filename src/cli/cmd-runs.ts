@@ -6,7 +6,6 @@
 import { error, hasErrors, type Diagnostic } from '../model/diagnostics.js';
 import { evaluate } from '../eval/evaluate.js';
 import { loadPolicy } from '../loader/load-policy.js';
-import { isSpreadsheetFacts } from '../loader/load-spreadsheet.js';
 import { join } from 'node:path';
 import { openRecords, type RecordsDb } from '../records/database.js';
 import { compareRuns, runHead } from '../records/compare.js';
@@ -16,7 +15,7 @@ import { restoreRun } from '../records/restore.js';
 import { ENGINE_VERSION } from '../records/run-record.js';
 import { comparisonToJson, comparisonToMarkdown, comparisonToText, statusWord } from '../report/records-compare.js';
 import type { Lang } from '../model/diagnostics.js';
-import { EXIT, choice, emit, loadFactsOrReport, loadSpreadsheetFactsOrReport, registerCommand, usage, type Ctx } from './main.js';
+import { EXIT, choice, emit, loadFactsSetOrReport, registerCommand, usage, type Ctx } from './main.js';
 
 const USAGE = 'clausal runs list|show N|verify N|compare A B|receipt ID --db FILE [--format text|json] [--out FILE]';
 
@@ -108,9 +107,8 @@ async function verifyRun(ctx: Ctx, db: RecordsDb, d: RunDetail): Promise<Verdict
     if (!loaded.policy || hasErrors(loaded.diagnostics)) return { same: false, problems: loaded.diagnostics, compared: 0, differences: [], engine };
     const quiet: Diagnostic[] = [];
     const sink: Ctx = { io: ctx.io, lang: ctx.lang, report: (ds) => { quiet.push(...ds); } };
-    const facts = isSpreadsheetFacts(restored.factsPath)
-      ? await loadSpreadsheetFactsOrReport(sink, loaded.policy, restored.factsPath)
-      : loadFactsOrReport(sink, loaded.policy, restored.factsPath);
+    // The loader behind `eval --facts`: a folder of prefecture workbooks replays as it was read.
+    const facts = await loadFactsSetOrReport(sink, loaded.policy, [restored.factsPath]);
     if (!facts) return { same: false, problems: quiet, compared: 0, differences: [], engine };
     const now = evaluate(loaded.policy, facts, { asOf: d.asOf, lang: d.lang === 'en' ? 'en' : 'zh', explain: true }).results.map(resultLine);
     const stored = await storedLines(db, d.run);

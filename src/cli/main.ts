@@ -241,7 +241,7 @@ registerCommand('eval', {
     if (!asOf || !format) return EXIT.usage;
     if (FILE_FORMATS.has(format) && !args.values.get('out')) return usage(ctx, error('X0003', undefined, { what: ` --out FILE.${format}` }), this.usage);
     const engine = engineNamed(choice(ctx, args, 'engine', engineNames(), 'in-process') ?? '');
-    const perf = evalPerfOptions(ctx, args, format, factsPath);
+    const perf = evalPerfOptions(ctx, args, format, factsPaths);
     if (!perf || !engine) return EXIT.usage;
     if (perf.stream && engine.name !== 'in-process') {
       return usage(ctx, error('X0004', undefined, { option: '--engine', value: engine.name, expected: 'in-process (with --stream)' }));
@@ -252,7 +252,8 @@ registerCommand('eval', {
     const record = recordOptionsOf(ctx, args);
     if (record === false) return EXIT.usage;
     if (record && factsPaths.length > 1) {
-      ctx.report([error('X0501', undefined, { option: '--facts (more than one)' })]);
+      // A record keeps one facts path and its digest: a folder holds every prefecture's file.
+      ctx.report([error('X0350', undefined, { count: factsPaths.length })]);
       return EXIT.usage;
     }
     if (record) return evalRecorded(ctx, { ...record, policyDir: args.positionals[0], loaded, factsPath, asOf, format, out: args.values.get('out'), failOn, limits: perf.limits, steps: perf.steps, args });
@@ -328,7 +329,7 @@ interface EvalPerf {
  * Reads `--fields`, `--omit`, `--stream`, `--jobs`, `--max-subjects`, `--max-facts-size`;
  * undefined (after reporting) when one is wrong.
  */
-function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: string): EvalPerf | undefined {
+function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPaths: readonly string[]): EvalPerf | undefined {
   const machine = sinkNamed(format)?.machine ?? false;
   const fields = choice(ctx, args, 'fields', machine ? ['all', 'status'] : ['all'], 'all') as ResultFields | undefined;
   if (!fields) return undefined;
@@ -340,8 +341,10 @@ function evalPerfOptions(ctx: Ctx, args: ParsedArgs, format: string, factsPath: 
     }
   }
   const stream = args.flags.has('stream');
-  if (stream && (!machine || factsFormatOf(factsPath) !== 'ndjson')) {
-    ctx.report([error('X0004', undefined, { option: '--stream', value: `--format ${format} --facts ${factsPath}`, expected: '--format json|ndjson with .ndjson facts' })]);
+  // Every --facts path is checked: the one that is not NDJSON is the one to name.
+  const notStreamable = factsPaths.find((p) => factsFormatOf(p) !== 'ndjson');
+  if (stream && (!machine || notStreamable !== undefined)) {
+    ctx.report([error('X0004', undefined, { option: '--stream', value: `--format ${format} --facts ${notStreamable ?? factsPaths[0]}`, expected: '--format json|ndjson with .ndjson facts' })]);
     return undefined;
   }
   const jobsText = args.values.get('jobs');

@@ -176,6 +176,7 @@ export const CATALOGUE = {
   X0119: { zh: '`{path}` 有 {size} 字节，超过工作台可读取的 {limit} 字节上限', en: '`{path}` has {size} bytes, more than the {limit}-byte limit of what the workbench reads' },
   X0450: { zh: '`--jobs {value}` 已不再使用，评估在单线程中进行（多线程在实测中更慢，见 docs/performance.md）', en: '`--jobs {value}` is ignored: evaluation runs on one thread (worker threads were measured slower, see docs/performance.md)' },
   X0500: { zh: '`{option}` 需要与 `{other}` 一起使用', en: '`{option}` needs `{other}`' },
+  X0350: { zh: '`--record` 只记录一个事实来源（文件或文件夹），本次给了 {count} 个 `--facts`：请把各州（市）的文件放进同一个文件夹，再用 `--facts 文件夹`', en: '`--record` records one facts source (a file or a folder), and {count} `--facts` were given: put the prefectures\' files in one folder and pass `--facts FOLDER`' },
   X0501: { zh: '`--record` 不能与 `{option}` 同时使用：记录需要完整的、逐项的结果', en: '`--record` cannot be combined with `{option}`: a record needs every result in full' },
   X0502: { zh: '`{value}` 不是检查编号，应为正整数（见 clausal runs list）', en: '`{value}` is not a run number: expected a positive integer (see clausal runs list)' },
   X0503: { zh: '无法在 {address} 上启动决策接口：{detail}', en: 'cannot start the decision API on {address}: {detail}' },

@@ -84,6 +84,20 @@ describe('good facts: DuckDB reads the JSON file alone and gives the in-process 
     expect(b.summary.not_applicable).toBeGreaterThan(0);
   });
 
+  it('ids with quotes, backslashes, slashes, emoji and tabs in names: DuckDB writes the NDJSON bytes JSON.stringify would', async () => {
+    const copy = JSON.parse(JSON.stringify(province)) as Record<string, Record<string, unknown>[]>;
+    const odd = ['a"b', 'c\\d', 'e/f', '机构😀', 'g h\u2028i'];
+    odd.forEach((id, i) => {
+      copy.institutions[i].id = id;
+      copy.institutions[i].name = `name\t${id}`;
+    });
+    for (const w of copy.workers ?? []) if (typeof w.institution === 'string' && copy.institutions.every((x) => x.id !== w.institution)) delete w.institution;
+    const file = put('odd-ids.json', JSON.stringify(copy));
+    expect((await readBySql(file)).done).toBe(true);
+    const [a, b] = [await evalWith('in-process', file), await evalWith('duckdb', file)];
+    expect(b.bytes.toString()).toBe(a.bytes.toString());
+  });
+
   it('JSON output (no DuckDB COPY for it) is the in-process output too', async () => {
     const [a, b] = [await evalWith('in-process', good, '2022-06-01', 'json'), await evalWith('duckdb', good, '2022-06-01', 'json')];
     expect(b.bytes.toString()).toBe(a.bytes.toString());
