@@ -1,6 +1,6 @@
 /**
  * Diagnostics of the second-wave constructs (conditionals, value rules, units, rounding, open
- * extension), one broken input each: the first diagnostic's code, line, column and English
+ * extension, article numbering), one broken input each: the first diagnostic's code, line, column and English
  * message from test/cases/second-wave-errors.yaml, and every diagnostic of every case with its
  * code frame in a reviewed baseline (test/baselines/second-wave-errors.txt).
  */
@@ -17,11 +17,13 @@ interface Case {
   note: string;
   text: string;
   base?: Record<string, string>;
+  /** The source text (`source "source.txt"`), for the cases about article numbering. */
+  source?: string;
   want: { code: string; line: number; col: number; message: string };
 }
 
 const cases = parse(readFileSync('test/cases/second-wave-errors.yaml', 'utf8')) as Case[];
-const compile = (c: Case) => compileMemory({ 'p.clause': c.text }, undefined, c.base ? { base: c.base } : {});
+const compile = (c: Case) => compileMemory({ 'p.clause': c.text }, c.source, c.base ? { base: c.base } : {});
 
 describe('second-wave diagnostics', () => {
   it('has at least 30 distinct broken inputs', () => {

@@ -101,8 +101,9 @@ const { expr } = fc.letrec<{ expr: A.Expr }>((tie) => {
       { maxDepth: 4, depthIdentifier: 'expr' },
       { weight: 3, arbitrary: leaf },
       fc.record({ target: sub, field: nameLike }).map(({ target, field }): A.Expr => ({ kind: 'field', target, field, fieldSpan: SPAN, span: SPAN })),
-      // An aggregate name followed by `(x in …` is an aggregate, so calls avoid those names.
-      fc.record({ callee: identifier.filter((n) => !AGGREGATE_NAMES.has(n)), args: fc.array(sub, { maxLength: 3 }) })
+      // An aggregate name followed by `(x in …` is an aggregate, so calls avoid those names; the
+      // rounding functions (`round(x, 0.01)`) are drawn often enough to be printed and re-read.
+      fc.record({ callee: fc.oneof(identifier.filter((n) => !AGGREGATE_NAMES.has(n)), fc.constantFrom('round', 'round_half_even', 'floor', 'ceil')), args: fc.array(sub, { maxLength: 3 }) })
         .map(({ callee, args }): A.Expr => ({ kind: 'call', callee, calleeSpan: SPAN, args, span: SPAN })),
       fc.array(sub, { maxLength: 3 }).map((items): A.Expr => ({ kind: 'set', items, span: SPAN })),
       fc.record({ op: fc.constantFrom('not' as const, '-' as const), operand: sub }).map((u): A.Expr => ({ kind: 'unary', ...u, span: SPAN })),
