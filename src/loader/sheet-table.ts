@@ -392,9 +392,13 @@ export function tablesToRaw(policy: Policy, file: string, tables: readonly Table
       : { book: o.table.book, sheet: o.table.shown, row: o.row };
     const where = placeText(at);
     // The help says where in words: a CSV cell name's second number is a field, not a character.
+    // A Parquet file or DuckDB table names its columns: the row and the column say where, a field number adds nothing.
+    const named = /\.parquet$/i.test(o.table.shown) || /\.duckdb$/i.test(o.table.origin.file);
     const where2 = o.table.style === 'sheet'
       ? { zh: `单元格 ${name}`, en: `cell ${name}` }
-      : { zh: `${o.table.shown} 第 ${o.row} 行第 ${o.col + 1} 个字段`, en: `${o.table.shown} row ${o.row}, field ${o.col + 1}` };
+      : named
+        ? { zh: `${o.table.shown} 第 ${o.row} 行`, en: `${o.table.shown} row ${o.row}` }
+        : { zh: `${o.table.shown} 第 ${o.row} 行第 ${o.col + 1} 个字段`, en: `${o.table.shown} row ${o.row}, field ${o.col + 1}` };
     let help = o.header
       ? { zh: `${where2.zh}，列 \`${o.header}\`${o.label ? `（${o.label}）` : ''}`, en: `${where2.en}, column \`${o.header}\`` }
       : { zh: `${o.table.shown} 第 ${o.row} 行`, en: `${o.table.shown} row ${o.row}` };

@@ -126,7 +126,9 @@ describe('facts from Parquet files and DuckDB databases', () => {
       expect(r.code).toBe(4);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain('F0004');
-      expect(r.stderr).toContain('institutions.parquet row 1, field 3, column `posts.total`');
+      expect(r.stderr).toContain('institutions.parquet row 1, column `posts.total`');
+      const zh = await runCli(['eval', POLICY, '--facts', folder, '--format', 'json', '--engine', engine]);
+      expect(zh.stderr).toContain('institutions.parquet 第 1 行，列 `posts.total`');
       expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
     }
     const missing = await runCli(['eval', POLICY, '--facts', join(dir, 'nothing.parquet'), '--format', 'json']);
