@@ -12,13 +12,15 @@ export interface DiskFile {
   readonly path: string;
   readonly text: string;
   readonly hash: string;
-  readonly role: 'rule' | 'source';
+  readonly role: 'rule' | 'source' | 'test';
 }
 
 /** A policy version directory and its rule files. */
 export interface PolicyDir {
   readonly dir: string;
   readonly files: readonly string[];
+  /** Its test files (edited and saved in the workbench, run by the server, never compiled here). */
+  readonly tests?: readonly string[];
 }
 
 /** The answer of `GET /api/workspace`. */

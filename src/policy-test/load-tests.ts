@@ -42,8 +42,20 @@ function readText(path: string, max: number): { text?: string; problem?: string;
   return { problem: words.en, problemZh: words.zh };
 }
 
+/** Options of {@link loadPolicyTests}. */
+export interface LoadTestsOptions {
+  /** Texts to use instead of the files on disk, by path (`dir` joined with the file name): the workbench's unsaved buffers. */
+  readonly texts?: ReadonlyMap<string, string>;
+  /**
+   * Whether a facts file a case names may be read (its path as joined to the test file's
+   * folder). The workbench reads nothing outside the folder it serves; refused files are
+   * reported as unreadable and left to the caller to name.
+   */
+  readonly mayRead?: (path: string) => boolean;
+}
+
 /** Loads and parses the test files of the policy in `dir` (T0001 when there are none). */
-export function loadPolicyTests(policy: Policy, dir: string): LoadedTests {
+export function loadPolicyTests(policy: Policy, dir: string, options: LoadTestsOptions = {}): LoadedTests {
   let names: string[];
   try {
     names = readdirSync(dir).filter(isTestFileName).sort();
@@ -56,7 +68,8 @@ export function loadPolicyTests(policy: Policy, dir: string): LoadedTests {
   const texts = new Map<string, string>();
   const files = names.map((n) => join(dir, n));
   for (const file of files) {
-    const read = readText(file, MAX_FILE);
+    const given = options.texts?.get(file);
+    const read = given !== undefined ? { text: given, size: undefined, problem: undefined, problemZh: undefined } : readText(file, MAX_FILE);
     if (read.size !== undefined) {
       diagnostics.push(error('S0009', { file, start: 0, end: 0 }, { limit: MAX_FILE, size: read.size }));
       continue;
@@ -68,6 +81,7 @@ export function loadPolicyTests(policy: Policy, dir: string): LoadedTests {
     const parsed = parsePolicyTests(policy, file, read.text, {
       readFacts: (relative) => {
         const path = join(dirname(file), relative);
+        if (options.mayRead && !options.mayRead(path)) return { path, problem: 'outside the served folder', problemZh: '在所服务的目录之外' };
         const r = readText(path, MAX_FILE * 64);
         return { path, text: r.text, problem: r.problem, problemZh: r.problemZh };
       },

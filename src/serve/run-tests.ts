@@ -2,18 +2,18 @@
  * `POST /api/test` of the workbench: runs a policy version's own tests exactly as
  * `clausal test` does (the same loader, test files and runner), on the rule files as the
  * browser holds them, so an officer sees the effect of an edit before saving it. Only rule
- * files of policy directories under the root may be replaced by the request's texts; the
- * test files and the facts files they name are read from disk, and `source`/`extends` may not
- * leave the served root. Every path in the answer is relative to the root, as the browser
+ * files of policy directories under the root, and the test files of the version run, may be
+ * replaced by the request's texts; the facts files tests name are read from disk and only
+ * inside the served root (403 X0009 otherwise), and `source`/`extends` may not leave it. Every path in the answer is relative to the root, as the browser
  * names files.
  */
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { hasErrors, messageOf, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import { LineIndex } from '../model/span.js';
 import { isRuleFileName } from '../policy-sources.js';
 import { loadPolicy } from '../loader/load-policy.js';
-import { loadPolicyTests } from '../policy-test/load-tests.js';
+import { isTestFileName, loadPolicyTests } from '../policy-test/load-tests.js';
 import { runPolicyTests, type TestRun } from '../policy-test/runner.js';
 import { testRunToJson, testRunToText } from '../policy-test/render.js';
 import { EvaluationBudgetExceeded } from '../compile/budget.js';
@@ -86,7 +86,8 @@ export function runWorkbenchTests(root: string, request: TestRequest): Record<st
   const rel = (p: string) => relative(root, p).split(sep).join('/') || '.';
   // The loader follows links; the workbench does not read outside its root (a rule-file name
   // linked to a file elsewhere is refused, as a save through it is).
-  for (const name of readdirSync(dir).filter(isRuleFileName)) {
+  // Test files too: the workbench edits and saves them, and a linked one would read elsewhere.
+  for (const name of readdirSync(dir).filter((n) => isRuleFileName(n) || isTestFileName(n))) {
     let real: string;
     try {
       real = realpathSync(join(dir, name));
@@ -96,7 +97,14 @@ export function runWorkbenchTests(root: string, request: TestRequest): Record<st
     if (!isInside(root, real)) throw new RefusedPath(rel(join(dir, name)));
   }
   const texts = new Map<string, string>();
+  const testTexts = new Map<string, string>();
   for (const e of request.edits) {
+    // An unsaved test file: only one of the version's own, named as the browser names it.
+    const name = basename(e.path);
+    if (isTestFileName(name) && e.path === (request.dir === '.' ? name : `${request.dir}/${name}`)) {
+      testTexts.set(join(dir, name), e.text);
+      continue;
+    }
     const file = resolveFileInside(root, e.path);
     if (!file || !isRuleFileName(basename(e.path)) || !isRuleFileName(basename(file.abs)) || !isPolicyDir(dirname(file.abs))) throw new RefusedPath(e.path);
     texts.set(file.abs, e.text);
@@ -115,7 +123,22 @@ export function runWorkbenchTests(root: string, request: TestRequest): Record<st
     return { ok: false, policyDiagnostics: describe(loaded.diagnostics.filter((d) => d.severity === 'error')) };
   }
   const policy = loaded.policy;
-  const tests = loadPolicyTests(policy, dir);
+  // Facts files named by a case are read only inside the root: tests.yaml is editable in the
+  // browser, so `facts: ../../secret.yaml` would otherwise read any file the server can.
+  const refused: string[] = [];
+  const mayRead = (path: string) => {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      real = resolve(path); // missing: the loader reports it as unreadable
+    }
+    if (isInside(root, real) && isInside(root, resolve(path))) return true;
+    refused.push(path);
+    return false;
+  };
+  const tests = loadPolicyTests(policy, dir, { texts: testTexts, mayRead });
+  if (refused.length) throw new RefusedPath(rel(refused[0]));
   let run: TestRun;
   try {
     run = runPolicyTests(policy, tests.suites, { lang });

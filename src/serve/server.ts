@@ -9,7 +9,7 @@
  * - paths: every file named by a client is resolved inside the root (see paths.ts); the app's
  *   own assets are an exact list of names, never a path lookup;
  * - bodies: a size limit, enforced from Content-Length before reading and while reading;
- * - saves: only rule files, only when they parse, only over the version the client last saw
+ * - saves: only rule files and a version's test files, only when they parse, only over the version the client last saw
  *   (its hash), written atomically;
  * - requests: URL, head and body sizes, Host names (DNS rebinding), other sites on every API
  *   route, a token on non-loopback binds, and a cap on concurrent API requests (guard.ts);
@@ -36,6 +36,8 @@ import { HttpError, isLoopback, readBody, SECURITY_HEADERS, send, sendJson, serv
 import { RequestGuard, TOKEN_COOKIE } from './guard.js';
 import { openRegular, readRegularFile } from '../loader/read-regular.js';
 import { parseTestRequest, RefusedPath, runWorkbenchTests } from './run-tests.js';
+import { isTestFileName } from '../policy-test/load-tests.js';
+import { parseDocument } from 'yaml';
 
 export { isLoopback } from './http.js';
 import { DEFAULT_WORKSPACE_LIMITS, hashText, isPolicyDir, scanWorkspace, type WorkspaceLimits } from './workspace.js';
@@ -210,7 +212,10 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
       // Every check applies to the real file: a rule-file name linked to `source.txt` or to a
       // facts file is refused, not written through.
       const found = resolveFileInside(root, body.path);
-      const file = found && isRuleFileName(basename(body.path)) && isRuleFileName(basename(found.abs)) && isPolicyDir(dirname(found.abs)) ? found : undefined;
+      // A version's test files are saved too (the quota walk-through rewrites tests.yaml).
+      const isTest = isTestFileName(basename(body.path)) && found !== undefined && isTestFileName(basename(found.abs));
+      const isRule = isRuleFileName(basename(body.path)) && found !== undefined && isRuleFileName(basename(found.abs));
+      const file = found && (isRule || isTest) && isPolicyDir(dirname(found.abs)) ? found : undefined;
       if (!file) throw new HttpError(403, 'X0009', { path: body.path });
       const read = readRegularFile(file.abs, maxBody);
       if (!read.ok) {
@@ -223,7 +228,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Running
         // The client's copy is older than the file: hand it the file so it can show both.
         throw new HttpError(409, 'X0011', { path: body.path }, { current: { text: current.toString('utf8'), hash: currentHash } });
       }
-      const parsed = parseRuleFile({ path: body.path, text: body.text });
+      const parsed = isTest ? { diagnostics: yamlSyntaxDiagnostics(body.path, body.text) } : parseRuleFile({ path: body.path, text: body.text });
       if (hasErrors(parsed.diagnostics)) {
         throw new HttpError(422, 'X0012', { path: body.path }, { diagnostics: describeDiagnostics(parsed.diagnostics.filter((d) => d.severity === 'error'), body.text) });
       }
@@ -295,6 +300,15 @@ async function sendFileJson(res: ServerResponse, rel: string, abs: string, limit
   res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', ...SECURITY_HEADERS });
   res.write(`{"path":${JSON.stringify(rel)},"text":"`);
   await pipeline(createReadStream('', { fd: opened.fd, highWaterMark: 256 * 1024 }), toJson, res);
+}
+
+/**
+ * A test file is saved when it is well-formed YAML: what it says about rules and facts is the
+ * test run's business (a case may name a rule the officer is about to write).
+ */
+function yamlSyntaxDiagnostics(path: string, text: string): Diagnostic[] {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  return doc.errors.map((e) => error('Y0001', { file: path, start: e.pos[0], end: e.pos[1] }, { detail: e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '') }));
 }
 
 function checkWriteRequest(req: IncomingMessage): void {

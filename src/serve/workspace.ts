@@ -13,6 +13,7 @@ import { readRegularFile } from '../loader/read-regular.js';
 import { join } from 'node:path';
 import { isRuleFileName } from '../policy-sources.js';
 import { factsFormatOf } from '../facts/parse-facts.js';
+import { isTestFileName } from '../policy-test/load-tests.js';
 
 /** Limits of a workspace scan. */
 export interface WorkspaceLimits {
@@ -41,7 +42,8 @@ export interface WorkspaceFile {
   readonly text: string;
   /** sha256 of the UTF-8 bytes, hex: what a save must name to overwrite this version. */
   readonly hash: string;
-  readonly role: 'rule' | 'source';
+  /** `test`: a version's tests.yaml (or `*.tests.yaml`), edited and saved but not compiled as rules. */
+  readonly role: 'rule' | 'source' | 'test';
 }
 
 /** A policy version directory. */
@@ -50,6 +52,8 @@ export interface WorkspacePolicy {
   readonly dir: string;
   /** Its rule files, sorted by name as `loadPolicy` orders them. */
   readonly files: readonly string[];
+  /** Its test files, sorted by name as `clausal test` reads them. */
+  readonly tests: readonly string[];
 }
 
 /** A facts file (fetched on demand: facts can be large). */
@@ -173,7 +177,12 @@ export function scanWorkspace(root: string, name: string, limits: WorkspaceLimit
         const text = texts.get(n) ?? read(d, n);
         if (text !== undefined) files.push({ path: pathOf(n), text, hash: hashText(text), role: 'rule' });
       }
-      policies.push({ dir: d.rel, files: ruleNames.map(pathOf) });
+      const testNames = d.files.filter(isTestFileName);
+      for (const n of testNames) {
+        const text = read(d, n);
+        if (text !== undefined) files.push({ path: pathOf(n), text, hash: hashText(text), role: 'test' });
+      }
+      policies.push({ dir: d.rel, files: ruleNames.map(pathOf), tests: testNames.map(pathOf) });
     }
     for (const n of d.files) {
       if (n.endsWith('.txt')) {

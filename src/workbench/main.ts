@@ -316,7 +316,7 @@ function renderFiles(): void {
   const policy = model.policies.find((p) => p.dir === state.dir);
   const ds = current().diagnostics;
   const count = (path: string) => ds.filter((d) => d.severity === 'error' && d.span?.file === path).length;
-  const items = (policy?.files ?? []).map((path) => {
+  const items = [...(policy?.files ?? []), ...(policy?.tests ?? [])].map((path) => {
     const n = count(path);
     return h('li', {},
       h('button', {
@@ -828,13 +828,17 @@ function setMessage(kind: 'ok' | 'error' | 'info', text: string, clearAfter?: nu
   }
 }
 
+/** The names `clausal test` reads (as isTestFileName, which lives in a Node-only module). */
+const TEST_FILE = /^(?:.+\.)?tests\.ya?ml$/;
+
 /** Saves the active file; `overHash` overwrites a version changed on disk (after a conflict). */
 async function save(overHash?: string): Promise<void> {
   const path = state.path;
   if (!path || (!model.isDirty(path) && overHash === undefined)) return;
   const text = model.text(path) ?? '';
   // Saving a file that does not parse would leave the policy unloadable for every other tool.
-  const parseErrors = parseRuleFile({ path, text }).diagnostics.filter((d) => d.severity === 'error');
+  // A test file is checked by the server (well-formed YAML); the test run says the rest.
+  const parseErrors = TEST_FILE.test(path.slice(path.lastIndexOf('/') + 1)) ? [] : parseRuleFile({ path, text }).diagnostics.filter((d) => d.severity === 'error');
   if (parseErrors.length) {
     const at = lineCol(parseErrors[0]);
     setMessage('error', `${w().notParsed}${at ? `${at.line}:${at.column} ` : ''}${parseErrors[0].code} ${diagnosticText(parseErrors[0])}`);

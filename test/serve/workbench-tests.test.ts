@@ -6,6 +6,7 @@
  */
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,10 @@ beforeAll(async () => {
   cpSync('policies/yunnan-social-work/2021', join(root, 'linked'), { recursive: true });
   writeFileSync(join(work, 'elsewhere.clause'), '# outside the root\n');
   symlinkSync(join(work, 'elsewhere.clause'), join(root, 'linked', '99-elsewhere.clause'));
+  // Facts a test could name outside the served folder: beside it, and through a link inside it.
+  writeFileSync(join(work, 'secret.yaml'), 'institutions:\n  - { id: SECRET-LEAK, category: social_welfare_home }\n');
+  symlinkSync(join(work, 'secret.yaml'), join(root, 'examples', 'leak.yaml'));
+  cpSync('policies/yunnan-social-work/2021', join(root, 'draft'), { recursive: true });
   cpSync('src/workbench/index.html', join(assets, 'index.html'));
   writeFileSync(join(assets, 'app.js'), '/* stand-in */');
   writeFileSync(join(assets, 'app.css'), '/* stand-in */');
@@ -37,9 +42,9 @@ afterAll(async () => {
   await wb?.close();
 });
 
-function post(body: unknown, type = 'application/json', method = 'POST'): Promise<{ status: number; json: Record<string, any> }> {
+function post(body: unknown, type = 'application/json', method = 'POST', path = '/api/test'): Promise<{ status: number; json: Record<string, any> }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: wb.port, method, path: '/api/test', headers: { 'Content-Type': type } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: wb.port, method, path, headers: { 'Content-Type': type } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
@@ -125,7 +130,8 @@ describe('the test tab runs the tests on the server', () => {
     { dir: 'examples', edits: [] },
     { dir: 'linked', edits: [] },
     { dir: '2021', edits: [{ path: 'examples/province.yaml', text: 'x' }] },
-    { dir: '2021', edits: [{ path: '2021/tests.yaml', text: 'x' }] },
+    // A test file is replaced only for the version run, never another version's.
+    { dir: '2021', edits: [{ path: 'linked/tests.yaml', text: 'x' }] },
     { dir: '2021', edits: [{ path: '../outside.clause', text: 'x' }] },
     { dir: '2021', edits: [{ path: 'linked/99-elsewhere.clause', text: 'x' }] },
   ])('refuses $dir with edits $edits (X0009)', async (body) => {
@@ -141,5 +147,72 @@ describe('the test tab runs the tests on the server', () => {
     expect((await post({ dir: '2021', lang: 'zh', edits: [{ path: PARAMS }] })).status).toBe(400);
     expect((await post({ dir: '2021', lang: 'zh', edits: [] }, 'text/plain')).status).toBe(415);
     expect((await post('', 'application/json', 'GET')).status).toBe(405);
+  });
+});
+
+describe('tests.yaml is edited and saved in the workbench, and reads facts only inside the served folder', () => {
+  const TESTS = 'draft/tests.yaml';
+  const tests = () => readFileSync(join(root, TESTS), 'utf8');
+  const hash = (t: string) => createHash('sha256').update(t).digest('hex');
+  /** The draft's tests with one more case whose facts are the file `facts`. */
+  const naming = (facts: string) => `${tests()}\n  - name: facts from a file\n    facts: ${facts}\n    expect:\n      - { subject: SECRET-LEAK, rule: post-duties-defined, status: unknown }\n`;
+
+  it('lists the test files of each version, with their text and hash', async () => {
+    const ws = await post('', 'application/json', 'GET', '/api/workspace');
+    const draft = (ws.json.policies as { dir: string; tests: string[] }[]).find((p) => p.dir === 'draft');
+    expect(draft?.tests).toEqual([TESTS]);
+    expect((ws.json.files as { path: string; role: string; hash: string }[]).find((f) => f.path === TESTS)).toMatchObject({ role: 'test', hash: hash(tests()) });
+  });
+
+  it('runs the unsaved tests.yaml of the version, and writes nothing', async () => {
+    const before = tests();
+    const changed = before.replace('{ subject: DUTY-YES, rule: post-duties-defined, status: compliant, due: null }', '{ subject: DUTY-YES, rule: post-duties-defined, status: violation }');
+    expect(changed).not.toBe(before);
+    const r = await post({ dir: 'draft', lang: 'en', edits: [{ path: TESTS, text: changed }] });
+    expect(r.json.ok).toBe(true);
+    expect(r.json.report.failures).toEqual([expect.objectContaining({ subject: expect.objectContaining({ id: 'DUTY-YES' }), rule: 'post-duties-defined', file: TESTS })]);
+    expect(tests()).toBe(before);
+  });
+
+  it.each([
+    ['beside the served folder', '../../secret.yaml', '../secret.yaml'],
+    ['through a link inside it', '../examples/leak.yaml', 'examples/leak.yaml'],
+  ])('refuses a facts file %s (X0009)', async (_what, facts, shown) => {
+    const r = await post({ dir: 'draft', lang: 'zh', edits: [{ path: TESTS, text: naming(facts) }] });
+    expect(r.status).toBe(403);
+    expect(r.json.error.code).toBe('X0009');
+    expect(r.json.error.message.en).toContain(shown);
+    expect(JSON.stringify(r.json)).not.toContain('SECRET-LEAK');
+  });
+
+  it('reads a facts file inside the served folder', async () => {
+    const r = await post({ dir: 'draft', lang: 'en', edits: [{ path: TESTS, text: naming('../examples/province.yaml') }] });
+    expect(r.status).toBe(200);
+    expect(r.json.ok).toBe(true);
+    // province.yaml has no SECRET-LEAK: the case is read and fails on that, not refused.
+    expect(r.json.testDiagnostics.map((d: { code: string }) => d.code)).toContain('T0003');
+  });
+
+  it('saves tests.yaml when it is well-formed YAML, and refuses it (422 Y0001 at line:col) when not', async () => {
+    const before = tests();
+    const bad = await post({ path: TESTS, text: 'tests: [\n  - a\n', hash: hash(before) }, 'application/json', 'PUT', '/api/file');
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.code).toBe('X0012');
+    expect(bad.json.diagnostics[0]).toMatchObject({ code: 'Y0001', line: expect.any(Number), column: expect.any(Number) });
+    expect(tests()).toBe(before);
+    const text = before.replace('as_of: 2022-06-01', 'as_of: 2022-07-01');
+    const ok = await post({ path: TESTS, text, hash: hash(before) }, 'application/json', 'PUT', '/api/file');
+    expect(ok.status).toBe(200);
+    expect(ok.json.hash).toBe(hash(text));
+    expect(tests()).toBe(text);
+    // Over a version it has not seen: the usual conflict.
+    expect((await post({ path: TESTS, text: before, hash: hash(before) }, 'application/json', 'PUT', '/api/file')).status).toBe(409);
+  });
+
+  it.each(['examples/tests.yaml', 'examples/province.yaml', '../draft/tests.yaml'])('still refuses to save %s (X0009)', async (path) => {
+    if (path === 'examples/tests.yaml') writeFileSync(join(root, path), 'as_of: 2022-06-01\ntests: []\n');
+    const r = await post({ path, text: 'tests: []\n', hash: 'x' }, 'application/json', 'PUT', '/api/file');
+    expect(r.status).toBe(403);
+    expect(r.json.error.code).toBe('X0009');
   });
 });
