@@ -8,6 +8,7 @@
 //   node bench/run.js --scale         adds 1,000,000 institutions end to end and 5,000,000 streamed workers
 //   node bench/run.js --only core,e2e sections: compile, lsp, api, core, e2e, four, stream, html
 //                                     (national: only when named, see bench/national.js)
+//                                     (memory: with --scale only, see bench/memory-1m.js)
 //                                     (four with --scale: also 1,000,000 institutions)
 //
 // Requires a build (npm run build). Generated inputs are cached in $CLAUSAL_BENCH_DATA
@@ -244,6 +245,8 @@ if (want('stream')) {
 
 // ── 5b. national scale, Parquet in and out (bench/national.js; only with --only national) ──
 if (onlyArg?.includes('national')) (await import('./national.js')).national({ row, say, results });
+// ── 5c. the 1M memory target (bench/memory-1m.js; only with --scale) ──
+if (scale && want('memory')) (await import('./memory-1m.js')).memory({ row, say, results });
 
 // ── 6. HTML report ──
 if (want('html')) {
