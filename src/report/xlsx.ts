@@ -2,7 +2,8 @@
  * The results workbook (`eval --format xlsx`) officers forward to prefectures: a summary sheet
  * (counts by status, and per clause), one sheet per clause with every result under it, and the
  * issue list (问题清单) with every violation, pending item and unknown: where, the figures, the
- * shortfall, the deadline, the missing facts and the clause's own words. Every sheet has its
+ * shortfall and its unit, the deadline, the missing facts and the clause's own words. A value
+ * rule's result has its value and unit in their own columns. Every sheet has its
  * header row frozen and a filter on it; words are Chinese unless `lang` is `en`.
  *
  * Cells are values, never formulas: a name such as `=HYPERLINK(…)` from the facts stays text
@@ -30,10 +31,30 @@ const WORDS = {
 
 /** Columns of a clause sheet and of the issue list, in order. */
 const COLUMNS: Record<Lang, readonly string[]> = {
-  zh: ['州（市）', '县（市、区）', '对象类型', '对象编号', '对象名称', '条款', '规则', '要求', '规范性质', '状态', '期限', '缺口', '单位', '数据', '缺少的信息', '说明', '原文'],
-  en: ['prefecture', 'county', 'kind', 'id', 'name', 'cite', 'rule', 'requirement', 'modality', 'status', 'due', 'shortfall', 'unit', 'figures', 'missing', 'explanation', 'quote'],
+  zh: ['州（市）', '县（市、区）', '对象类型', '对象编号', '对象名称', '条款', '规则', '要求', '规范性质', '状态', '值', '值单位', '期限', '缺口', '缺口单位', '数据', '缺少的信息', '说明', '原文'],
+  en: ['prefecture', 'county', 'kind', 'id', 'name', 'cite', 'rule', 'requirement', 'modality', 'status', 'value', 'value unit', 'due', 'shortfall', 'shortfall unit', 'figures', 'missing', 'explanation', 'quote'],
 };
-const WIDTHS = [12, 14, 10, 16, 24, 10, 28, 30, 8, 10, 12, 8, 6, 36, 36, 60, 60];
+const WIDTHS = [12, 14, 10, 16, 24, 10, 28, 30, 8, 10, 12, 8, 12, 8, 8, 36, 36, 60, 60];
+/** 1-based columns of the value, the deadline and the shortfall. */
+const VALUE_COLUMN = 11;
+const DUE_COLUMN = 13;
+const SHORTFALL_COLUMN = 14;
+
+/**
+ * An exact decimal string as a cell: a number shown with the string's decimals (`300.00` stays
+ * `300.00`), or the string itself when a spreadsheet number (a double) cannot hold it exactly,
+ * or when it is a date (`YYYY-MM-DD`).
+ */
+function exactCell(text: string | undefined): { value: string | number | null; numFmt?: string } {
+  if (text === undefined) return { value: null };
+  if (!/^-?\d+(?:\.\d+)?$/.test(text)) return { value: text };
+  const n = Number(text);
+  const decimals = text.split('.')[1]?.length ?? 0;
+  const back = n.toFixed(decimals);
+  if (back !== text && !(n === 0 && back === text.replace(/^-/, ''))) return { value: text };
+  if (Math.abs(n) >= 2 ** 53 / 10 ** decimals) return { value: text };
+  return { value: n, numFmt: decimals === 0 ? '0' : `0.${'0'.repeat(decimals)}` };
+}
 
 /** Excel's sheet names: at most 31 characters, none of `[]:*?/\`, unique. */
 function sheetName(name: string, taken: Set<string>): string {
@@ -67,24 +88,26 @@ export function reportToWorkbook(input: ReportInput): ExcelJS.Workbook {
     const label = kind?.fields.get(m![2])?.label;
     return (lang === 'en' ? label?.en : label?.zh) ?? label?.zh ?? path;
   };
-  const row = (r: RuleResult): (string | number | null)[] => {
+  const addRow = (ws: ExcelJS.Worksheet, r: RuleResult): void => {
     const p = place(r);
     const figures = r.figures.map((f) => `${figureName(f.path)} = ${f.value === null ? (lang === 'zh' ? '无' : 'none') : String(f.value)}`).join('；');
     const rule = rules.get(r.rule);
-    const shortfall = (r as { shortfall?: number | string }).shortfall;
-    const unit = (r as { shortfallUnit?: string | null }).shortfallUnit;
-    return [
+    const value = exactCell(r.value === undefined ? undefined : String(r.value));
+    const shortfall = exactCell(r.shortfall === undefined ? undefined : String(r.shortfall));
+    const added = ws.addRow([
       p.prefecture, p.county, kindLabel(input, r.subject.kind), r.subject.id, p.name,
       r.cite, r.rule, r.title, MODALITY_LABELS[r.modality]?.[lang] ?? r.modality, statusWord(r.status, lang),
-      r.due, shortfall === undefined ? null : Number(shortfall), unit ?? null, figures, r.missing.join('；'), r.explanation, rule?.quote ?? '',
-    ];
+      value.value, r.unit ?? null, r.due, shortfall.value, r.shortfallUnit ?? null, figures, r.missing.join('；'), r.explanation, rule?.quote ?? '',
+    ]);
+    if (value.numFmt) added.getCell(VALUE_COLUMN).numFmt = value.numFmt;
+    if (shortfall.numFmt) added.getCell(SHORTFALL_COLUMN).numFmt = shortfall.numFmt;
   };
   const table = (ws: ExcelJS.Worksheet, results: readonly RuleResult[]) => {
     ws.columns = COLUMNS[lang].map((header, i) => ({ header, width: WIDTHS[i] }));
     ws.getRow(1).font = { bold: true };
-    for (const r of results) ws.addRow(row(r));
+    for (const r of results) addRow(ws, r);
     ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS[lang].length } };
-    ws.getColumn(11).numFmt = '@';
+    ws.getColumn(DUE_COLUMN).numFmt = '@';
   };
 
   // Summary: the policy, the date, counts by status, then a clause-by-status table.

@@ -21,9 +21,9 @@ const KEYWORDS = new Set(DSL_KEYWORDS);
 const TYPES = new Set(['integer', 'number', 'percent', 'ratio', 'date', 'duration', 'boolean', 'string']);
 
 /** The tokenizer (exported for tests). */
-export const clauseParser: StreamParser<{ afterDecl: boolean }> = {
+export const clauseParser: StreamParser<{ afterDecl: boolean; afterIn?: boolean }> = {
   name: 'clause',
-  startState: () => ({ afterDecl: false }),
+  startState: () => ({ afterDecl: false, afterIn: false }),
   token(stream, state) {
     if (stream.eatSpace()) return null;
     if (stream.match(/^#.*/)) return 'comment';
@@ -33,12 +33,27 @@ export const clauseParser: StreamParser<{ afterDecl: boolean }> = {
     if (stream.match(/^\d+(?:\.\d+)?%/)) return 'number';
     if (stream.match(/^\d+[ymd](?![A-Za-z0-9_])/)) return 'number';
     if (stream.match(/^\d+(?:\.\d+)?/)) return 'number';
+    // The contextual `step` of a value rule is a keyword only before its number; a Chinese name
+    // right after `in` is a unit (`integer in 岗位`, `compute in 元`).
+    if (stream.match(/^step(?=\s+\d)/)) {
+      state.afterDecl = false;
+      state.afterIn = false;
+      return 'keyword';
+    }
+    if (stream.match(/^[\u3400-\u4dbf\u4e00-\u9fff][\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9_]*/)) {
+      const wasIn = state.afterIn;
+      const wasDecl = state.afterDecl;
+      state.afterIn = false;
+      state.afterDecl = false;
+      return wasDecl ? 'variableName.definition' : wasIn ? 'typeName' : 'variableName';
+    }
     // Rule ids may hold hyphens (`civil-affairs-post-share`); elsewhere `a-b` is a subtraction.
     const word = stream.match(state.afterDecl ? /^[A-Za-z_][A-Za-z0-9_-]*/ : /^[A-Za-z_][A-Za-z0-9_]*/);
     if (word && Array.isArray(word)) {
       const w = word[0];
       const wasDecl = state.afterDecl;
       state.afterDecl = DECLARATION.has(w);
+      state.afterIn = w === 'in';
       if (wasDecl) return 'variableName.definition';
       if (MODALITY.has(w)) return 'controlKeyword';
       if (ATOM.has(w)) return 'atom';
@@ -48,6 +63,7 @@ export const clauseParser: StreamParser<{ afterDecl: boolean }> = {
       return 'variableName';
     }
     state.afterDecl = false;
+    state.afterIn = false;
     if (stream.match(/^(?:->|<=|>=|==|!=|[<>+\-*/=:])/)) return 'operator';
     stream.next();
     return 'punctuation';

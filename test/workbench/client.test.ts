@@ -176,6 +176,9 @@ describe('.clause highlighting', () => {
     ['rule civil-affairs-post-share', [['rule', 'keyword'], ['civil-affairs-post-share', 'variableName.definition']]],
     ['must a-b >= 1:500 by 2022-12-31 # note', [['must', 'controlKeyword'], ['a', 'variableName'], ['-', 'operator'], ['b', 'variableName'], ['>=', 'operator'], ['1:500', 'number'], ['by', 'keyword'], ['2022-12-31', 'number'], ['# note', 'comment']]],
     ['where x in s and not has(y) or today', [['where', 'keyword'], ['x', 'variableName'], ['in', 'operatorKeyword'], ['s', 'variableName'], ['and', 'operatorKeyword'], ['not', 'operatorKeyword'], ['has', 'variableName'], ['(', 'punctuation'], ['y', 'variableName'], [')', 'punctuation'], ['or', 'operatorKeyword'], ['today', 'atom']]],
+    ['compute in 元 step 0.01 = round(x, 0.01)', [['compute', 'controlKeyword'], ['in', 'operatorKeyword'], ['元', 'typeName'], ['step', 'keyword'], ['0.01', 'number'], ['=', 'operator'], ['round', 'variableName'], ['(', 'punctuation'], ['x', 'variableName'], [',', 'punctuation'], ['0.01', 'number'], [')', 'punctuation']]],
+    ['months: integer in 月 "月数"', [['months', 'variableName'], [':', 'operator'], ['integer', 'typeName'], ['in', 'operatorKeyword'], ['月', 'typeName'], ['"月数"', 'string']]],
+    ['for 单位 甲 where step > 1', [['for', 'keyword'], ['单位', 'variableName'], ['甲', 'variableName'], ['where', 'keyword'], ['step', 'variableName'], ['>', 'operator'], ['1', 'number']]],
   ])('%s', (line, want) => {
     expect(tokens(line)).toEqual(want);
   });
