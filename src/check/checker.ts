@@ -694,6 +694,11 @@ function valueRule(s: State, checker: ExprChecker, d: A.RuleDecl, c: A.ComputeCl
       if (isNumeric(t) && !multipleOf(x, v, s)) s.diagnostics.push(error('C0203', c.value.span, { rule: d.id, step: c.step }));
     }
   }
+  // A step that the checker proved (no C0203) already makes the value a terminating decimal.
+  if (isNumeric(t) && (step === undefined || multipleOf(x, step, s))) {
+    const at = nonTerminating(x);
+    if (at) s.diagnostics.push(error('C0223', at.span, { rule: d.id }));
+  }
   const unit = c.unit ?? actual;
   return { condition: x, value: { ...(unit !== undefined ? { unit } : {}), ...(step !== undefined ? { step, stepText: c.step } : {}) } };
 }
@@ -739,6 +744,55 @@ function multipleOf(x: TExpr, step: Num, s: State): boolean {
     // A shared definition body: its formals are variables typed as declared.
     case 'def': return multipleOf(x.body, step, s);
     default: return false;
+  }
+}
+
+/** Whether a constant's reduced denominator has a prime factor other than 2 and 5 (1/3, 1:12). */
+function repeats(v: unknown): boolean {
+  if (!isNum(v) || typeof v === 'number') return false;
+  let d = v.d;
+  while (d % 2 === 0) d /= 2;
+  while (d % 5 === 0) d /= 5;
+  return d !== 1;
+}
+
+/**
+ * The first division in a value rule's expression whose quotient may not be a terminating decimal
+ * (by a non-constant, or by a constant such as 3 or 75%), a share, or a repeating constant (1:3),
+ * outside an explicit rounding. Rounding at the top (or in every `if` arm) settles the value, so
+ * the walk stops at round/round_half_even/floor/ceil; conditions are not values and are skipped.
+ */
+function nonTerminating(x: TExpr): TExpr | undefined {
+  switch (x.op) {
+    case 'const': return repeats(x.value) ? x : undefined;
+    case 'neg': return nonTerminating(x.operand);
+    case 'if': return nonTerminating(x.then) ?? nonTerminating(x.otherwise);
+    case 'def': return nonTerminating(x.body);
+    case 'binary': {
+      if (!isNumeric(x.type)) return undefined;
+      if (x.bop === '/') {
+        const by = constValueOf(x.right);
+        const reciprocal = isNum(by) ? qdiv(1, by) : undefined;
+        if (reciprocal === undefined || repeats(reciprocal)) return x;
+      }
+      return nonTerminating(x.left) ?? nonTerminating(x.right);
+    }
+    case 'call':
+      switch (x.fn) {
+        case 'round': case 'round_half_even': case 'floor': case 'ceil': return undefined;
+        case 'abs': case 'min': case 'max': {
+          for (const a of x.args) {
+            const at = nonTerminating(a);
+            if (at) return at;
+          }
+          return undefined;
+        }
+        default: return undefined;
+      }
+    case 'aggregate':
+      if (x.fn === 'share') return x;
+      return (x.fn === 'sum' || x.fn === 'min' || x.fn === 'max') && x.body ? nonTerminating(x.body) : undefined;
+    default: return undefined;
   }
 }
 

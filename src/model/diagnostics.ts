@@ -104,6 +104,7 @@ export const CATALOGUE = {
   C0211: { zh: '单位只能用于数值类型，`{type}` 不能带单位 {unit}', en: 'only numeric types take a unit: `{type}` cannot be in {unit}' },
   C0212: { zh: '`{name}` 的单位为 {expected}，所赋的值单位为 {actual}', en: '`{name}` is in {expected}, but the value given is in {actual}' },
   C0213: { zh: '值规则没有期限：请删除 `by`', en: 'a value rule has no deadline: remove `by`' },
+  C0223: { zh: '值规则 `{rule}` 的结果可能是无限小数（除以非常量，或除以 3、7 等）：请在表达式最外层显式取整，如 `round(…, 0.01)`、`floor(…, 0.01)` 或 `ceil(…, 0.01)`', en: 'value rule `{rule}` may give a non-terminating decimal (a division by a non-constant, or by 3, 7 and the like): round it explicitly at the top of the expression, e.g. `round(…, 0.01)`, `floor(…, 0.01)` or `ceil(…, 0.01)`' },
   C0220: { zh: '未知的编号方式 `{text}`：请写 `{articles}`（第X章、第X条、款、项）或 `{sections}`（一、与（一））', en: 'unknown numbering scheme `{text}`: write `{articles}` (chapters, articles, paragraphs, items) or `{sections}` (sections and items)' },
   C0221: { zh: '政策声明的编号方式为 `{declared}`，但原文 `{path}` 按 `{detected}` 编号', en: 'the header declares numbering `{declared}`, but the source text `{path}` is numbered `{detected}`' },
   C0222: { zh: '声明了编号方式 `{scheme}`，但没有原文可供核对：请用 `source` 指明原文文件', en: 'numbering `{scheme}` is declared but there is no source text to check it against: name it with `source`' },

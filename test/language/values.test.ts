@@ -51,7 +51,7 @@ rule same-either-way "两分支相同"
 rule third "三分之一"
   cite "三"
   for worker w
-  compute = w.months / 3
+  compute = round(w.months / 3, 0.01)
 
 rule rounded "取整"
   cite "四"
@@ -98,7 +98,7 @@ describe('value rules', () => {
     ['W6', 'allowance', 'unknown', undefined, undefined, ['workers[W6].excluded']],
     ['W6', 'same-either-way', 'computed', '1', null, []], // unknown condition, equal branches
     ['W1', 'third', 'computed', '2', '月', []], // the unit of months carries over
-    ['W3', 'third', 'computed', '2.3333333333', '月', []], // 7/3 does not terminate: 10 places
+    ['W3', 'third', 'computed', '2.33', '月', []], // 7/3 does not terminate: rounded explicitly (C0223)
     ['W1', 'rounded', 'computed', '125.02', '元', []], // 125.025 half to even
     ['W2', 'rounded', 'computed', '125.04', '元', []], // 125.045 half to even
   ] as const)('%s %s: %s %s', (subject, rule, status, value, unit, missing) => {
