@@ -559,6 +559,7 @@ function mentionedNames(e: A.Expr): Set<string> {
 function rulesPass(s: State): void {
   const checker = new ExprChecker(symbols(s), s.diagnostics);
   rulesOf(s, checker);
+  unusedDefineUnits(s);
   const roots = s.rules.flatMap((r) => [r.where, r.condition, r.deadline, ...[...(r.explain?.zh ?? []), ...(r.explain?.en ?? [])].map((p) => ('expr' in p ? p.expr : undefined))]).filter((x): x is TExpr => x !== undefined);
   const folder = new ConstantFolder(s.diagnostics);
   for (const x of roots) folder.scan(x);
@@ -569,6 +570,30 @@ function rulesPass(s: State): void {
   if (size > limit) {
     const at = s.header?.idSpan ?? s.rules.find((r) => r.decl)?.decl.idSpan;
     s.diagnostics.push(error('C0101', at, { size, limit }));
+  }
+}
+
+/**
+ * Unit errors in a definition are reported where a rule calls it; one that no rule calls yet would
+ * hide them until the day it is used. Check every own definition with its formals as declared and
+ * add the unit diagnostics (C0200-C0202) not already reported at the same place.
+ */
+function unusedDefineUnits(s: State): void {
+  const seen = new Set(s.diagnostics.map((d) => `${d.code}@${d.span?.start}`));
+  for (const d of s.decls) {
+    if (d.kind !== 'define' || s.defines.get(d.name) !== d || s.cyclicDefines.has(d.name)) continue;
+    const found: Diagnostic[] = [];
+    const scope = Scope.root();
+    const sy = symbols(s);
+    if (!d.formals.every((f) => resolveTypeName(f.type, sy) !== undefined)) continue;
+    d.formals.forEach((f) => scope.declare(f.name, resolveTypeName(f.type, sy)!));
+    new ExprChecker(sy, found).check(d.body, scope);
+    for (const diag of found) {
+      if ((diag.code === 'C0200' || diag.code === 'C0201' || diag.code === 'C0202') && !seen.has(`${diag.code}@${diag.span?.start}`)) {
+        seen.add(`${diag.code}@${diag.span?.start}`);
+        s.diagnostics.push(diag);
+      }
+    }
   }
 }
 
