@@ -28,7 +28,7 @@ export { isValidDate, addDuration } from './model/dates.js';
 export { parseClauseFile, parseExpression, type ParseResult, type ParseLimits } from './syntax/parse.js';
 export { compileSources, parseRuleFile, isRuleFileName, type PolicySourceFile, type LoadedPolicy, type SourceResolver, type ParsedRuleFile } from './policy-sources.js';
 export { checkPolicy, type CheckInput, type CheckResult } from './check/checker.js';
-export { outlineSource, locateQuote } from './check/source-outline.js';
+export { outlineSource, locateQuote, type NumberingScheme } from './check/source-outline.js';
 export { loadPolicy, type LoadPolicyOptions } from './loader/load-policy.js';
 export { loadFacts } from './loader/load-facts.js';
 /**
@@ -82,9 +82,9 @@ export {
 } from './policy-test/parse-tests.js';
 export { IfBranchTracker, ifSitesOf, type IfSite, type IfArm } from './policy-test/if-coverage.js';
 export { runPolicyTests, type Mismatch, type TestRun, type TestFailure, type TestSummary, type CaseOutcome, type Observation, type RunTestsOptions } from './policy-test/runner.js';
-export { computeCoverage, branchOf, mayBeUnknown, BRANCHES, type Ratio, type Coverage, type RuleCoverage, type BranchCoverage, type BranchName, type BranchState } from './policy-test/coverage.js';
+export { computeCoverage, branchOf, mayBeUnknown, BRANCHES, type Ratio, type Coverage, type RuleCoverage, type BranchCoverage, type BranchName, type BranchState, type CoverageOptions } from './policy-test/coverage.js';
 export { testRunToText, testRunToJson, coverageToText, type TestReportOptions } from './policy-test/render.js';
-export { loadPolicyTests, isTestFileName, type LoadedTests } from './policy-test/load-tests.js';
+export { loadPolicyTests, isTestFileName, type LoadedTests, type LoadTestsOptions } from './policy-test/load-tests.js';
 export { POLICY_TESTS_SCHEMA, policyTestsSchemaJson, type Json } from './policy-test/schema.js';
 /**
  * JSON Logic export: {@link exportJsonLogic} translates every rule into JSON Logic with parameters
