@@ -35,7 +35,8 @@ import { DIALECTS, sqlIdent, sqlString } from './dialects.js';
 import { decimalText, scaledDecimal } from './fact-inserts.js';
 import { factTablesDdl, resultQuery } from './print-sql.js';
 import { ingestJson, type Ingested } from './ingest-json.js';
-import { ingestParquet, isParquetSource } from './ingest-parquet.js';
+import { ingestParquet } from './ingest-parquet.js';
+import { isDuckDbFacts } from '../loader/load-duckdb-facts.js';
 import type { FactsLimits } from '../facts/facts.js';
 
 /** What {@link evaluateWithDuckDb} returns: results in contract order, or why there are none. */
@@ -350,7 +351,7 @@ export type SqlRun =
 
 /** The facts sources DuckDB reads itself: a `.json` facts file, Parquet (a file or a folder of them), a `.duckdb` file. */
 export function sqlReadable(path: string): boolean {
-  return path.toLowerCase().endsWith('.json') || isParquetSource(path);
+  return path.toLowerCase().endsWith('.json') || isDuckDbFacts(path);
 }
 
 /**
@@ -367,7 +368,7 @@ export async function runFromFacts(policy: Policy, path: string, options: Evalua
   const instance = await DuckDBInstance.create(':memory:', { threads: '2', temp_directory: temp, memory_limit: stream.memoryLimit ?? duckDbMemoryLimit() });
   const connection = await instance.connect();
   try {
-    const ingested: Ingested = isParquetSource(path)
+    const ingested: Ingested = isDuckDbFacts(path)
       ? await ingestParquet(connection, policy, lowered.kinds, path, options.limits)
       : await ingestJson(connection, policy, lowered.kinds, path, options.limits, {}, stream.tempDir);
     if (!ingested.ok) return { done: false, why: ingested.why };

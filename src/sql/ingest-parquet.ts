@@ -12,7 +12,7 @@
  * column the policy does not declare, and any failed check send the caller to the table loader,
  * which reads what officers type (`是`, `2022年1月1日`, labels) and reports problems with their place.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FieldInfo, KindInfo, Policy, Type } from '../model/types.js';
@@ -22,17 +22,6 @@ import { DIALECTS, sqlIdent, sqlString } from './dialects.js';
 import { factTablesDdl } from './print-sql.js';
 import { crossChecks, enumMembers, prefixesOf, SAFE_INTEGER, TEXT_CONTROL_RE, textList } from './ingest-shape.js';
 import type { Ingested } from './ingest-json.js';
-
-/** Whether `path` names facts kept as tables: a `.parquet` or `.duckdb` file, or a folder holding `.parquet` files. */
-export function isParquetSource(path: string): boolean {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.parquet' || ext === '.duckdb') return true;
-  try {
-    return statSync(path).isDirectory() && readdirSync(path).some((n) => n.toLowerCase().endsWith('.parquet'));
-  } catch {
-    return false;
-  }
-}
 
 /** A table of the source: its name (the list it holds) and how to read it with row numbers. */
 interface SourceTable {
