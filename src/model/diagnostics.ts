@@ -317,3 +317,13 @@ function editDistance(a: string, b: string): number {
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
+
+/** A diagnostic as the workbench server sends it to the browser: where (relative path, 1-based line and column) and what, in both languages. */
+export interface DescribedDiagnostic {
+  readonly code: string;
+  readonly severity: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: Record<Lang, string>;
+}

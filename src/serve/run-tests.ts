@@ -9,7 +9,7 @@
  */
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { hasErrors, messageOf, type Diagnostic, type Lang } from '../model/diagnostics.js';
+import { hasErrors, messageOf, type DescribedDiagnostic, type Diagnostic, type Lang } from '../model/diagnostics.js';
 import { LineIndex } from '../model/span.js';
 import { isRuleFileName } from '../policy-sources.js';
 import { loadPolicy } from '../loader/load-policy.js';
@@ -27,15 +27,7 @@ export interface TestRequest {
   readonly edits: readonly { readonly path: string; readonly text: string }[];
 }
 
-/** A diagnostic as the browser shows it: where (relative path, 1-based line and column) and what, in both languages. */
-export interface DescribedDiagnostic {
-  readonly code: string;
-  readonly severity: string;
-  readonly file?: string;
-  readonly line?: number;
-  readonly column?: number;
-  readonly message: Record<Lang, string>;
-}
+export type { DescribedDiagnostic } from '../model/diagnostics.js';
 
 /** Why a request is refused: the path the client named that is not a policy file or directory. */
 export class RefusedPath extends Error {

@@ -4,7 +4,7 @@
  * with explanations) and a diff panel with the impact on the chosen facts. The engine runs
  * here, bundled; the server (src/serve/) only lists, reads and saves files.
  */
-import type { Lang, Diagnostic } from '../model/diagnostics.js';
+import type { Lang, Diagnostic, DescribedDiagnostic } from '../model/diagnostics.js';
 import { hasErrors, messageOf } from '../model/diagnostics.js';
 import { LineIndex } from '../model/span.js';
 import type { Policy } from '../model/types.js';
@@ -83,15 +83,7 @@ const factsTexts = new Map<string, string>();
 const factsLoading = new Set<string>();
 const factsCache = new WeakMap<Policy, Map<string, FactsResult>>();
 
-/** A diagnostic as the server describes it (src/serve/run-tests.ts). */
-interface Described {
-  readonly code: string;
-  readonly severity: string;
-  readonly file?: string;
-  readonly line?: number;
-  readonly column?: number;
-  readonly message: Record<Lang, string>;
-}
+type Described = DescribedDiagnostic;
 
 /** A failed check of `clausal test --format json`, as `POST /api/test` answers it. */
 interface TestFailureJson {
